@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pmo",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pmo-server", targets: ["pmo-server"]),
+        .executable(name: "pmo-admin", targets: ["pmo-admin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure types and rules: no I/O, fast unit tests.
+        .target(name: "Domain"),
+        // postgres-nio access: migrations, tenant transactions, repositories.
+        .target(
+            name: "Persistence",
+            dependencies: [
+                "Domain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+        // Credentials, principals and scopes.
+        .target(
+            name: "Auth",
+            dependencies: [
+                "Domain", "Persistence",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Metering and usage.
+        .target(
+            name: "Billing",
+            dependencies: [
+                "Domain", "Persistence",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Types and server protocol generated from ../../openapi.yaml (a symlink).
+        .target(
+            name: "APIDefinition",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        // Handlers implementing the generated protocol, middleware, error translation.
+        .target(
+            name: "API",
+            dependencies: [
+                "Domain", "Persistence", "Auth", "Billing", "APIDefinition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            // The contract, served at /openapi.yaml and read at start-up for each operation's scope.
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        // Composition root shared by the server and the tests.
+        .target(
+            name: "App",
+            dependencies: [
+                "API", "Persistence", "Auth", "Billing",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(name: "pmo-server", dependencies: ["App"]),
+        .executableTarget(
+            name: "pmo-admin",
+            dependencies: [
+                "Domain", "Persistence", "Auth", "Billing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "App", "Persistence", "Auth",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        .testTarget(
+            name: "AppTests",
+            dependencies: [
+                "TestSupport", "App", "Domain", "Persistence", "Auth", "Billing",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

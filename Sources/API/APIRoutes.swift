@@ -1,0 +1,47 @@
+import APIDefinition
+import Auth
+import Billing
+import Domain
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import Persistence
+
+/// Puts the whole HTTP API on a router: the edge middleware, the generated routes and the
+/// operation middleware in front of every handler.
+public enum APIRoutes {
+    public struct Dependencies: Sendable {
+        public var database: Database
+        public var meter: UsageMeter
+        public var keyUsage: KeyUsageTracker
+        public var environment: Domain.Environment
+        public var logger: Logger
+
+        public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
+                    environment: Domain.Environment, logger: Logger) {
+            self.database = database
+            self.meter = meter
+            self.keyUsage = keyUsage
+            self.environment = environment
+            self.logger = logger
+        }
+    }
+
+    public static func register<Context: RequestContext>(on router: Router<Context>,
+                                                         _ dependencies: Dependencies) throws {
+        let document = try OperationCatalog.bundledDocument()
+        let catalog = try OperationCatalog.load(from: document)
+        router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, logger: dependencies.logger))
+        let handler = APIHandler(
+            session: TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
+                                   environment: dependencies.environment),
+            readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled()),
+            document: document)
+        try handler.registerHandlers(
+            on: router, serverURL: try Servers.Server1.url(),
+            middlewares: [OperationMiddleware(catalog: catalog, meter: dependencies.meter,
+                                              environment: dependencies.environment, logger: dependencies.logger)])
+    }
+}

@@ -1,0 +1,53 @@
+import Domain
+import Foundation
+import Yams
+
+/// What the contract says about each operation's access: open (`security: []`) or requiring one
+/// scope (`x-required-scope`). Read from the bundled `openapi.yaml` at start-up; an operation that
+/// needs a credential but names no valid scope stops the server from starting.
+public struct OperationCatalog: Sendable {
+    public enum Access: Sendable, Equatable {
+        case open
+        case scope(Scope)
+    }
+
+    public let access: [String: Access]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The contract text this build serves.
+    public static func bundledDocument() throws -> String {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw Invalid(description: "openapi.yaml is missing from the build's resources")
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    public static func load(from document: String) throws -> OperationCatalog {
+        guard let root = try Yams.load(yaml: document) as? [String: Any],
+              let paths = root["paths"] as? [String: Any]
+        else { throw Invalid(description: "openapi.yaml has no paths") }
+        let globalSecurity = (root["security"] as? [Any]) ?? []
+        var access: [String: Access] = [:]
+        let methods: Set<String> = ["get", "put", "post", "patch", "delete", "head", "options", "trace"]
+        for (path, item) in paths {
+            guard let item = item as? [String: Any] else { continue }
+            for (method, value) in item where methods.contains(method) {
+                guard let operation = value as? [String: Any], let id = operation["operationId"] as? String else {
+                    throw Invalid(description: "\(method.uppercased()) \(path) has no operationId")
+                }
+                let security = (operation["security"] as? [Any]) ?? globalSecurity
+                if security.isEmpty {
+                    access[id] = .open
+                } else if let name = operation["x-required-scope"] as? String, let scope = Scope(rawValue: name) {
+                    access[id] = .scope(scope)
+                } else {
+                    throw Invalid(description: "operation \(id) needs a credential but declares no known x-required-scope")
+                }
+            }
+        }
+        return OperationCatalog(access: access)
+    }
+}

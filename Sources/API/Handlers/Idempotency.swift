@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import Persistence
+
+/// `Idempotency-Key` on POST (API-CONVENTIONS "Writes"): the first response is stored in the same
+/// transaction as the write, a retry with the same body gets it back, another body gets 422.
+enum Idempotency {
+    static func validate(key: String?) throws(APIProblem) -> String? {
+        guard let key else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .badRequest("Idempotency-Key must be 1–255 printable ASCII characters.",
+                              errors: [.init(pointer: "/headers/Idempotency-Key", detail: "invalid")])
+        }
+        return key
+    }
+
+    static func requestHash(operation: String, body: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: Array(operation.utf8))
+        hasher.update(data: [0])
+        hasher.update(data: body)
+        return Array(hasher.finalize())
+    }
+
+    /// The stored response for a retry, or nil for a first attempt; 422 if the key was used for
+    /// another request.
+    static func replay(key: String, operation: String, hash: [UInt8],
+                       in context: TenantSession.Context) async throws -> StoredResponse? {
+        guard let stored = try await IdempotencyStore.find(
+            key: key, tenantID: context.tenantID, now: context.environment.now(),
+            on: context.connection, logger: context.logger)
+        else { return nil }
+        guard stored.operation == operation, stored.requestHash == hash else {
+            throw APIProblem(status: 422, type: "idempotency-key-reused", title: "Idempotency-Key reused",
+                             detail: "This Idempotency-Key was used for a different request in the last 24 hours.")
+        }
+        return stored
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}

@@ -1,0 +1,108 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+extension APIHandler {
+    func listProjects(_ input: Operations.ListProjects.Input) async throws -> Operations.ListProjects.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let status = input.query.status.flatMap { ProjectStatus(rawValue: $0.rawValue) }
+        let page = try await session.run { context in
+            // One row more than the page tells whether another page follows.
+            try await store(context).list(status: status, after: cursor, limit: limit + 1)
+        }
+        let items = page.prefix(limit)
+        let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
+        return .ok(.init(body: .json(.init(items: items.map(ProjectMapping.resource), nextCursor: next))))
+    }
+
+    func createProject(_ input: Operations.CreateProject.Input) async throws -> Operations.CreateProject.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let fields = try ProjectMapping.fields(from: body)
+        let key = try Idempotency.validate(key: input.headers.idempotencyKey)
+        let operation = Operations.CreateProject.id
+        return try await session.run { context in
+            let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
+            if let key, let stored = try await Idempotency.replay(key: key, operation: operation, hash: hash, in: context) {
+                let project = try Idempotency.decoder.decode(Components.Schemas.Project.self, from: Data(stored.body))
+                return .created(.init(headers: .init(location: stored.location, eTag: "\"\(project.version)\""),
+                                      body: .json(project)))
+            }
+            let now = context.environment.now()
+            let record = try await store(context).insert(id: context.environment.newID(), fields: fields, at: now)
+            try await audit(context, "createProject", record.id, changed: ProjectMapping.changedFields(
+                ProjectFields(code: "", name: "", currency: ""), fields))
+            let resource = ProjectMapping.resource(record)
+            let location = "/v1/projects/\(resource.id)"
+            if let key {
+                let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
+                                            body: Array(try Idempotency.encoder.encode(resource)), location: location)
+                try await IdempotencyStore.save(stored, key: key, tenantID: context.tenantID, now: now,
+                                                on: context.connection, logger: context.logger)
+            }
+            return .created(.init(headers: .init(location: location, eTag: ProjectMapping.etag(record)),
+                                  body: .json(resource)))
+        }
+    }
+
+    func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
+        let reference = ProjectReference(input.path.projectRef)
+        let record = try await session.run { context in
+            try await store(context).find(reference)
+        }
+        guard let record else { throw APIProblem.notFound("Project \(input.path.projectRef)") }
+        return .ok(.init(headers: .init(eTag: ProjectMapping.etag(record)), body: .json(ProjectMapping.resource(record))))
+    }
+
+    func updateProject(_ input: Operations.UpdateProject.Input) async throws -> Operations.UpdateProject.Output {
+        let patch: Components.Schemas.ProjectPatch
+        switch input.body {
+        case .json(let body), .applicationMergePatchJson(let body): patch = body
+        }
+        let reference = ProjectReference(input.path.projectRef)
+        let record = try await session.run { context in
+            let store = store(context)
+            guard let current = try await store.find(reference, lock: true) else {
+                throw APIProblem.notFound("Project \(input.path.projectRef)")
+            }
+            try Preconditions.check(ifMatch: input.headers.ifMatch, currentVersion: current.version)
+            let next = try ProjectMapping.apply(patch, presence: JSONPresence(rawBody: context.rawBody), to: current.fields)
+            guard current.fields.status.canMove(to: next.status) else {
+                throw IllegalStatusChange(from: current.fields.status, to: next.status)
+            }
+            let changed = ProjectMapping.changedFields(current.fields, next)
+            guard !changed.isEmpty else { return current }
+            let updated = try await store.update(id: current.id, fields: next, at: context.environment.now())
+            try await audit(context, "updateProject", current.id, changed: changed)
+            return updated
+        }
+        return .ok(.init(headers: .init(eTag: ProjectMapping.etag(record)), body: .json(ProjectMapping.resource(record))))
+    }
+
+    func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
+        let reference = ProjectReference(input.path.projectRef)
+        try await session.run { context in
+            let store = store(context)
+            guard let current = try await store.find(reference, lock: true) else {
+                throw APIProblem.notFound("Project \(input.path.projectRef)")
+            }
+            try Preconditions.check(ifMatch: input.headers.ifMatch, currentVersion: current.version)
+            try await store.delete(id: current.id)
+            try await audit(context, "deleteProject", current.id, changed: [])
+        }
+        return .noContent(.init())
+    }
+
+    private func store(_ context: TenantSession.Context) -> ProjectStore {
+        ProjectStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+
+    private func audit(_ context: TenantSession.Context, _ operation: String, _ id: UUID, changed: [String]) async throws {
+        try await AuditLog.record(
+            AuditEntry(actor: context.actor, operation: operation, resourceType: "project", resourceID: id,
+                       requestID: context.requestID, changedFields: changed),
+            id: context.environment.newID(), tenantID: context.tenantID, at: context.environment.now(),
+            on: context.connection, logger: context.logger)
+    }
+}

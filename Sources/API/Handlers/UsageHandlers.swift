@@ -1,0 +1,30 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+extension APIHandler {
+    func getUsage(_ input: Operations.GetUsage.Input) async throws -> Operations.GetUsage.Output {
+        var checks = FieldChecks()
+        let from = CalendarDate(input.query.from)
+        let to = CalendarDate(input.query.to)
+        checks.require(from != nil, "/from", "must be a calendar date YYYY-MM-DD")
+        checks.require(to != nil, "/to", "must be a calendar date YYYY-MM-DD")
+        if let from, let to {
+            checks.require(to >= from, "/to", "must not be before from")
+            checks.require(to.daysSinceEpoch - from.daysSinceEpoch <= 366, "/to", "must be at most 366 days after from")
+        }
+        if !checks.errors.isEmpty { throw APIProblem.badRequest("Invalid date range.", errors: checks.errors) }
+        let lines = try await session.run { context in
+            try await UsageStore.report(tenantID: context.tenantID, from: from!, to: to!,
+                                        on: context.connection, logger: context.logger)
+        }
+        let items = lines.map { line in
+            Components.Schemas.UsageLine(
+                day: line.day.description, operationId: line.operationID,
+                statusClass: Components.Schemas.UsageLine.StatusClassPayload(rawValue: line.statusClass.label)!,
+                count: line.calls)
+        }
+        return .ok(.init(body: .json(.init(from: from!.description, to: to!.description, items: items))))
+    }
+}

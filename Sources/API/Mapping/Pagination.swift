@@ -1,0 +1,48 @@
+import Foundation
+
+/// Cursor pagination (API-CONVENTIONS "Lists"): the cursor is the last id of the previous page,
+/// base64url-encoded so clients treat it as opaque.
+enum Pagination {
+    static let defaultLimit = 50
+    static let maxLimit = 200
+
+    static func limit(_ requested: Int?) throws(APIProblem) -> Int {
+        let limit = requested ?? defaultLimit
+        guard (1...maxLimit).contains(limit) else {
+            throw .badRequest("limit must be between 1 and \(maxLimit).",
+                              errors: [.init(pointer: "/limit", detail: "must be 1–\(maxLimit)")])
+        }
+        return limit
+    }
+
+    static func decode(cursor: String?) throws(APIProblem) -> UUID? {
+        guard let cursor else { return nil }
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), data.count == 16 else {
+            throw .badRequest("cursor is not one this API returned.", errors: [.init(pointer: "/cursor", detail: "unknown cursor")])
+        }
+        let b = Array(data)
+        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+    }
+
+    static func encode(cursor id: UUID) -> String {
+        let u = id.uuid
+        let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// Optimistic concurrency (API-CONVENTIONS "Writes"): ETag is the quoted version.
+enum Preconditions {
+    /// Throws 412 when `If-Match` is present and names neither `*` nor the current version.
+    static func check(ifMatch: String?, currentVersion: Int64) throws(APIProblem) {
+        guard let ifMatch else { return }
+        let candidates = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let current = "\"\(currentVersion)\""
+        let matches = candidates.contains { $0 == "*" || $0 == current || $0 == "W/\(current)" }
+        if !matches { throw .preconditionFailed() }
+    }
+}

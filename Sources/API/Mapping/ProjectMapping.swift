@@ -1,0 +1,102 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Between the generated wire types and the domain's project types.
+enum ProjectMapping {
+    static func resource(_ record: ProjectRecord) -> Components.Schemas.Project {
+        let f = record.fields
+        return Components.Schemas.Project(
+            id: record.id.uuidString.lowercased(), code: f.code, name: f.name,
+            methodology: Components.Schemas.Methodology(rawValue: f.methodology.rawValue)!,
+            phase: Components.Schemas.ProjectPhase(rawValue: f.phase.rawValue)!,
+            status: Components.Schemas.ProjectStatus(rawValue: f.status.rawValue)!,
+            sponsor: f.sponsor, manager: f.manager,
+            plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
+            budgetAtCompletion: f.budgetAtCompletion, currency: f.currency,
+            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func etag(_ record: ProjectRecord) -> String { "\"\(record.version)\"" }
+
+    /// The fields of a create request, with the defaults the contract documents.
+    static func fields(from body: Components.Schemas.ProjectCreate) throws(ValidationFailure) -> ProjectFields {
+        var checks = FieldChecks()
+        let start = date(body.plannedStart, "/plannedStart", &checks)
+        let finish = date(body.plannedFinish, "/plannedFinish", &checks)
+        try checks.throwIfAny()
+        let fields = ProjectFields(
+            code: body.code, name: body.name,
+            methodology: body.methodology.flatMap { Methodology(rawValue: $0.rawValue) } ?? .predictive,
+            phase: body.phase.flatMap { ProjectPhase(rawValue: $0.rawValue) } ?? .initiating,
+            status: body.status.flatMap { ProjectStatus(rawValue: $0.rawValue) } ?? .proposed,
+            sponsor: body.sponsor, manager: body.manager, plannedStart: start, plannedFinish: finish,
+            budgetAtCompletion: body.budgetAtCompletion ?? 0, currency: body.currency)
+        try fields.validate()
+        return fields
+    }
+
+    /// Applies a merge patch: absent keys keep their value, `null` clears a nullable field.
+    /// `present` is the set of keys in the raw body and the ones among them that were `null`,
+    /// which the generated (Optional-based) type cannot tell apart from absent ones.
+    static func apply(_ patch: Components.Schemas.ProjectPatch, presence: JSONPresence,
+                      to current: ProjectFields) throws(ValidationFailure) -> ProjectFields {
+        var checks = FieldChecks()
+        for key in ["code", "name", "methodology", "phase", "status", "budgetAtCompletion", "currency"]
+        where presence.nulls.contains(key) {
+            checks.require(false, "/\(key)", "cannot be null")
+        }
+        var next = current
+        if let code = patch.code { next.code = code }
+        if let name = patch.name { next.name = name }
+        if let value = patch.methodology { next.methodology = Methodology(rawValue: value.rawValue)! }
+        if let value = patch.phase { next.phase = ProjectPhase(rawValue: value.rawValue)! }
+        if let value = patch.status { next.status = ProjectStatus(rawValue: value.rawValue)! }
+        if let budget = patch.budgetAtCompletion { next.budgetAtCompletion = budget }
+        if let currency = patch.currency { next.currency = currency }
+        if presence.keys.contains("sponsor") { next.sponsor = patch.sponsor }
+        if presence.keys.contains("manager") { next.manager = patch.manager }
+        if presence.keys.contains("plannedStart") { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }
+        if presence.keys.contains("plannedFinish") { next.plannedFinish = date(patch.plannedFinish, "/plannedFinish", &checks) }
+        try checks.throwIfAny()
+        try next.validate()
+        return next
+    }
+
+    /// The names of the fields that differ, for the audit trail.
+    static func changedFields(_ before: ProjectFields, _ after: ProjectFields) -> [String] {
+        var changed: [String] = []
+        if before.code != after.code { changed.append("code") }
+        if before.name != after.name { changed.append("name") }
+        if before.methodology != after.methodology { changed.append("methodology") }
+        if before.phase != after.phase { changed.append("phase") }
+        if before.status != after.status { changed.append("status") }
+        if before.sponsor != after.sponsor { changed.append("sponsor") }
+        if before.manager != after.manager { changed.append("manager") }
+        if before.plannedStart != after.plannedStart { changed.append("plannedStart") }
+        if before.plannedFinish != after.plannedFinish { changed.append("plannedFinish") }
+        if before.budgetAtCompletion != after.budgetAtCompletion { changed.append("budgetAtCompletion") }
+        if before.currency != after.currency { changed.append("currency") }
+        return changed
+    }
+
+    private static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
+        guard let text else { return nil }
+        let parsed = CalendarDate(text)
+        checks.require(parsed != nil, pointer, "must be a calendar date YYYY-MM-DD")
+        return parsed
+    }
+}
+
+/// Which top-level keys a JSON object body contains, and which of them are `null`.
+struct JSONPresence: Sendable {
+    var keys: Set<String> = []
+    var nulls: Set<String> = []
+
+    init(rawBody: [UInt8]) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(rawBody)) as? [String: Any] else { return }
+        keys = Set(object.keys)
+        nulls = Set(object.compactMap { $0.value is NSNull ? $0.key : nil })
+    }
+}

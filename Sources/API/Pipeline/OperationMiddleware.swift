@@ -1,0 +1,67 @@
+import Auth
+import Billing
+import Domain
+import Foundation
+import HTTPTypes
+import Logging
+import OpenAPIRuntime
+
+/// The one place every operation passes through after routing: it reads the bearer credential for
+/// operations that need one, turns every error into a problem document, and meters the call.
+/// Authentication itself completes inside the operation's tenant transaction (`TenantSession`).
+struct OperationMiddleware: ServerMiddleware {
+    let catalog: OperationCatalog
+    let meter: UsageMeter
+    let environment: Domain.Environment
+    let logger: Logger
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard let scope = RequestScope.current else { return try await next(request, body, metadata) }
+        let result: (HTTPResponse, HTTPBody?)
+        do {
+            switch catalog.access[operationID] {
+            case .open:
+                break
+            case .scope(let required):
+                let credential = try Self.credential(from: request)
+                scope.operation.withLock {
+                    $0 = .init(operationID: operationID, requiredScope: required, credential: credential)
+                }
+            case nil:
+                logger.error("operation missing from the catalog", metadata: ["operation": "\(operationID)"])
+                throw APIProblem.internalError
+            }
+            result = try await next(request, body, metadata)
+        } catch {
+            let problem = ProblemTranslation.problem(for: error, logger: logger)
+            result = Self.response(for: problem, requestID: scope.requestID)
+        }
+        if let tenantID = scope.meteredTenant.withLock({ $0 }) {
+            meter.record(tenantID: tenantID, operationID: operationID, status: result.0.status.code,
+                         at: environment.now())
+        }
+        return result
+    }
+
+    static func credential(from request: HTTPRequest) throws(AuthFailure) -> APIKeySecret {
+        guard let header = request.headerFields[.authorization] else { throw .missingCredential }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+              let key = APIKeySecret(token: parts[1].trimmingCharacters(in: .whitespaces))
+        else { throw .malformedCredential }
+        return key
+    }
+
+    static func response(for problem: APIProblem, requestID: String) -> (HTTPResponse, HTTPBody?) {
+        var fields = HTTPFields()
+        fields[.contentType] = APIProblem.contentType
+        for header in problem.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return (HTTPResponse(status: .init(code: problem.status), headerFields: fields),
+                HTTPBody(problem.body(requestID: requestID)))
+    }
+}

@@ -1,0 +1,72 @@
+import Domain
+import Foundation
+import HTTPTypes
+
+/// An RFC 9457 problem: the only shape an error leaves the server in. `type` is a stable relative
+/// URI under `/problems/`; `instance` is filled with the request id when the response is written.
+public struct APIProblem: Error, Equatable, Sendable {
+    public var status: Int
+    public var type: String
+    public var title: String
+    public var detail: String?
+    public var errors: [FieldError]
+    public var allowed: [String]
+    /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
+    public var headers: [(name: String, value: String)]
+
+    public init(status: Int, type: String, title: String, detail: String? = nil, errors: [FieldError] = [],
+                allowed: [String] = [], headers: [(name: String, value: String)] = []) {
+        self.status = status
+        self.type = "/problems/\(type)"
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.allowed = allowed
+        self.headers = headers
+    }
+
+    public static func == (lhs: APIProblem, rhs: APIProblem) -> Bool {
+        lhs.status == rhs.status && lhs.type == rhs.type && lhs.detail == rhs.detail && lhs.errors == rhs.errors
+            && lhs.allowed == rhs.allowed
+    }
+
+    /// The JSON document, with the request id as `instance`.
+    public func body(requestID: String) -> [UInt8] {
+        var object: [String: Any] = ["type": type, "title": title, "status": status, "instance": requestID]
+        if let detail { object["detail"] = detail }
+        if !errors.isEmpty { object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail] } }
+        if !allowed.isEmpty { object["allowed"] = allowed }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Array(data)
+    }
+
+    public static let contentType = "application/problem+json"
+}
+
+extension APIProblem {
+    public static func notFound(_ what: String) -> APIProblem {
+        APIProblem(status: 404, type: "not-found", title: "Not found", detail: "\(what) does not exist.")
+    }
+
+    public static func validation(_ errors: [FieldError]) -> APIProblem {
+        APIProblem(status: 422, type: "validation", title: "Invalid field values",
+                   detail: "One or more fields break the rules; see errors.", errors: errors)
+    }
+
+    public static func badRequest(_ detail: String, errors: [FieldError] = []) -> APIProblem {
+        APIProblem(status: 400, type: "malformed-request", title: "Malformed request", detail: detail, errors: errors)
+    }
+
+    public static func preconditionFailed() -> APIProblem {
+        APIProblem(status: 412, type: "stale-version", title: "Resource changed",
+                   detail: "If-Match does not match the current ETag; fetch the resource and retry.")
+    }
+
+    public static let internalError = APIProblem(
+        status: 500, type: "internal", title: "Internal error",
+        detail: "The error was logged with this request's id.")
+
+    public static let databaseUnavailable = APIProblem(
+        status: 503, type: "unavailable", title: "Service unavailable",
+        detail: "The database cannot be reached; retry shortly.", headers: [("Retry-After", "5")])
+}

@@ -1,0 +1,135 @@
+import Auth
+import Domain
+import Foundation
+import Logging
+import OpenAPIRuntime
+import Persistence
+import PostgresNIO
+
+/// Maps any error to the problem a client sees. Errors the client did not cause become 500/503 with
+/// only a request id in the body; the details go to the log (ARCHITECTURE.md rule 5).
+enum ProblemTranslation {
+    static func problem(for error: any Error, logger: Logger) -> APIProblem {
+        switch error {
+        case let problem as APIProblem:
+            return problem
+        case let failure as AuthFailure:
+            return authProblem(failure)
+        case let failure as ValidationFailure:
+            return .validation(failure.errors)
+        case let change as IllegalStatusChange:
+            return APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
+                              detail: "A project cannot move from \(change.from.rawValue) to \(change.to.rawValue).",
+                              allowed: change.allowed.map(\.rawValue))
+        case let duplicate as DuplicateProjectCode:
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate code",
+                              detail: "A project with code \(duplicate.code) exists already.",
+                              errors: [FieldError(pointer: "/code", detail: "is already used")])
+        case is IdempotencyKeyInFlight:
+            return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
+                              detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
+        case let serverError as ServerError:
+            return runtimeProblem(serverError, logger: logger)
+        case let decoding as DecodingError:
+            return decodingProblem(decoding)
+        default:
+            if isConnectionFailure(error) {
+                logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+                return .databaseUnavailable
+            }
+            logger.error("internal error", metadata: ["error": "\(String(reflecting: error))"])
+            return .internalError
+        }
+    }
+
+    static func authProblem(_ failure: AuthFailure) -> APIProblem {
+        let challenge = { (error: String, description: String) -> [(name: String, value: String)] in
+            [("WWW-Authenticate", "Bearer realm=\"pmo\", error=\"\(error)\", error_description=\"\(description)\"")]
+        }
+        switch failure {
+        case .missingCredential:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Authentication required",
+                              detail: "Send an API key as 'Authorization: Bearer pmo_live_...'.",
+                              headers: [("WWW-Authenticate", "Bearer realm=\"pmo\"")])
+        case .malformedCredential:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The bearer token is not a well-formed API key.",
+                              headers: challenge("invalid_token", "malformed token"))
+        case .unknownKey:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The API key is not known.", headers: challenge("invalid_token", "unknown key"))
+        case .revokedKey:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The API key has been revoked.", headers: challenge("invalid_token", "revoked key"))
+        case .expiredKey:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The API key has expired.", headers: challenge("invalid_token", "expired key"))
+        case .tenantSuspended:
+            return APIProblem(status: 403, type: "tenant-suspended", title: "Tenant suspended",
+                              detail: "This organisation's access is suspended; its data is kept. Contact your account manager.")
+        case .insufficientScope(let scope):
+            return APIProblem(status: 403, type: "insufficient-scope", title: "Insufficient scope",
+                              detail: "This operation needs the scope \(scope.rawValue).",
+                              headers: challenge("insufficient_scope", "requires \(scope.rawValue)"))
+        }
+    }
+
+    /// Errors raised by the generated code while reading the request: bad JSON, wrong types,
+    /// unknown enum values, missing fields or parameters, wrong content type.
+    static func runtimeProblem(_ error: ServerError, logger: Logger) -> APIProblem {
+        if let underlying = error.underlyingError as (any Error)?, !(underlying is ServerError),
+           type(of: underlying) != type(of: error) {
+            if underlying is DecodingError || underlying is APIProblem || underlying is AuthFailure
+                || underlying is ValidationFailure || underlying is IllegalStatusChange
+                || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight {
+                return problem(for: underlying, logger: logger)
+            }
+        }
+        let status = Int(error.httpStatus.code)
+        switch status {
+        case 415:
+            return APIProblem(status: 415, type: "unsupported-media-type", title: "Unsupported media type",
+                              detail: "Send the body as application/json.")
+        case 400..<500:
+            return .badRequest(error.causeDescription)
+        default:
+            return problem(for: error.underlyingError, logger: logger)
+        }
+    }
+
+    static func decodingProblem(_ error: DecodingError) -> APIProblem {
+        func pointer(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "" : "/" + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .badRequest("A required field is missing.",
+                               errors: [FieldError(pointer: pointer(context.codingPath + [key]), detail: "is required")])
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return .badRequest("A field has the wrong type.",
+                               errors: [FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)])
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return .badRequest("The body is not valid JSON.")
+            }
+            return .badRequest("A field has an invalid value.",
+                               errors: [FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)])
+        @unknown default:
+            return .badRequest("The body could not be read.")
+        }
+    }
+
+    /// Whether the database could not be reached (as opposed to a query failing).
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        if let psql = error as? PSQLError {
+            switch psql.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed,
+                 .uncleanShutdown:
+                return true
+            default:
+                return false
+            }
+        }
+        return false
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import Persistence
+
+/// Everything the server reads from its environment, once, at start (README "Configuration").
+public struct AppConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// The role the server works as: owns nothing, cannot bypass row-level security.
+    public var database: DatabaseURL
+    public var databasePoolSize: Int
+    public var usageFlushInterval: Duration
+    public var logLevel: Logger.Level
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
+                usageFlushInterval: Duration = .seconds(5), logLevel: Logger.Level = .info) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.databasePoolSize = databasePoolSize
+        self.usageFlushInterval = usageFlushInterval
+        self.logLevel = logLevel
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
+    /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS` and `LOG_LEVEL`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                       workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
+        func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = env[key], !text.isEmpty else { return value }
+            guard let parsed = Int(text), range.contains(parsed) else {
+                throw Invalid(description: "\(key)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return parsed
+        }
+        let database: DatabaseURL
+        do {
+            database = try DatabaseLocation.appURL(env, workingDirectory: workingDirectory)
+        } catch {
+            throw Invalid(description: "\(error)")
+        }
+        let level = env["LOG_LEVEL"].map { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        guard let level else { throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
+        return AppConfiguration(
+            host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
+            port: try integer("PORT", default: 8080, range: 1...65535),
+            database: database,
+            databasePoolSize: try integer("DB_POOL_SIZE", default: 20, range: 1...500),
+            usageFlushInterval: .seconds(try integer("USAGE_FLUSH_SECONDS", default: 5, range: 1...3600)),
+            logLevel: level)
+    }
+}

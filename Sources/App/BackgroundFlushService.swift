@@ -1,0 +1,45 @@
+import Auth
+import Billing
+import Logging
+import Persistence
+import ServiceLifecycle
+
+/// Writes metered usage and key last-use times every few seconds, and once more on graceful
+/// shutdown (after the HTTP server has stopped taking requests), so a SIGTERM loses no counts.
+struct BackgroundFlushService: Service {
+    let meter: UsageMeter
+    let keyUsage: KeyUsageTracker
+    let database: Database
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            await flush()
+        }
+        // Final flush: retried briefly, since these counts exist nowhere else.
+        for attempt in 1...5 {
+            if await flush() { return }
+            logger.warning("final usage flush failed; retrying", metadata: ["attempt": "\(attempt)"])
+            try? await Task.sleep(for: .milliseconds(200 * attempt))
+        }
+        logger.error("usage counts could not be written before shutdown",
+                     metadata: ["calls": "\(meter.pendingCalls)"])
+    }
+
+    /// Returns whether everything pending was written.
+    @discardableResult
+    func flush() async -> Bool {
+        var ok = true
+        do { try await meter.flush(database: database) } catch {
+            ok = false
+            logger.error("usage flush failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        do { try await keyUsage.flush(database: database) } catch {
+            ok = false
+            logger.error("key last-use flush failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        return ok
+    }
+}

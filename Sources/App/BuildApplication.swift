@@ -1,0 +1,48 @@
+import API
+import Auth
+import Billing
+import Domain
+import Hummingbird
+import Logging
+import Persistence
+import PostgresNIO
+
+/// The composition root, shared by `pmo-server` and the tests: every dependency is built here
+/// from the configuration and passed down, nothing is global.
+public func buildApplication(
+    configuration: AppConfiguration, environment: Domain.Environment = .live, logger: Logger? = nil
+) throws -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "pmo-server")
+    logger.logLevel = configuration.logLevel
+    var clientConfiguration = configuration.database.clientConfiguration()
+    clientConfiguration.options.maximumConnections = configuration.databasePoolSize
+    clientConfiguration.options.minimumConnections = min(4, configuration.databasePoolSize)
+    let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+    let database = Database(client: client, logger: logger)
+    let meter = UsageMeter()
+    let keyUsage = KeyUsageTracker()
+
+    let router = Router(context: BasicRequestContext.self)
+    try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
+                                             environment: environment, logger: logger))
+    let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
+                                         interval: configuration.usageFlushInterval, logger: logger)
+    // Services stop in reverse order after the server: the flusher writes its last batch while
+    // the database client is still running.
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo"),
+        services: [client, flusher],
+        logger: logger)
+}
+
+/// Refuses to serve a database that is behind this build's migrations (ARCHITECTURE.md rule 3).
+public func checkMigrations(configuration: AppConfiguration, logger: Logger) async throws {
+    let pending = try await withDatabase(configuration.database, logger: logger) { database in
+        try await Migrator(database: database, migrations: try Migration.bundled()).pending()
+    }
+    guard pending.isEmpty else {
+        throw AppConfiguration.Invalid(description:
+            "the database at \(configuration.database) has pending migrations (\(pending.map(\.name).joined(separator: ", "))); run `pmo-admin migrate` first")
+    }
+}

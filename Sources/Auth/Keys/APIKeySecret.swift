@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+
+/// An API key as the client holds it: `pmo_live_<publicId>_<secret>`. The public id finds the key
+/// (and its tenant) without revealing anything; the 256-bit secret is stored only as a SHA-256 hash,
+/// which is enough for a random secret of that length (no password stretching needed).
+public struct APIKeySecret: Sendable, Equatable {
+    public static let prefix = "pmo_live_"
+    public let publicID: String
+    public let secret: String
+
+    /// The full token, shown to the operator once.
+    public var token: String { "\(Self.prefix)\(publicID)_\(secret)" }
+
+    /// A new random key.
+    public static func generate() -> APIKeySecret {
+        var generator = SystemRandomNumberGenerator()
+        return APIKeySecret(publicID: Base32.encode(randomBytes(8, &generator)).prefix(12).description,
+                            secret: Base32.encode(randomBytes(32, &generator)))
+    }
+
+    /// Parses a presented token; nil when it is not shaped like one of our keys.
+    public init?(token: some StringProtocol) {
+        guard token.hasPrefix(Self.prefix) else { return nil }
+        let rest = token.dropFirst(Self.prefix.count)
+        let parts = rest.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 12, parts[1].count == 52,
+              parts.allSatisfy({ $0.utf8.allSatisfy(Base32.isDigit) })
+        else { return nil }
+        self.init(publicID: String(parts[0]), secret: String(parts[1]))
+    }
+
+    init(publicID: String, secret: String) {
+        self.publicID = publicID
+        self.secret = secret
+    }
+
+    /// What is stored: SHA-256 of the secret.
+    public var secretHash: [UInt8] { Self.hash(secret) }
+
+    static func hash(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+
+    /// Compares this key's secret with a stored hash in time independent of where they differ.
+    public func matches(storedHash: [UInt8]) -> Bool {
+        let presented = secretHash
+        guard presented.count == storedHash.count else { return false }
+        var difference: UInt8 = 0
+        for index in presented.indices { difference |= presented[index] ^ storedHash[index] }
+        return difference == 0
+    }
+
+    private static func randomBytes(_ count: Int, _ generator: inout SystemRandomNumberGenerator) -> [UInt8] {
+        (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
+
+/// RFC 4648 base32 in lower case without padding: no `_` (our separator), easy to read aloud.
+enum Base32 {
+    static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "2")...UInt8(ascii: "7")).contains(byte)
+    }
+}

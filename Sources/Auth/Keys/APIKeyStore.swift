@@ -1,0 +1,93 @@
+import Domain
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// An API key as operators see it (never with its secret).
+public struct APIKeyRecord: Sendable, Equatable {
+    public var id: UUID
+    public var publicID: String
+    public var name: String
+    public var scopes: [String]
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+}
+
+public struct UnknownAPIKey: Error, Equatable { public let reference: String }
+
+/// SQL for API keys.
+public enum APIKeyStore {
+    /// Creates a key for a tenant; the returned secret is the only copy.
+    public static func create(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
+                              database: Database) async throws -> (APIKeyRecord, APIKeySecret) {
+        let secret = APIKeySecret.generate()
+        let scopeNames = scopes.map(\.rawValue)
+        let record = try await database.tenantTransaction(tenantID) { connection in
+            try await connection.query(
+                "insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))",
+                logger: database.logger)
+            return try await first(connection.query("""
+                insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at)
+                values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
+                        \(scopeNames), \(expiresAt))
+                returning \(unescaped: columns)
+                """, logger: database.logger))!
+        }
+        return (record, secret)
+    }
+
+    public static func list(tenantID: UUID, database: Database) async throws -> [APIKeyRecord] {
+        try await database.tenantTransaction(tenantID) { connection in
+            try await all(connection.query(
+                "select \(unescaped: columns) from api_keys where tenant_id = \(tenantID) order by created_at, id",
+                logger: database.logger))
+        }
+    }
+
+    /// Revokes a key named by its id or public id; revoking twice keeps the first time.
+    public static func revoke(tenantID: UUID, reference: String, database: Database) async throws -> APIKeyRecord {
+        let id = UUID(uuidString: reference)
+        let revoked = try await database.tenantTransaction(tenantID) { connection in
+            try await first(connection.query("""
+                update api_keys set revoked_at = coalesce(revoked_at, now())
+                where tenant_id = \(tenantID) and (id = \(id) or public_id = \(reference))
+                returning \(unescaped: columns)
+                """, logger: database.logger))
+        }
+        guard let revoked else { throw UnknownAPIKey(reference: reference) }
+        return revoked
+    }
+
+    /// Sets the key's tenant for the transaction and returns what authentication needs; nil for an
+    /// unknown public id. This is the first statement of every authenticated request.
+    public static func beginRequest(publicID: String, on connection: PostgresConnection,
+                                    logger: Logger) async throws -> StoredKey? {
+        let rows = try await connection.query(
+            "select * from pmo.begin_key_request(\(publicID))", logger: logger)
+        for try await (tenant, key, hash, scopes, expiresAt, revokedAt, status) in rows.decode(
+            (UUID, UUID, ByteBuffer, [String], Date?, Date?, String).self) {
+            return StoredKey(tenantID: tenant, keyID: key, secretHash: Array(buffer: hash), scopes: scopes,
+                             expiresAt: expiresAt, revokedAt: revokedAt, tenantStatus: status)
+        }
+        return nil
+    }
+
+    static let columns = "id, public_id, name, scopes, created_at, expires_at, revoked_at, last_used_at"
+
+    static func first(_ rows: PostgresRowSequence) async throws -> APIKeyRecord? {
+        try await all(rows).first
+    }
+
+    static func all(_ rows: PostgresRowSequence) async throws -> [APIKeyRecord] {
+        var records: [APIKeyRecord] = []
+        for try await (id, publicID, name, scopes, createdAt, expiresAt, revokedAt, lastUsedAt) in rows.decode(
+            (UUID, String, String, [String], Date, Date?, Date?, Date?).self) {
+            records.append(APIKeyRecord(id: id, publicID: publicID, name: name, scopes: scopes, createdAt: createdAt,
+                                        expiresAt: expiresAt, revokedAt: revokedAt, lastUsedAt: lastUsedAt))
+        }
+        return records
+    }
+}

@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+
+/// The authenticated caller of a tenant operation.
+public struct Principal: Sendable, Equatable {
+    public let tenantID: UUID
+    public let keyID: UUID
+    public let scopes: Set<Scope>
+
+    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>) {
+        self.tenantID = tenantID
+        self.keyID = keyID
+        self.scopes = scopes
+    }
+}
+
+/// Why a credential was refused. The first five are 401 (with `WWW-Authenticate`), the rest 403.
+public enum AuthFailure: Error, Equatable, Sendable {
+    case missingCredential
+    case malformedCredential
+    case unknownKey
+    case revokedKey
+    case expiredKey
+    case tenantSuspended
+    case insufficientScope(required: Scope)
+}
+
+/// What the database knows about a presented key (see `pmo.begin_key_request`).
+public struct StoredKey: Sendable {
+    public let tenantID: UUID
+    public let keyID: UUID
+    public let secretHash: [UInt8]
+    public let scopes: [String]
+    public let expiresAt: Date?
+    public let revokedAt: Date?
+    public let tenantStatus: String
+
+    public init(tenantID: UUID, keyID: UUID, secretHash: [UInt8], scopes: [String], expiresAt: Date?,
+                revokedAt: Date?, tenantStatus: String) {
+        self.tenantID = tenantID
+        self.keyID = keyID
+        self.secretHash = secretHash
+        self.scopes = scopes
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.tenantStatus = tenantStatus
+    }
+
+    /// The decision for one request: who is calling, or why not. Order matters: a wrong secret is
+    /// "unknown" (never "revoked"), so nothing about a key leaks to someone who does not hold it.
+    public func authorize(_ presented: APIKeySecret, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {
+        guard presented.matches(storedHash: secretHash) else { throw .unknownKey }
+        if revokedAt != nil { throw .revokedKey }
+        if let expiresAt, expiresAt <= now { throw .expiredKey }
+        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        let granted = Set(scopes.compactMap(Scope.init(rawValue:)))
+        guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
+        return Principal(tenantID: tenantID, keyID: keyID, scopes: granted)
+    }
+}

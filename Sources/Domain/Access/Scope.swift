@@ -1,0 +1,32 @@
+/// A permission an API credential holds; each operation in `openapi.yaml` requires one.
+public enum Scope: String, CaseIterable, Sendable, Comparable {
+    case projectsRead = "projects:read"
+    case projectsWrite = "projects:write"
+    case usageRead = "usage:read"
+
+    /// Parses a comma-separated list such as `projects:read,projects:write`; nil names the first unknown scope.
+    public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {
+        var scopes: [Scope] = []
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: " ")
+            guard let scope = Scope(rawValue: name) else { return .failure(UnknownScope(name: name)) }
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        return .success(scopes.sorted())
+    }
+
+    public static func < (lhs: Scope, rhs: Scope) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+public struct UnknownScope: Error, Equatable, Sendable {
+    public let name: String
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in character: Character) -> String {
+        var slice = Substring(self)
+        while slice.first == character { slice = slice.dropFirst() }
+        while slice.last == character { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

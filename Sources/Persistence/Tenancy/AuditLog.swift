@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Who acted: an API key (by id) or a platform operator.
+public enum Actor: Sendable, Equatable {
+    case apiKey(UUID)
+    case operatorName(String)
+
+    var type: String {
+        switch self {
+        case .apiKey: "api_key"
+        case .operatorName: "operator"
+        }
+    }
+
+    var id: String {
+        switch self {
+        case .apiKey(let id): id.uuidString.lowercased()
+        case .operatorName(let name): name
+        }
+    }
+}
+
+/// One write, recorded in the same transaction as the write itself so neither exists without the other.
+public struct AuditEntry: Sendable {
+    public var actor: Actor
+    public var operation: String
+    public var resourceType: String
+    public var resourceID: UUID
+    public var requestID: String?
+    public var changedFields: [String]
+
+    public init(actor: Actor, operation: String, resourceType: String, resourceID: UUID,
+                requestID: String?, changedFields: [String]) {
+        self.actor = actor
+        self.operation = operation
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.requestID = requestID
+        self.changedFields = changedFields
+    }
+}
+
+public enum AuditLog {
+    public static func record(_ entry: AuditEntry, id: UUID, tenantID: UUID, at now: Date,
+                              on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
+                resource_id, request_id, changed_fields)
+            values (\(tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
+                \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields))
+            """, logger: logger)
+    }
+}

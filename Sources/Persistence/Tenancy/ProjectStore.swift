@@ -1,0 +1,159 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored project.
+public struct ProjectRecord: Sendable, Equatable {
+    public var id: UUID
+    public var fields: ProjectFields
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// How a client names a project: by id, or by its per-tenant code.
+public enum ProjectReference: Sendable, Equatable {
+    case id(UUID)
+    case code(String)
+
+    public init(_ text: String) {
+        if let id = UUID(uuidString: text) { self = .id(id) } else { self = .code(text) }
+    }
+}
+
+/// A project with this code exists already in the tenant.
+public struct DuplicateProjectCode: Error, Equatable {
+    public let code: String
+}
+
+/// SQL for `projects`. Every statement names `tenant_id` as well as relying on row-level security:
+/// it keeps queries on the primary-key index and routes them to one shard on Citus.
+public struct ProjectStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, code, name, methodology, phase, status, sponsor, manager, planned_start::text, planned_finish::text,
+        budget_at_completion, currency, version, created_at, updated_at
+        """
+
+    public func insert(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
+        let f = fields
+        let query: PostgresQuery = """
+            insert into projects (tenant_id, id, code, name, methodology, phase, status, sponsor, manager,
+                planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at)
+            values (\(tenantID), \(id), \(f.code), \(f.name), \(f.methodology.rawValue), \(f.phase.rawValue),
+                \(f.status.rawValue), \(f.sponsor), \(f.manager), \(f.plannedStart?.description)::date,
+                \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now))
+            returning \(unescaped: Self.columns)
+            """
+        do {
+            return try await single(query)!
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+            throw DuplicateProjectCode(code: f.code)
+        }
+    }
+
+    /// The project, or nil when it does not exist in this tenant. `lock` takes a row lock for a write.
+    public func find(_ reference: ProjectReference, lock: Bool = false) async throws -> ProjectRecord? {
+        let suffix = lock ? " for update" : ""
+        switch reference {
+        case .id(let id):
+            return try await single("""
+                select \(unescaped: Self.columns) from projects
+                where tenant_id = \(tenantID) and id = \(id)\(unescaped: suffix)
+                """)
+        case .code(let code):
+            return try await single("""
+                select \(unescaped: Self.columns) from projects
+                where tenant_id = \(tenantID) and code = \(code)\(unescaped: suffix)
+                """)
+        }
+    }
+
+    /// One page in id order (ids are time-ordered), starting after `cursor`; reads `limit` rows and
+    /// no more, so its cost does not grow with the tenant's size.
+    public func list(status: ProjectStatus?, after cursor: UUID?, limit: Int) async throws -> [ProjectRecord] {
+        let start = cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        if let status {
+            return try await many("""
+                select \(unescaped: Self.columns) from projects
+                where tenant_id = \(tenantID) and status = \(status.rawValue) and id > \(start)
+                order by id limit \(limit)
+                """)
+        }
+        return try await many("""
+            select \(unescaped: Self.columns) from projects
+            where tenant_id = \(tenantID) and id > \(start)
+            order by id limit \(limit)
+            """)
+    }
+
+    /// Writes new field values and bumps the version.
+    public func update(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
+        let f = fields
+        let query: PostgresQuery = """
+            update projects set code = \(f.code), name = \(f.name), methodology = \(f.methodology.rawValue),
+                phase = \(f.phase.rawValue), status = \(f.status.rawValue), sponsor = \(f.sponsor),
+                manager = \(f.manager), planned_start = \(f.plannedStart?.description)::date,
+                planned_finish = \(f.plannedFinish?.description)::date,
+                budget_at_completion = \(f.budgetAtCompletion), currency = \(f.currency),
+                version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(id)
+            returning \(unescaped: Self.columns)
+            """
+        do {
+            return try await single(query)!
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+            throw DuplicateProjectCode(code: f.code)
+        }
+    }
+
+    public func delete(id: UUID) async throws {
+        try await connection.query("delete from projects where tenant_id = \(tenantID) and id = \(id)", logger: logger)
+    }
+
+    private func single(_ query: PostgresQuery) async throws -> ProjectRecord? {
+        try await many(query).first
+    }
+
+    private func many(_ query: PostgresQuery) async throws -> [ProjectRecord] {
+        var records: [ProjectRecord] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            records.append(try Self.decode(row))
+        }
+        return records
+    }
+
+    static func decode(_ row: PostgresRow) throws -> ProjectRecord {
+        let (id, code, name, methodology, phase, status, sponsor, manager, plannedStart, plannedFinish,
+             budget, currency, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String, String, String, String, String?, String?, String?, String?,
+             Int64, String, Int64, Date, Date).self)
+        guard let methodology = Methodology(rawValue: methodology), let phase = ProjectPhase(rawValue: phase),
+              let status = ProjectStatus(rawValue: status)
+        else { throw CorruptRow(table: "projects", id: id) }
+        let fields = ProjectFields(
+            code: code, name: name, methodology: methodology, phase: phase, status: status,
+            sponsor: sponsor, manager: manager,
+            plannedStart: plannedStart.flatMap { CalendarDate($0) },
+            plannedFinish: plannedFinish.flatMap { CalendarDate($0) },
+            budgetAtCompletion: budget, currency: currency)
+        return ProjectRecord(id: id, fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+}
+
+/// A row that breaks the schema's own checks (only possible through manual edits); reported as a 500.
+public struct CorruptRow: Error, CustomStringConvertible {
+    public let table: String
+    public let id: UUID
+    public var description: String { "row \(id) of \(table) holds a value the code does not know" }
+}

@@ -1,0 +1,60 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One aggregated usage cell: a tenant's calls of one operation with one status class on one day.
+public struct UsageKey: Hashable, Sendable {
+    public var tenantID: UUID
+    public var day: CalendarDate
+    public var operationID: String
+    public var statusClass: StatusClass
+
+    public init(tenantID: UUID, day: CalendarDate, operationID: String, statusClass: StatusClass) {
+        self.tenantID = tenantID
+        self.day = day
+        self.operationID = operationID
+        self.statusClass = statusClass
+    }
+}
+
+public struct UsageLine: Sendable, Equatable {
+    public var day: CalendarDate
+    public var operationID: String
+    public var statusClass: StatusClass
+    public var calls: Int64
+}
+
+public enum UsageStore {
+    /// Adds a batch of counts for many tenants in one statement (see `pmo.add_usage`).
+    public static func add(_ counts: [UsageKey: Int64], database: Database) async throws {
+        guard !counts.isEmpty else { return }
+        let entries = counts.sorted { $0.key.tenantID.uuidString < $1.key.tenantID.uuidString }
+        let tenants = entries.map(\.key.tenantID)
+        let days = entries.map(\.key.day.description)
+        let operations = entries.map(\.key.operationID)
+        let classes = entries.map(\.key.statusClass.rawValue)
+        let calls = entries.map(\.value)
+        _ = try await database.transaction { connection in
+            try await connection.query("""
+                select pmo.add_usage(\(tenants), \(days)::date[], \(operations), \(classes), \(calls))
+                """, logger: database.logger)
+        }
+    }
+
+    /// A tenant's usage between two days, inclusive, in the tenant's transaction.
+    public static func report(tenantID: UUID, from: CalendarDate, to: CalendarDate,
+                              on connection: PostgresConnection, logger: Logger) async throws -> [UsageLine] {
+        let rows = try await connection.query("""
+            select day::text, operation_id, status_class, calls from usage_counters
+            where tenant_id = \(tenantID) and day between \(from.description)::date and \(to.description)::date
+            order by day, operation_id, status_class
+            """, logger: logger)
+        var lines: [UsageLine] = []
+        for try await (day, operation, statusClass, calls) in rows.decode((String, String, Int16, Int64).self) {
+            guard let day = CalendarDate(day), let statusClass = StatusClass(rawValue: statusClass) else { continue }
+            lines.append(UsageLine(day: day, operationID: operation, statusClass: statusClass, calls: calls))
+        }
+        return lines
+    }
+}
