@@ -79,12 +79,19 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "pmo-server", dependencies: ["App"]),
+        // Tenant manifests: parsing, planning and applying them (used by pmo-admin and the tests).
+        .target(
+            name: "Provisioning",
+            dependencies: [
+                "Domain", "Persistence", "Auth",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "pmo-admin",
             dependencies: [
-                "Domain", "Persistence", "Auth", "Billing",
+                "Domain", "Persistence", "Auth", "Billing", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -92,6 +99,7 @@ let package = Package(
             dependencies: [
                 "App", "Persistence", "Auth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -99,8 +107,9 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "TestSupport", "App", "Domain", "Persistence", "Auth", "Billing",
+                "TestSupport", "App", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ],

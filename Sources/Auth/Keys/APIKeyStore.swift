@@ -23,20 +23,50 @@ public enum APIKeyStore {
     /// Creates a key for a tenant; the returned secret is the only copy.
     public static func create(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
                               database: Database) async throws -> (APIKeyRecord, APIKeySecret) {
+        try await database.tenantTransaction(tenantID) { connection in
+            try await insert(tenantID: tenantID, name: name, scopes: scopes, expiresAt: expiresAt, id: id,
+                             on: connection, logger: database.logger)
+        }
+    }
+
+    /// Creates a key inside the caller's transaction (whose tenant must be set).
+    public static func insert(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
+                              on connection: PostgresConnection, logger: Logger) async throws -> (APIKeyRecord, APIKeySecret) {
         let secret = APIKeySecret.generate()
         let scopeNames = scopes.map(\.rawValue)
-        let record = try await database.tenantTransaction(tenantID) { connection in
-            try await connection.query(
-                "insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))",
-                logger: database.logger)
-            return try await first(connection.query("""
-                insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at)
-                values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
-                        \(scopeNames), \(expiresAt))
-                returning \(unescaped: columns)
-                """, logger: database.logger))!
-        }
+        try await connection.query(
+            "insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))",
+            logger: logger)
+        let record = try await first(connection.query("""
+            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at)
+            values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
+                    \(scopeNames), \(expiresAt))
+            returning \(unescaped: columns)
+            """, logger: logger))!
         return (record, secret)
+    }
+
+    /// Active (not revoked) keys of the tenant, inside the caller's transaction.
+    public static func active(tenantID: UUID, on connection: PostgresConnection, logger: Logger) async throws -> [APIKeyRecord] {
+        try await all(connection.query(
+            "select \(unescaped: columns) from api_keys where tenant_id = \(tenantID) and revoked_at is null order by created_at, id",
+            logger: logger))
+    }
+
+    public static func updateScopes(tenantID: UUID, keyID: UUID, scopes: [Scope], on connection: PostgresConnection,
+                                    logger: Logger) async throws {
+        try await connection.query(
+            "update api_keys set scopes = \(scopes.map(\.rawValue)) where tenant_id = \(tenantID) and id = \(keyID)",
+            logger: logger)
+    }
+
+    /// Revokes every active key with this name (used to rotate a named key).
+    public static func revokeNamed(_ name: String, tenantID: UUID, on connection: PostgresConnection,
+                                   logger: Logger) async throws {
+        try await connection.query("""
+            update api_keys set revoked_at = now()
+            where tenant_id = \(tenantID) and name = \(name) and revoked_at is null
+            """, logger: logger)
     }
 
     public static func list(tenantID: UUID, database: Database) async throws -> [APIKeyRecord] {

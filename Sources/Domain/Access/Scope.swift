@@ -4,7 +4,7 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     case projectsWrite = "projects:write"
     case usageRead = "usage:read"
 
-    /// Parses a comma-separated list such as `projects:read,projects:write`; nil names the first unknown scope.
+    /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {
         var scopes: [Scope] = []
         for part in text.split(separator: ",") {
@@ -20,6 +20,10 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
 
 public struct UnknownScope: Error, Equatable, Sendable {
     public let name: String
+
+    public init(name: String) {
+        self.name = name
+    }
 }
 
 extension StringProtocol {

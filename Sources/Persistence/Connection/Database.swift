@@ -42,6 +42,7 @@ public struct Database: Sendable {
 }
 
 /// Creates a client for `url`, runs it for the duration of `body`, and shuts it down afterwards.
+@discardableResult
 public func withDatabase<Result: Sendable>(
     _ url: DatabaseURL, logger: Logger, _ body: (Database) async throws -> Result
 ) async throws -> Result {

@@ -66,7 +66,7 @@ public struct TenantStore: Sendable {
         }
     }
 
-    static func first(_ rows: PostgresRowSequence) async throws -> TenantRecord? {
+    public static func first(_ rows: PostgresRowSequence) async throws -> TenantRecord? {
         try await all(rows).first
     }
 

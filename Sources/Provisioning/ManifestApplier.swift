@@ -1,0 +1,84 @@
+import Auth
+import Domain
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// Applies a manifest in one transaction (all of it or nothing), with the owner role.
+public struct ManifestApplier: Sendable {
+    let database: Database
+    let environment: Domain.Environment
+
+    public init(database: Database, environment: Domain.Environment = .live) {
+        self.database = database
+        self.environment = environment
+    }
+
+    public struct Outcome: Sendable {
+        public var plan: ManifestPlan
+        /// Secrets of keys created by this apply: the only time they are shown.
+        public var createdKeys: [(name: String, token: String)]
+    }
+
+    /// Computes the plan and, unless `dryRun`, carries it out.
+    public func apply(_ manifest: TenantManifest, dryRun: Bool) async throws -> Outcome {
+        let logger = database.logger
+        let environment = self.environment
+        return try await database.transaction { connection in
+            // Serialise concurrent applies of the same tenant.
+            try await connection.query("select pg_advisory_xact_lock(hashtext(\("pmo.tenant." + manifest.slug)))", logger: logger)
+            let tenant = try await TenantStore.first(connection.query("""
+                select id, slug, name, plan, status, created_at from tenants where slug = \(manifest.slug) for update
+                """, logger: logger))
+            let tenantID = tenant?.id ?? environment.newID()
+            try await connection.query("select pmo.set_tenant(\(tenantID))", logger: logger)
+            let keys = tenant == nil ? [] : try await APIKeyStore.active(tenantID: tenantID, on: connection, logger: logger)
+            let projectStore = ProjectStore(connection: connection, tenantID: tenantID, logger: logger)
+            var projects: [String: ProjectRecord] = [:]
+            for project in manifest.projects {
+                if let record = try await projectStore.find(.code(project.code)) { projects[project.code] = record }
+            }
+            let plan = ManifestPlan(manifest: manifest, live: .init(
+                tenant: tenant, activeKeys: keys, projects: projects.mapValues(\.fields)))
+            guard !dryRun, !plan.isEmpty else { return Outcome(plan: plan, createdKeys: []) }
+
+            if tenant == nil {
+                try await connection.query("""
+                    insert into tenants (id, slug, name, plan, status)
+                    values (\(tenantID), \(manifest.slug), \(manifest.name), \(manifest.plan.rawValue), \(manifest.status.rawValue))
+                    """, logger: logger)
+            } else {
+                try await connection.query("""
+                    update tenants set name = \(manifest.name), plan = \(manifest.plan.rawValue),
+                        status = \(manifest.status.rawValue), updated_at = now()
+                    where id = \(tenantID)
+                    """, logger: logger)
+            }
+            var created: [(name: String, token: String)] = []
+            for change in plan.changes {
+                switch change {
+                case .createKey(let name, let scopes):
+                    let (_, secret) = try await APIKeyStore.insert(
+                        tenantID: tenantID, name: name, scopes: scopes, expiresAt: nil, id: environment.newID(),
+                        on: connection, logger: logger)
+                    created.append((name, secret.token))
+                case .setKeyScopes(let name, _, let scopes):
+                    if let key = keys.first(where: { $0.name == name }) {
+                        try await APIKeyStore.updateScopes(tenantID: tenantID, keyID: key.id, scopes: scopes,
+                                                           on: connection, logger: logger)
+                    }
+                case .createProject(let code):
+                    let fields = manifest.projects.first { $0.code == code }!
+                    _ = try await projectStore.insert(id: environment.newID(), fields: fields, at: environment.now())
+                case .updateProject(let code, _):
+                    let fields = manifest.projects.first { $0.code == code }!
+                    _ = try await projectStore.update(id: projects[code]!.id, fields: fields, at: environment.now())
+                case .createTenant, .setTenantField:
+                    break
+                }
+            }
+            return Outcome(plan: plan, createdKeys: created)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Auth
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+import Provisioning
+
+/// Runs a command's work against the owner database and turns every failure into one clear line.
+enum AdminDatabase {
+    static func run<Result: Sendable>(_ work: (Database) async throws -> Result) async throws -> Result {
+        var logger = Logger(label: "pmo-admin")
+        logger.logLevel = .warning
+        let url: DatabaseURL
+        do {
+            url = try DatabaseLocation.ownerURL(ProcessInfo.processInfo.environment,
+                                                workingDirectory: FileManager.default.currentDirectoryPath)
+        } catch {
+            throw AdminFailure(message: "\(error)")
+        }
+        do {
+            return try await withDatabase(url, logger: logger) { database in
+                try await probe(database, url: url)
+                return try await work(database)
+            }
+        } catch let error as AdminFailure {
+            throw error
+        } catch let error as PSQLError {
+            throw AdminFailure(message: describe(error, url: url))
+        } catch {
+            throw AdminFailure(message: message(for: error))
+        }
+    }
+
+    /// Fails within seconds, naming the host, when the database cannot be reached (the pool would
+    /// otherwise keep retrying).
+    static func probe(_ database: Database, url: DatabaseURL) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await database.client.query("select 1", logger: database.logger)
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                return false
+            }
+            let reached = try await group.next() ?? false
+            group.cancelAll()
+            if !reached {
+                throw AdminFailure(message: "cannot reach the database at \(url.target) (as \(url.user)) within 5 s")
+            }
+        }
+    }
+
+    static func describe(_ error: PSQLError, url: DatabaseURL) -> String {
+        if let message = error.serverInfo?[.message] {
+            return "database error at \(url.target): \(message)"
+        }
+        return "cannot reach the database at \(url.target) (as \(url.user)): \(error.code)"
+    }
+
+    static func message(for error: any Error) -> String {
+        switch error {
+        case let e as UnknownTenant: "unknown tenant: \(e.slug)"
+        case let e as DuplicateTenantSlug: "a tenant with slug \(e.slug) exists already"
+        case let e as UnknownAPIKey: "unknown API key: \(e.reference)"
+        case let e as DuplicateProjectCode: "duplicate project code: \(e.code)"
+        case let e as ManifestError: "invalid manifest: \(e)"
+        default: "\(error)"
+        }
+    }
+}
+
+/// A command failure: printed as `error: <message>` with exit status 1.
+struct AdminFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

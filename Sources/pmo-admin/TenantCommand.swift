@@ -1,0 +1,143 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Persistence
+import Provisioning
+
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant", abstract: "Create, inspect, suspend and apply tenants.",
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Apply.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a tenant.")
+        @Option(help: "URL-safe unique key, ^[a-z0-9][a-z0-9-]{1,62}$.") var slug: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "starter, professional or enterprise.") var plan: String
+
+        func run() async throws {
+            guard TenantSlug.isValid(slug) else { throw AdminFailure(message: "invalid slug \(slug): must match ^[a-z0-9][a-z0-9-]{1,62}$") }
+            guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
+            guard let plan = Plan(rawValue: plan) else {
+                throw AdminFailure(message: "unknown plan \(plan): expected one of \(Plan.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let tenant = try await AdminDatabase.run { database in
+                try await TenantStore(database: database).create(id: Domain.Environment.live.newID(), slug: slug, name: name, plan: plan)
+            }
+            print("created tenant \(tenant.slug) (\(tenant.id.uuidString.lowercased()), plan \(tenant.plan.rawValue))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tenants.")
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let tenants = try await AdminDatabase.run { try await TenantStore(database: $0).list() }
+            if json {
+                print(TableOutput.json(tenants.map(TenantCommand.object)))
+            } else {
+                print(TableOutput.render(
+                    headers: ["SLUG", "NAME", "PLAN", "STATUS", "ID"],
+                    rows: tenants.map { [$0.slug, $0.name, $0.plan.rawValue, $0.status.rawValue, $0.id.uuidString.lowercased()] }))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one tenant.")
+        @Argument var slug: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let tenant = try await AdminDatabase.run { try await TenantStore(database: $0).find(slug: slug) }
+            if json {
+                print(TableOutput.json(TenantCommand.object(tenant)))
+            } else {
+                print(TableOutput.render(headers: ["FIELD", "VALUE"], rows: [
+                    ["slug", tenant.slug], ["name", tenant.name], ["plan", tenant.plan.rawValue],
+                    ["status", tenant.status.rawValue], ["id", tenant.id.uuidString.lowercased()],
+                    ["created", TableOutput.timestamp(tenant.createdAt)],
+                ]))
+            }
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Suspend a tenant: every call with its credentials gets 403 tenant-suspended; data is kept.")
+        @Argument var slug: String
+
+        func run() async throws {
+            try await TenantCommand.setStatus(slug: slug, to: .suspended)
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a suspended tenant.")
+        @Argument var slug: String
+
+        func run() async throws {
+            try await TenantCommand.setStatus(slug: slug, to: .active)
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a tenant manifest (idempotent); prints what changes.")
+        @Argument(help: "Path of the manifest, e.g. tenants/demo.yaml.") var manifest: String
+        @Flag(help: "Show what would change without changing anything.") var dryRun = false
+
+        func run() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: manifest, encoding: .utf8)
+            } catch {
+                throw AdminFailure(message: "cannot read \(manifest): \(error.localizedDescription)")
+            }
+            let parsed: TenantManifest
+            do {
+                parsed = try TenantManifest.parse(text)
+            } catch {
+                throw AdminFailure(message: "invalid manifest \(manifest): \(error)")
+            }
+            let outcome = try await AdminDatabase.run { database in
+                try await ManifestApplier(database: database).apply(parsed, dryRun: dryRun)
+            }
+            if outcome.plan.isEmpty {
+                print("tenant \(parsed.slug) matches \(manifest): no changes")
+                return
+            }
+            for change in outcome.plan.changes { print(change) }
+            if dryRun {
+                print("dry run: \(outcome.plan.changes.count) change(s) not applied")
+            } else {
+                print("applied \(outcome.plan.changes.count) change(s) to tenant \(parsed.slug)")
+                for key in outcome.createdKeys {
+                    print("api key \(key.name): \(key.token)  (shown once; store it now)")
+                }
+            }
+        }
+    }
+
+    static func setStatus(slug: String, to status: TenantStatus) async throws {
+        let (before, after) = try await AdminDatabase.run { database in
+            let store = TenantStore(database: database)
+            var tenant = try await store.find(slug: slug)
+            let before = tenant.status
+            tenant.status = status
+            return (before, try await store.update(tenant))
+        }
+        if before == after.status {
+            print("tenant \(slug) is already \(status.rawValue)")
+        } else {
+            print("tenant \(slug): \(before.rawValue) → \(after.status.rawValue)")
+        }
+    }
+
+    static func object(_ tenant: TenantRecord) -> [String: Any] {
+        ["id": tenant.id.uuidString.lowercased(), "slug": tenant.slug, "name": tenant.name,
+         "plan": tenant.plan.rawValue, "status": tenant.status.rawValue,
+         "createdAt": TableOutput.timestamp(tenant.createdAt)]
+    }
+}

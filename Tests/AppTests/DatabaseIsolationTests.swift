@@ -1,0 +1,128 @@
+import Domain
+import Foundation
+import Persistence
+import PostgresNIO
+import Testing
+import TestSupport
+
+/// ARCHITECTURE.md rules 2 and 3 at the SQL level, with the server's role.
+@Suite struct DatabaseIsolationTests {
+    @Test func allMigrationsApplyToAnEmptyDatabaseAndASecondRunDoesNothing() async throws {
+        let name = try await TestCluster.shared.emptyDatabase()
+        let url = try TestCluster.ownerURL(database: name)
+        try await withDatabase(url, logger: TestCluster.logger) { database in
+            let migrator = Migrator(database: database, migrations: try Migration.bundled())
+            #expect(try await migrator.pending().count == Migration.bundled().count)
+            let applied = try await migrator.migrate()
+            #expect(applied.map(\.version) == (try Migration.bundled().map(\.version)))
+            #expect(try await migrator.migrate().isEmpty)
+            #expect(try await migrator.pending().isEmpty)
+        }
+    }
+
+    @Test func appRoleSeesNoRowsWithoutATenant() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("iso-a")
+        _ = try await env.createTenant("iso-b")
+        try await env.withOwner { database in
+            try await database.tenantTransaction(a.tenant.id) { connection in
+                _ = try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+                    .insert(id: UUID(), fields: ProjectFields(code: "P1", name: "P", currency: "EUR"), at: Date())
+            }
+        }
+        try await env.withApp { database in
+            for table in ["projects", "api_keys", "tenants", "audit_events", "idempotency_keys", "usage_counters"] {
+                let rows = try await database.client.query(
+                    "select count(*)::int from \(unescaped: table)", logger: database.logger)
+                for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }
+            }
+            // With tenant B set, A's project is invisible too.
+            let seen = try await database.tenantTransaction(try await env.tenantID("iso-b")) { connection in
+                try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+                    .list(status: nil, after: nil, limit: 10)
+            }
+            #expect(seen.isEmpty)
+        }
+    }
+
+    @Test func appRoleCannotWriteAnotherTenantsRows() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("iso-c")
+        let b = try await env.createTenant("iso-d")
+        await #expect(throws: PSQLError.self) {
+            try await env.withApp { database in
+                try await database.tenantTransaction(b.tenant.id) { connection in
+                    _ = try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+                        .insert(id: UUID(), fields: ProjectFields(code: "P1", name: "P", currency: "EUR"), at: Date())
+                }
+            }
+        }
+        #expect(try await env.count("projects") == 0)
+    }
+
+    @Test func auditRowsAreAppendOnlyForTheAppRole() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("iso-e")
+        try await env.withApp { database in
+            try await database.tenantTransaction(a.tenant.id) { connection in
+                try await AuditLog.record(
+                    AuditEntry(actor: .apiKey(a.keyID), operation: "test", resourceType: "project", resourceID: UUID(),
+                               requestID: nil, changedFields: []),
+                    id: UUID(), tenantID: a.tenant.id, at: Date(), on: connection, logger: database.logger)
+            }
+            for statement: PostgresQuery in ["update audit_events set operation = 'x'", "delete from audit_events"] {
+                do {
+                    try await database.tenantTransaction(a.tenant.id) { connection in
+                        try await connection.query(statement, logger: database.logger)
+                    }
+                    Issue.record("the app role could run: \(statement.sql)")
+                } catch let error as PSQLError {
+                    #expect(error.sqlState == SQLState.insufficientPrivilege)
+                }
+            }
+        }
+        #expect(try await env.count("audit_events") == 1)
+    }
+
+    @Test func appRoleOwnsNothingAndCannotBypassRowSecurity() async throws {
+        let env = try await TestEnvironment()
+        try await env.withApp { database in
+            let rows = try await database.client.query("""
+                select r.rolbypassrls, r.rolsuper,
+                       (select count(*)::int from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace)
+                from pg_roles r where r.rolname = current_user
+                """, logger: database.logger)
+            for try await (bypass, superuser, owned) in rows.decode((Bool, Bool, Int).self) {
+                #expect(!bypass)
+                #expect(!superuser)
+                #expect(owned == 0)
+            }
+        }
+    }
+
+    @Test func everyTenantTableForcesRowLevelSecurity() async throws {
+        let env = try await TestEnvironment()
+        try await env.withOwner { database in
+            let rows = try await database.client.query("""
+                select c.relname, c.relrowsecurity, c.relforcerowsecurity,
+                       exists (select from pg_policy p where p.polrelid = c.oid)
+                from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
+                where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+                  -- Platform routing (public key id -> tenant), read before any tenant is known; holds no tenant content.
+                  and c.relname <> 'api_key_directory'
+                """, logger: database.logger)
+            var tables: [String] = []
+            for try await (name, enabled, forced, hasPolicy) in rows.decode((String, Bool, Bool, Bool).self) {
+                tables.append(name)
+                #expect(enabled && forced && hasPolicy, "\(name) is not protected by a forced policy")
+            }
+            #expect(tables.count >= 5)
+        }
+    }
+}
+
+extension TestEnvironment {
+    func tenantID(_ slug: String) async throws -> UUID {
+        try await withOwner { try await TenantStore(database: $0).find(slug: slug).id }
+    }
+}

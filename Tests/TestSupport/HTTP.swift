@@ -1,0 +1,30 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+
+/// Small helpers so end-to-end tests read as requests and assertions.
+extension TestClientProtocol {
+    public func call(
+        _ method: HTTPRequest.Method, _ uri: String, auth: String? = nil, json: String? = nil,
+        headers extra: [String: String] = [:]
+    ) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if let auth { headers[.authorization] = auth }
+        if json != nil { headers[.contentType] = "application/json" }
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        return try await execute(uri: uri, method: method, headers: headers,
+                                 body: json.map { ByteBuffer(string: $0) })
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as a JSON object (empty when it is not one).
+    public var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    }
+
+    public var text: String { String(buffer: body) }
+
+    public func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+}

@@ -1,0 +1,48 @@
+import App
+import Auth
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Persistence
+
+/// One test's world: a fresh migrated database, owner access for set-up, and the app built by the
+/// same composition root as the server, connecting as the app role.
+public struct TestEnvironment: Sendable {
+    public let databaseName: String
+
+    public init() async throws {
+        databaseName = try await TestCluster.shared.migratedDatabase()
+    }
+
+    public var ownerURL: DatabaseURL {
+        get throws { try TestCluster.ownerURL(database: databaseName) }
+    }
+
+    public var appURL: DatabaseURL {
+        get throws { try ownerURL.with(user: DatabaseLocation.appRole) }
+    }
+
+    /// Runs `body` with an owner-role database (bypasses row-level security: set-up and inspection).
+    public func withOwner<Result: Sendable>(_ body: (Database) async throws -> Result) async throws -> Result {
+        try await withDatabase(try ownerURL, logger: TestCluster.logger, body)
+    }
+
+    /// Runs `body` with an app-role database (subject to row-level security, as the server is).
+    public func withApp<Result: Sendable>(_ body: (Database) async throws -> Result) async throws -> Result {
+        try await withDatabase(try appURL, logger: TestCluster.logger, body)
+    }
+
+    /// Starts the application (with its background services) and runs `test` against its router;
+    /// on return the application shuts down gracefully, flushing usage.
+    public func withApp<Result: Sendable>(
+        environment: Domain.Environment = .live,
+        _ test: @Sendable (any TestClientProtocol) async throws -> Result
+    ) async throws -> Result {
+        let configuration = AppConfiguration(database: try appURL, databasePoolSize: 8,
+                                             usageFlushInterval: .seconds(3600))
+        let app = try buildApplication(configuration: configuration, environment: environment, logger: TestCluster.logger)
+        return try await app.test(.router, test)
+    }
+}
