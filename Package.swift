@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             // The contract, served at /openapi.yaml and read at start-up for each operation's scope.
-            resources: [.copy("Resources/openapi.yaml")]
+            resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         // Composition root shared by the server and the tests.
         .target(

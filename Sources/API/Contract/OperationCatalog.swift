@@ -17,12 +17,9 @@ public struct OperationCatalog: Sendable {
         public let description: String
     }
 
-    /// The contract text this build serves.
+    /// The contract text this build serves, embedded in the binary at build time.
     public static func bundledDocument() throws -> String {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
-            throw Invalid(description: "openapi.yaml is missing from the build's resources")
-        }
-        return try String(contentsOf: url, encoding: .utf8)
+        String(decoding: PackageResources.openapi_yaml, as: UTF8.self)
     }
 
     public static func load(from document: String) throws -> OperationCatalog {

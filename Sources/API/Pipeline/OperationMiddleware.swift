@@ -34,7 +34,7 @@ struct OperationMiddleware: ServerMiddleware {
                 logger.error("operation missing from the catalog", metadata: ["operation": "\(operationID)"])
                 throw APIProblem.internalError
             }
-            result = try await next(request, body, metadata)
+            result = Self.plainHeaders(try await next(request, body, metadata))
         } catch {
             let problem = ProblemTranslation.problem(for: error, logger: logger)
             result = Self.response(for: problem, requestID: scope.requestID)
@@ -44,6 +44,18 @@ struct OperationMiddleware: ServerMiddleware {
                          at: environment.now())
         }
         return result
+    }
+
+    /// The generated serializers percent-encode header values (URI "simple" style), which would
+    /// send `ETag: %221%22`; our response headers are plain HTTP values, so they are decoded back.
+    static func plainHeaders(_ result: (HTTPResponse, HTTPBody?)) -> (HTTPResponse, HTTPBody?) {
+        var (response, body) = result
+        for name in [HTTPField.Name.eTag, .location] {
+            if let value = response.headerFields[name], let decoded = value.removingPercentEncoding {
+                response.headerFields[name] = decoded
+            }
+        }
+        return (response, body)
     }
 
     static func credential(from request: HTTPRequest) throws(AuthFailure) -> APIKeySecret {

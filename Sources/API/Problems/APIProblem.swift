@@ -10,12 +10,13 @@ public struct APIProblem: Error, Equatable, Sendable {
     public var title: String
     public var detail: String?
     public var errors: [FieldError]
-    public var allowed: [String]
+    /// For an illegal state change, the allowed next states (possibly none); nil otherwise.
+    public var allowed: [String]?
     /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
     public var headers: [(name: String, value: String)]
 
     public init(status: Int, type: String, title: String, detail: String? = nil, errors: [FieldError] = [],
-                allowed: [String] = [], headers: [(name: String, value: String)] = []) {
+                allowed: [String]? = nil, headers: [(name: String, value: String)] = []) {
         self.status = status
         self.type = "/problems/\(type)"
         self.title = title
@@ -35,7 +36,7 @@ public struct APIProblem: Error, Equatable, Sendable {
         var object: [String: Any] = ["type": type, "title": title, "status": status, "instance": requestID]
         if let detail { object["detail"] = detail }
         if !errors.isEmpty { object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail] } }
-        if !allowed.isEmpty { object["allowed"] = allowed }
+        if let allowed { object["allowed"] = allowed }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data)
     }

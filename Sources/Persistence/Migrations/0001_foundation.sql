@@ -204,5 +204,5 @@ grant select on tenants, api_key_directory to pmo_app;
 grant select, update (last_used_at) on api_keys to pmo_app;
 grant select, insert, update, delete on projects to pmo_app;
 grant select, insert on audit_events to pmo_app;
-grant select, insert, delete on idempotency_keys to pmo_app;
+grant select, insert, update, delete on idempotency_keys to pmo_app;
 grant select, insert, update on usage_counters to pmo_app;
