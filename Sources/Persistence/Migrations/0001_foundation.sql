@@ -12,7 +12,8 @@ create schema if not exists pmo;
 create function pmo.set_tenant(p_tenant uuid) returns void
 language plpgsql volatile as $$
 begin
-    execute format('set local app.tenant_id = %L', p_tenant);
+    -- An empty value (for null) reads as "no tenant" through pmo.current_tenant().
+    execute format('set local app.tenant_id = %L', coalesce(p_tenant::text, ''));
 end
 $$;
 
