@@ -65,6 +65,19 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return "\(host):\(port)"
     }
 
+    /// The URL with its password, for handing to another process (never for logs).
+    public var connectionString: String {
+        var components = URLComponents()
+        components.scheme = "postgres"
+        components.user = user
+        components.password = password
+        components.host = host
+        components.port = port
+        components.path = "/\(database)"
+        if let socketDirectory { components.queryItems = [URLQueryItem(name: "host", value: socketDirectory)] }
+        return components.string ?? description
+    }
+
     /// Never contains the password: safe for logs and messages.
     public var description: String {
         let credentials = password == nil ? user : "\(user):***"
