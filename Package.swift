@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "TestSupport", "App", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
+                "TestSupport", "App", "API", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

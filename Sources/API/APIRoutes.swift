@@ -41,7 +41,7 @@ public enum APIRoutes {
             document: document)
         try handler.registerHandlers(
             on: router, serverURL: try Servers.Server1.url(),
-            middlewares: [OperationMiddleware(catalog: catalog, meter: dependencies.meter,
+            middlewares: [OperationMiddleware(access: catalog.access, meter: dependencies.meter,
                                               environment: dependencies.environment, logger: dependencies.logger)])
     }
 }

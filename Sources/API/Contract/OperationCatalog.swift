@@ -11,7 +11,22 @@ public struct OperationCatalog: Sendable {
         case scope(Scope)
     }
 
-    public let access: [String: Access]
+    /// One operation of the contract.
+    public struct Operation: Sendable, Equatable {
+        public let id: String
+        public let method: String
+        public let path: String
+        public let access: Access
+
+        /// Whether the path names a resource by id (`{...}`): such operations must return 404 for
+        /// another tenant's resource (the cross-tenant suite checks every one).
+        public var hasPathParameter: Bool { path.contains("{") }
+    }
+
+    public let operations: [Operation]
+    public var access: [String: Access] {
+        Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0.access) })
+    }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -27,7 +42,7 @@ public struct OperationCatalog: Sendable {
               let paths = root["paths"] as? [String: Any]
         else { throw Invalid(description: "openapi.yaml has no paths") }
         let globalSecurity = (root["security"] as? [Any]) ?? []
-        var access: [String: Access] = [:]
+        var operations: [Operation] = []
         let methods: Set<String> = ["get", "put", "post", "patch", "delete", "head", "options", "trace"]
         for (path, item) in paths {
             guard let item = item as? [String: Any] else { continue }
@@ -36,15 +51,17 @@ public struct OperationCatalog: Sendable {
                     throw Invalid(description: "\(method.uppercased()) \(path) has no operationId")
                 }
                 let security = (operation["security"] as? [Any]) ?? globalSecurity
+                let access: Access
                 if security.isEmpty {
-                    access[id] = .open
+                    access = .open
                 } else if let name = operation["x-required-scope"] as? String, let scope = Scope(rawValue: name) {
-                    access[id] = .scope(scope)
+                    access = .scope(scope)
                 } else {
                     throw Invalid(description: "operation \(id) needs a credential but declares no known x-required-scope")
                 }
+                operations.append(Operation(id: id, method: method.uppercased(), path: path, access: access))
             }
         }
-        return OperationCatalog(access: access)
+        return OperationCatalog(operations: operations.sorted { ($0.path, $0.method) < ($1.path, $1.method) })
     }
 }

@@ -10,7 +10,7 @@ import OpenAPIRuntime
 /// operations that need one, turns every error into a problem document, and meters the call.
 /// Authentication itself completes inside the operation's tenant transaction (`TenantSession`).
 struct OperationMiddleware: ServerMiddleware {
-    let catalog: OperationCatalog
+    let access: [String: OperationCatalog.Access]
     let meter: UsageMeter
     let environment: Domain.Environment
     let logger: Logger
@@ -22,7 +22,7 @@ struct OperationMiddleware: ServerMiddleware {
         guard let scope = RequestScope.current else { return try await next(request, body, metadata) }
         let result: (HTTPResponse, HTTPBody?)
         do {
-            switch catalog.access[operationID] {
+            switch access[operationID] {
             case .open:
                 break
             case .scope(let required):

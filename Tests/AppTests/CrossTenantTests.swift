@@ -1,0 +1,68 @@
+import API
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+/// Tenant isolation through the API (ARCHITECTURE.md rule 2): for every operation in openapi.yaml
+/// that names a resource in its path, tenant B's key on tenant A's resource gets 404 and changes
+/// nothing. The operations come from the contract, so a new operation without a case here fails.
+@Suite struct CrossTenantTests {
+    /// How to call an operation as tenant B on tenant A's project (by id and by code).
+    typealias Attack = @Sendable (any TestClientProtocol, _ auth: String, _ projectRef: String) async throws -> TestResponse
+
+    static let attacks: [String: Attack] = [
+        "getProject": { client, auth, ref in try await client.call(.get, "/v1/projects/\(ref)", auth: auth) },
+        "updateProject": { client, auth, ref in
+            try await client.call(.patch, "/v1/projects/\(ref)", auth: auth, json: #"{"name":"Taken over"}"#)
+        },
+        "deleteProject": { client, auth, ref in try await client.call(.delete, "/v1/projects/\(ref)", auth: auth) },
+    ]
+
+    @Test func everyOperationWithAPathIdHasACase() throws {
+        let catalog = try OperationCatalog.load(from: OperationCatalog.bundledDocument())
+        let withIDs = catalog.operations.filter(\.hasPathParameter).map(\.id)
+        #expect(!withIDs.isEmpty)
+        for id in withIDs {
+            #expect(Self.attacks[id] != nil, "operation \(id) has a path id but no cross-tenant case")
+        }
+    }
+
+    @Test func anotherTenantsResourcesAreNotFoundAndUnchanged() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("victim")
+        let b = try await env.createTenant("intruder")
+        let catalog = try OperationCatalog.load(from: OperationCatalog.bundledDocument())
+        try await env.withApp { client in
+            let created = try await client.call(.post, "/v1/projects", auth: a.authorization,
+                                                json: #"{"code":"SECRET-1","name":"A's project","currency":"EUR"}"#)
+            let id = try #require(created.object["id"] as? String)
+            let before = try await client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text
+
+            for operation in catalog.operations where operation.hasPathParameter {
+                let attack = try #require(Self.attacks[operation.id])
+                for ref in [id, "SECRET-1"] {
+                    let response = try await attack(client, b.authorization, ref)
+                    #expect(response.status == .notFound, "\(operation.id) on \(ref) gave \(response.status)")
+                    // The same problem as for a reference that exists nowhere: nothing reveals existence.
+                    #expect(response.object["type"] as? String == "/problems/not-found")
+                    #expect(!response.text.contains("A's project"))
+                }
+            }
+            let after = try await client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text
+            #expect(before == after)
+
+            // Lists and usage are scoped to the caller's tenant, too.
+            let listed = try await client.call(.get, "/v1/projects?limit=200", auth: b.authorization)
+            #expect((listed.object["items"] as? [Any])?.isEmpty == true)
+            // B may create a project with the same code: codes are unique per tenant only.
+            let sameCode = try await client.call(.post, "/v1/projects", auth: b.authorization,
+                                                 json: #"{"code":"SECRET-1","name":"B's own","currency":"EUR"}"#)
+            #expect(sameCode.status == .created)
+            #expect(try await client.call(.get, "/v1/projects/SECRET-1", auth: a.authorization).object["name"] as? String == "A's project")
+        }
+        #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("audit_events", tenant: b.tenant.id) == 1)
+    }
+}
