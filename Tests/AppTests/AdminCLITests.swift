@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `pmo-admin` as operators run it: the real binary against a test database.
+@Suite struct AdminCLITests {
+    struct Run {
+        let status: Int32
+        let output: String
+        let error: String
+    }
+
+    static func admin(_ arguments: [String], env: TestEnvironment, databaseURL: String? = nil,
+                      in directory: String? = nil) throws -> Run {
+        let process = Process()
+        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-admin")
+        process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        variables["DATABASE_URL"] = try databaseURL ?? env.ownerURL.connectionString
+        process.environment = variables
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                   error: String(decoding: error, as: UTF8.self))
+    }
+
+    @Test func tenantsAndKeysCreatedWithTheCLIAreIsolated() async throws {
+        let env = try await TestEnvironment()
+        #expect(try Self.admin(["tenant", "create", "--slug", "cli-a", "--name", "A Ltd", "--plan", "starter"], env: env).status == 0)
+        #expect(try Self.admin(["tenant", "create", "--slug", "cli-b", "--name", "B Ltd", "--plan", "enterprise"], env: env).status == 0)
+        let keyA = try Self.admin(["key", "create", "--tenant", "cli-a", "--name", "ci", "--scopes", "projects:read,projects:write"], env: env)
+        let keyB = try Self.admin(["key", "create", "--tenant", "cli-b", "--name", "ci", "--scopes", "projects:read,projects:write"], env: env)
+        let tokenA = try #require(keyA.output.split(separator: "\n").last.map(String.init))
+        let tokenB = try #require(keyB.output.split(separator: "\n").last.map(String.init))
+        #expect(tokenA.hasPrefix("pmo_live_"))
+
+        try await env.withApp { client in
+            let created = try await client.call(.post, "/v1/projects", auth: "Bearer \(tokenA)",
+                                                json: #"{"code":"A-1","name":"A's","currency":"EUR"}"#)
+            #expect(created.status == .created)
+            #expect(try await client.call(.get, "/v1/projects/A-1", auth: "Bearer \(tokenB)").status == .notFound)
+            #expect(try await client.call(.patch, "/v1/projects/A-1", auth: "Bearer \(tokenB)", json: #"{"name":"x"}"#).status == .notFound)
+            #expect(try await client.call(.delete, "/v1/projects/A-1", auth: "Bearer \(tokenB)").status == .notFound)
+
+            let publicID = tokenA.split(separator: "_")[2]
+            let revoke = try Self.admin(["key", "revoke", "--tenant", "cli-a", String(publicID)], env: env)
+            #expect(revoke.status == 0, "\(revoke.error)")
+            #expect(try await client.call(.get, "/v1/projects", auth: "Bearer \(tokenA)").status == .unauthorized)
+        }
+        let list = try Self.admin(["tenant", "list", "--json"], env: env)
+        let tenants = try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]]
+        #expect(tenants?.compactMap { $0["slug"] as? String } == ["cli-a", "cli-b"])
+        let table = try Self.admin(["tenant", "list"], env: env).output
+        #expect(table.hasPrefix("SLUG"))
+        let keys = try Self.admin(["key", "list", "--tenant", "cli-a"], env: env).output
+        #expect(keys.contains("revoked"))
+        #expect(!keys.contains(tokenA))
+    }
+
+    @Test func suspendAndResume() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("cli-s")
+        #expect(try Self.admin(["tenant", "suspend", "cli-s"], env: env).output.contains("active → suspended"))
+        try await env.withApp { client in
+            let response = try await client.call(.get, "/v1/projects", auth: a.authorization)
+            #expect(response.status == .forbidden)
+        }
+        #expect(try Self.admin(["tenant", "resume", "cli-s"], env: env).status == 0)
+        #expect(try Self.admin(["tenant", "show", "cli-s"], env: env).output.contains("active"))
+    }
+
+    @Test func failuresExitNonZeroWithOneClearLine() async throws {
+        let env = try await TestEnvironment()
+        _ = try await env.createTenant("cli-f")
+        let cases: [([String], String)] = [
+            (["tenant", "create", "--slug", "cli-f", "--name", "Again", "--plan", "starter"], "cli-f exists already"),
+            (["tenant", "show", "nobody"], "unknown tenant: nobody"),
+            (["tenant", "create", "--slug", "Bad Slug", "--name", "X", "--plan", "starter"], "invalid slug"),
+            (["tenant", "create", "--slug", "cli-g", "--name", "X", "--plan", "gold"], "unknown plan gold"),
+            (["key", "create", "--tenant", "cli-f", "--name", "x", "--scopes", "projects:admin"], "unknown scope projects:admin"),
+            (["key", "revoke", "--tenant", "cli-f", "nokey"], "unknown API key: nokey"),
+        ]
+        for (arguments, message) in cases {
+            let run = try Self.admin(arguments, env: env)
+            #expect(run.status != 0, "\(arguments)")
+            let lines = run.error.split(separator: "\n")
+            #expect(lines.count == 1, "\(arguments): \(run.error)")
+            #expect(run.error.contains(message), "\(arguments): \(run.error)")
+        }
+        let unreachable = try Self.admin(["tenant", "list"], env: env,
+                                         databaseURL: "postgres://pmo_owner@127.0.0.1:1/nowhere")
+        #expect(unreachable.status != 0)
+        #expect(unreachable.error.contains("127.0.0.1:1"), "\(unreachable.error)")
+        #expect(unreachable.error.split(separator: "\n").count == 1, "\(unreachable.error)")
+    }
+
+    @Test func applyIsIdempotentAndDryRunChangesNothing() async throws {
+        let env = try await TestEnvironment()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmo-manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("acme.yaml").path
+        try """
+        slug: acme
+        name: Acme Services
+        plan: starter
+        apiKeys:
+          - name: feed
+            scopes: [projects:read]
+        projects:
+          - code: ACME-1
+            name: Site move
+            currency: EUR
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+
+        let dry = try Self.admin(["tenant", "apply", file, "--dry-run"], env: env)
+        #expect(dry.output.contains("+ tenant acme"), "\(dry.output)\(dry.error)")
+        #expect(dry.output.contains("dry run"))
+        #expect(try await env.count("tenants") == 0)
+
+        let first = try Self.admin(["tenant", "apply", file], env: env)
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("+ project ACME-1"))
+        #expect(first.output.contains("api key feed: pmo_live_"))
+        let second = try Self.admin(["tenant", "apply", file], env: env)
+        #expect(second.output.contains("no changes"), "\(second.output)")
+        #expect(try await env.count("projects") == 1)
+        #expect(try await env.count("api_keys") == 1)
+
+        try (try String(contentsOfFile: file, encoding: .utf8)).replacingOccurrences(of: "plan: starter", with: "plan: enterprise")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let third = try Self.admin(["tenant", "apply", file], env: env)
+        #expect(third.output.contains("~ tenant plan: starter → enterprise"), "\(third.output)")
+    }
+
+    @Test func invalidManifestNamesTheFieldAndLine() async throws {
+        let env = try await TestEnvironment()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
+        try "slug: acme\nname: Acme\nplan: gold\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try Self.admin(["tenant", "apply", file], env: env)
+        #expect(run.status != 0)
+        #expect(run.error.contains("line 3"), "\(run.error)")
+        #expect(run.error.contains("plan"), "\(run.error)")
+        #expect(try await env.count("tenants") == 0)
+    }
+
+    @Test func usageReportForAMonth() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("cli-u")
+        try await env.withApp { client in
+            for _ in 0..<4 { _ = try await client.call(.get, "/v1/projects", auth: a.authorization) }
+        }
+        let month = String(ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!,
+                                                       formatOptions: [.withFullDate]).prefix(7))
+        let run = try Self.admin(["usage", "--tenant", "cli-u", "--month", month, "--json"], env: env)
+        #expect(run.status == 0, "\(run.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+        let operations = report?["operations"] as? [[String: Any]] ?? []
+        #expect((operations.first { $0["operationId"] as? String == "listProjects" }?["calls"] as? [String: Int])?["2xx"] == 4)
+    }
+}
