@@ -33,7 +33,8 @@ public enum APIRoutes {
                                                          _ dependencies: Dependencies) throws {
         let document = try OperationCatalog.bundledDocument()
         let catalog = try OperationCatalog.load(from: document)
-        router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, logger: dependencies.logger))
+        router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, catalog: catalog,
+                                                  logger: dependencies.logger))
         let handler = APIHandler(
             session: TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
                                    environment: dependencies.environment),

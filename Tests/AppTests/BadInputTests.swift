@@ -136,7 +136,7 @@ import TestSupport
                 #expect(response.status == .badRequest, "\(uri): \(response.text)")
                 #expect(response.header("Content-Type") == "application/problem+json")
             }
-            for uri in ["/v1/usage?from=2026-11-30&to=2026-11-01", "/v1/usage?from=2026-11-01", "/v1/usage?from=x&to=y"] {
+            for uri in ["/v1/usage?from=2026-11-01", "/v1/usage?from=x&to=y", "/v1/usage?from=2026-02-30&to=2026-03-01"] {
                 #expect(try await client.call(.get, uri, auth: a.authorization).status == .badRequest, "\(uri)")
             }
         }

@@ -24,6 +24,18 @@ public struct OperationCatalog: Sendable {
     }
 
     public let operations: [Operation]
+
+    /// The methods the contract defines for a concrete request path (`/v1/projects/CC-1` matches
+    /// `/v1/projects/{projectRef}`); empty when no path matches.
+    public func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return operations.filter { operation in
+            let template = operation.path.split(separator: "/", omittingEmptySubsequences: false)
+            return template.count == segments.count && zip(template, segments).allSatisfy { pattern, segment in
+                (pattern.hasPrefix("{") && !segment.isEmpty) || pattern == segment
+            }
+        }.map(\.method)
+    }
     public var access: [String: Access] {
         Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0.access) })
     }

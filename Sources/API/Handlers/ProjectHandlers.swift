@@ -20,7 +20,7 @@ extension APIHandler {
     func createProject(_ input: Operations.CreateProject.Input) async throws -> Operations.CreateProject.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let fields = try ProjectMapping.fields(from: body)
-        let key = try Idempotency.validate(key: input.headers.idempotencyKey)
+        let key = try Idempotency.validate(key: RequestScope.rawHeader("Idempotency-Key"))
         let operation = Operations.CreateProject.id
         return try await session.run { context in
             let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
@@ -61,12 +61,13 @@ extension APIHandler {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
         let reference = ProjectReference(input.path.projectRef)
+        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         let record = try await session.run { context in
             let store = store(context)
             guard let current = try await store.find(reference, lock: true) else {
                 throw APIProblem.notFound("Project \(input.path.projectRef)")
             }
-            try Preconditions.check(ifMatch: input.headers.ifMatch, currentVersion: current.version)
+            try Preconditions.check(ifMatch, currentVersion: current.version)
             let next = try ProjectMapping.apply(patch, presence: JSONPresence(rawBody: context.rawBody), to: current.fields)
             guard current.fields.status.canMove(to: next.status) else {
                 throw IllegalStatusChange(from: current.fields.status, to: next.status)
@@ -82,12 +83,13 @@ extension APIHandler {
 
     func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
         let reference = ProjectReference(input.path.projectRef)
+        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         try await session.run { context in
             let store = store(context)
             guard let current = try await store.find(reference, lock: true) else {
                 throw APIProblem.notFound("Project \(input.path.projectRef)")
             }
-            try Preconditions.check(ifMatch: input.headers.ifMatch, currentVersion: current.version)
+            try Preconditions.check(ifMatch, currentVersion: current.version)
             try await store.delete(id: current.id)
             try await audit(context, "deleteProject", current.id, changed: [])
         }

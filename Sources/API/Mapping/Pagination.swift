@@ -37,12 +37,31 @@ enum Pagination {
 
 /// Optimistic concurrency (API-CONVENTIONS "Writes"): ETag is the quoted version.
 enum Preconditions {
-    /// Throws 412 when `If-Match` is present and names neither `*` nor the current version.
-    static func check(ifMatch: String?, currentVersion: Int64) throws(APIProblem) {
-        guard let ifMatch else { return }
-        let candidates = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let current = "\"\(currentVersion)\""
-        let matches = candidates.contains { $0 == "*" || $0 == current || $0 == "W/\(current)" }
-        if !matches { throw .preconditionFailed() }
+    /// A parsed `If-Match`: any version (`*`) or one of a list.
+    enum IfMatch: Equatable {
+        case any
+        case versions([Int64])
+    }
+
+    /// Parses `If-Match`. Entity tags we did not issue match nothing, so a malformed value leads to
+    /// 412 like any other non-matching one (RFC 9110 §13.1.1), never to a write.
+    static func parse(ifMatch: String?) -> IfMatch? {
+        guard let ifMatch else { return nil }
+        if ifMatch.trimmingCharacters(in: .whitespaces) == "*" { return .any }
+        let versions = ifMatch.split(separator: ",").compactMap { part -> Int64? in
+            var tag = Substring(part.trimmingCharacters(in: .whitespaces))
+            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            guard tag.count >= 3, tag.first == "\"", tag.last == "\"" else { return nil }
+            return Int64(tag.dropFirst().dropLast())
+        }
+        return .versions(versions)
+    }
+
+    /// Throws 412 when the resource's version is not one the client named.
+    static func check(_ ifMatch: IfMatch?, currentVersion: Int64) throws(APIProblem) {
+        switch ifMatch {
+        case nil, .any: return
+        case .versions(let versions): if !versions.contains(currentVersion) { throw .preconditionFailed() }
+        }
     }
 }

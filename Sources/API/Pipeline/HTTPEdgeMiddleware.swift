@@ -10,6 +10,7 @@ import Logging
 struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
     static var maxBodyBytes: Int { 1 << 20 }
     let environment: Domain.Environment
+    let catalog: OperationCatalog
     let logger: Logger
 
     func handle(_ request: Request, context: Context,
@@ -23,10 +24,21 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw HTTPError(.contentTooLarge)
             }
             let body = try await request.collectBody(upTo: Self.maxBodyBytes)
-            let scope = RequestScope(requestID: requestID, rawBody: Array(buffer: body))
+            let scope = RequestScope(requestID: requestID, rawBody: Array(buffer: body), rawHeaders: request.headers)
             let forwarded = request
             response = try await RequestScope.$current.withValue(scope) {
                 try await next(forwarded, context)
+            }
+        } catch let error as HTTPError where error.status == .notFound {
+            // The router says "not found" for a known path with another method too: that is a 405.
+            let allowed = catalog.methods(forPath: request.uri.path)
+            if allowed.isEmpty {
+                response = Self.problemResponse(Self.problem(for: error, logger: logger), requestID: requestID)
+            } else {
+                let problem = APIProblem(status: 405, type: "method-not-allowed", title: "Method not allowed",
+                                         detail: "\(request.uri.path) supports \(allowed.joined(separator: ", ")).",
+                                         headers: [("Allow", allowed.joined(separator: ", "))])
+                response = Self.problemResponse(problem, requestID: requestID)
             }
         } catch {
             response = Self.problemResponse(Self.problem(for: error, logger: logger), requestID: requestID)

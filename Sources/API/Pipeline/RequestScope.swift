@@ -1,6 +1,7 @@
 import Auth
 import Domain
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// What the layers of one request share: its id and raw body (from the HTTP middleware), the
@@ -9,6 +10,9 @@ import Synchronization
 final class RequestScope: Sendable {
     let requestID: String
     let rawBody: [UInt8]
+    /// The request's header fields as received. The generated code percent-decodes header values
+    /// (URI "simple" style), so `Idempotency-Key` and `If-Match` are read from here, verbatim.
+    let rawHeaders: HTTPFields
     let operation = Mutex<OperationContext?>(nil)
     let meteredTenant = Mutex<UUID?>(nil)
 
@@ -18,9 +22,16 @@ final class RequestScope: Sendable {
         var credential: APIKeySecret
     }
 
-    init(requestID: String, rawBody: [UInt8]) {
+    init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields) {
         self.requestID = requestID
         self.rawBody = rawBody
+        self.rawHeaders = rawHeaders
+    }
+
+    /// A header exactly as the client sent it.
+    static func rawHeader(_ name: String) -> String? {
+        guard let field = HTTPField.Name(name) else { return nil }
+        return current?.rawHeaders[field]
     }
 
     @TaskLocal static var current: RequestScope?
