@@ -8,9 +8,11 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let status = input.query.status.flatMap { ProjectStatus(rawValue: $0.rawValue) }
-        let page = try await session.run { context in
-            // One row more than the page tells whether another page follows.
-            try await store(context).list(status: status, after: cursor, limit: limit + 1)
+        // One row more than the page tells whether another page follows.
+        let page = try await session.read { publicID in
+            ProjectStore.keyedList(publicID: publicID, status: status, after: cursor, limit: limit + 1)
+        } _: { rows in
+            try rows.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
         }
         let items = page.prefix(limit)
         let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
@@ -48,8 +50,10 @@ extension APIHandler {
 
     func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
         let reference = ProjectReference(input.path.projectRef)
-        let record = try await session.run { context in
-            try await store(context).find(reference)
+        let record = try await session.read { publicID in
+            ProjectStore.keyedFind(publicID: publicID, reference)
+        } _: { rows in
+            try rows.first.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
         }
         guard let record else { throw APIProblem.notFound("Project \(input.path.projectRef)") }
         return .ok(.init(headers: .init(eTag: ProjectMapping.etag(record)), body: .json(ProjectMapping.resource(record))))

@@ -26,25 +26,52 @@ struct TenantSession: Sendable {
         var actor: Actor { .apiKey(principal.keyID) }
     }
 
+    /// A request's work in one transaction (writes, and reads of more than one statement).
     func run<Result: Sendable>(_ work: (Context) async throws -> Result) async throws -> Result {
+        let (scope, operation) = try current()
+        let logger = database.logger
+        let environment = self.environment
+        return try await database.transaction { connection in
+            let stored = try await APIKeyStore.beginRequest(
+                publicID: operation.credential.publicID, on: connection, logger: logger)
+            let principal = try authorize(stored, scope: scope, operation: operation)
+            return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
+                                          rawBody: scope.rawBody, logger: logger, environment: environment))
+        }
+    }
+
+    /// A single-statement read in one round trip (see `KeyedRead`): `query` gets the key's public id,
+    /// and `decode` sees the read's rows only once the key has been authorized.
+    func read<Result: Sendable>(
+        _ query: (_ publicID: String) -> PostgresQuery,
+        _ decode: ([PostgresRandomAccessRow]) throws -> Result
+    ) async throws -> Result {
+        let (scope, operation) = try current()
+        let (stored, rows) = try await KeyedRead.run(
+            query(operation.credential.publicID), on: database.client, logger: database.logger)
+        _ = try authorize(stored, scope: scope, operation: operation)
+        return try decode(rows)
+    }
+
+    private func current() throws -> (RequestScope, RequestScope.OperationContext) {
         guard let scope = RequestScope.current, let operation = scope.operation.withLock({ $0 }) else {
             // Only reachable if an operation was registered without the operation middleware.
             throw APIProblem.internalError
         }
-        let logger = database.logger
-        let environment = self.environment
-        return try await database.transaction { connection in
-            guard let stored = try await APIKeyStore.beginRequest(
-                publicID: operation.credential.publicID, on: connection, logger: logger)
-            else { throw AuthFailure.unknownKey }
-            let now = environment.now()
-            if operation.credential.matches(storedHash: stored.secretHash) {
-                scope.meteredTenant.withLock { $0 = stored.tenantID }
-            }
-            let principal = try stored.authorize(operation.credential, requiring: operation.requiredScope, now: now)
-            keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
-            return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
-                                          rawBody: scope.rawBody, logger: logger, environment: environment))
+        return (scope, operation)
+    }
+
+    /// The one authentication decision for both paths; records the tenant for metering as soon as
+    /// the secret matches, so refusals for scope or suspension are metered too.
+    private func authorize(_ stored: StoredKey?, scope: RequestScope,
+                           operation: RequestScope.OperationContext) throws -> Principal {
+        guard let stored else { throw AuthFailure.unknownKey }
+        let now = environment.now()
+        if operation.credential.matches(storedHash: stored.secretHash) {
+            scope.meteredTenant.withLock { $0 = stored.tenantID }
         }
+        let principal = try stored.authorize(operation.credential, requiring: operation.requiredScope, now: now)
+        keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
+        return principal
     }
 }

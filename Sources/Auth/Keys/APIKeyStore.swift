@@ -92,7 +92,7 @@ public enum APIKeyStore {
     }
 
     /// Sets the key's tenant for the transaction and returns what authentication needs; nil for an
-    /// unknown public id. This is the first statement of every authenticated request.
+    /// unknown public id. This is the first statement of every authenticated transaction.
     public static func beginRequest(publicID: String, on connection: PostgresConnection,
                                     logger: Logger) async throws -> StoredKey? {
         let rows = try await connection.query(

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Persistence
 
 /// The authenticated caller of a tenant operation.
 public struct Principal: Sendable, Equatable {
@@ -25,27 +26,7 @@ public enum AuthFailure: Error, Equatable, Sendable {
     case insufficientScope(required: Scope)
 }
 
-/// What the database knows about a presented key (see `pmo.begin_key_request`).
-public struct StoredKey: Sendable {
-    public let tenantID: UUID
-    public let keyID: UUID
-    public let secretHash: [UInt8]
-    public let scopes: [String]
-    public let expiresAt: Date?
-    public let revokedAt: Date?
-    public let tenantStatus: String
-
-    public init(tenantID: UUID, keyID: UUID, secretHash: [UInt8], scopes: [String], expiresAt: Date?,
-                revokedAt: Date?, tenantStatus: String) {
-        self.tenantID = tenantID
-        self.keyID = keyID
-        self.secretHash = secretHash
-        self.scopes = scopes
-        self.expiresAt = expiresAt
-        self.revokedAt = revokedAt
-        self.tenantStatus = tenantStatus
-    }
-
+extension StoredKey {
     /// The decision for one request: who is calling, or why not. Order matters: a wrong secret is
     /// "unknown" (never "revoked"), so nothing about a key leaks to someone who does not hold it.
     public func authorize(_ presented: APIKeySecret, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {

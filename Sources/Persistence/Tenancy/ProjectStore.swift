@@ -79,24 +79,6 @@ public struct ProjectStore: Sendable {
         }
     }
 
-    /// One page in id order (ids are time-ordered), starting after `cursor`; reads `limit` rows and
-    /// no more, so its cost does not grow with the tenant's size.
-    public func list(status: ProjectStatus?, after cursor: UUID?, limit: Int) async throws -> [ProjectRecord] {
-        let start = cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        if let status {
-            return try await many("""
-                select \(unescaped: Self.columns) from projects
-                where tenant_id = \(tenantID) and status = \(status.rawValue) and id > \(start)
-                order by id limit \(limit)
-                """)
-        }
-        return try await many("""
-            select \(unescaped: Self.columns) from projects
-            where tenant_id = \(tenantID) and id > \(start)
-            order by id limit \(limit)
-            """)
-    }
-
     /// Writes new field values and bumps the version.
     public func update(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
         let f = fields
@@ -134,20 +116,67 @@ public struct ProjectStore: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> ProjectRecord {
-        let (id, code, name, methodology, phase, status, sponsor, manager, plannedStart, plannedFinish,
-             budget, currency, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, String, String, String, String, String?, String?, String?, String?,
-             Int64, String, Int64, Date, Date).self)
-        guard let methodology = Methodology(rawValue: methodology), let phase = ProjectPhase(rawValue: phase),
-              let status = ProjectStatus(rawValue: status)
+        try decode(row.makeRandomAccess(), from: 0)
+    }
+
+    /// Decodes the project columns (in `columns` order) starting at column `first`.
+    public static func decode(_ cells: PostgresRandomAccessRow, from first: Int) throws -> ProjectRecord {
+        func cell<T: PostgresDecodable>(_ offset: Int, _ type: T.Type) throws -> T {
+            try cells[first + offset].decode(T.self)
+        }
+        let id = try cell(0, UUID.self)
+        guard let methodology = Methodology(rawValue: try cell(3, String.self)),
+              let phase = ProjectPhase(rawValue: try cell(4, String.self)),
+              let status = ProjectStatus(rawValue: try cell(5, String.self))
         else { throw CorruptRow(table: "projects", id: id) }
         let fields = ProjectFields(
-            code: code, name: name, methodology: methodology, phase: phase, status: status,
-            sponsor: sponsor, manager: manager,
-            plannedStart: plannedStart.flatMap { CalendarDate($0) },
-            plannedFinish: plannedFinish.flatMap { CalendarDate($0) },
-            budgetAtCompletion: budget, currency: currency)
-        return ProjectRecord(id: id, fields: fields, version: version, createdAt: createdAt, updatedAt: updatedAt)
+            code: try cell(1, String.self), name: try cell(2, String.self), methodology: methodology, phase: phase,
+            status: status, sponsor: try cell(6, String?.self), manager: try cell(7, String?.self),
+            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
+            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
+            budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self))
+        return ProjectRecord(id: id, fields: fields, version: try cell(12, Int64.self),
+                             createdAt: try cell(13, Date.self), updatedAt: try cell(14, Date.self))
+    }
+}
+
+/// Project reads as single keyed statements (see `KeyedRead`): one round trip per request.
+extension ProjectStore {
+    public static func keyedFind(publicID: String, _ reference: ProjectReference) -> PostgresQuery {
+        switch reference {
+        case .id(let id):
+            return """
+                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
+                left join lateral (select \(unescaped: columns) from projects
+                                   where tenant_id = k.tenant_id and id = \(id)) p on true
+                """
+        case .code(let code):
+            return """
+                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
+                left join lateral (select \(unescaped: columns) from projects
+                                   where tenant_id = k.tenant_id and code = \(code)) p on true
+                """
+        }
+    }
+
+    /// One page in id order (ids are time-ordered), starting after `cursor`; reads `limit` rows and
+    /// no more, so its cost does not grow with the tenant's size.
+    public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?, limit: Int) -> PostgresQuery {
+        let start = cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        if let status {
+            return """
+                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
+                left join lateral (select \(unescaped: columns) from projects
+                                   where tenant_id = k.tenant_id and status = \(status.rawValue) and id > \(start)
+                                   order by id limit \(limit)) p on true
+                """
+        }
+        return """
+            select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
+            left join lateral (select \(unescaped: columns) from projects
+                               where tenant_id = k.tenant_id and id > \(start)
+                               order by id limit \(limit)) p on true
+            """
     }
 }
 

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the database knows about a presented API key (see `pmo.begin_key_request`); the Auth
+/// module decides from it whether the request may proceed.
+public struct StoredKey: Sendable {
+    public let tenantID: UUID
+    public let keyID: UUID
+    public let secretHash: [UInt8]
+    public let scopes: [String]
+    public let expiresAt: Date?
+    public let revokedAt: Date?
+    public let tenantStatus: String
+
+    public init(tenantID: UUID, keyID: UUID, secretHash: [UInt8], scopes: [String], expiresAt: Date?,
+                revokedAt: Date?, tenantStatus: String) {
+        self.tenantID = tenantID
+        self.keyID = keyID
+        self.secretHash = secretHash
+        self.scopes = scopes
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.tenantStatus = tenantStatus
+    }
+}
+
+/// A tenant read in one round trip: a single statement (so a single implicit transaction) whose
+/// first step, `pmo.begin_key_request`, sets the key's tenant with `SET LOCAL`; the read itself is a
+/// `LEFT JOIN LATERAL`, evaluated per key row and so after the tenant is set, under row-level
+/// security as always. The statement returns the key's columns first, then the read's columns.
+///
+/// Reads that are a single query use this; everything else uses a transaction
+/// (`pmo.begin_key_request` as its first statement).
+public enum KeyedRead {
+    /// The select list that must open a keyed read's statement.
+    public static let keyColumns =
+        "k.tenant_id, k.key_id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, k.tenant_status"
+    /// How many columns `keyColumns` are; the read's own columns start here.
+    public static let keyColumnCount = 7
+
+    /// Runs the statement; returns the key (nil when no key has that public id) and the rows that
+    /// carry the read's data (the left join's empty row is dropped: its first read column is null).
+    public static func run(_ query: PostgresQuery, on client: PostgresClient,
+                           logger: Logger) async throws -> (StoredKey?, [PostgresRandomAccessRow]) {
+        var key: StoredKey?
+        var rows: [PostgresRandomAccessRow] = []
+        for try await row in try await client.query(query, logger: logger) {
+            let cells = row.makeRandomAccess()
+            if key == nil {
+                key = StoredKey(
+                    tenantID: try cells[0].decode(UUID.self), keyID: try cells[1].decode(UUID.self),
+                    secretHash: Array(buffer: try cells[2].decode(ByteBuffer.self)),
+                    scopes: try cells[3].decode([String].self), expiresAt: try cells[4].decode(Date?.self),
+                    revokedAt: try cells[5].decode(Date?.self), tenantStatus: try cells[6].decode(String.self))
+            }
+            if cells.count > keyColumnCount, cells[keyColumnCount].bytes != nil { rows.append(cells) }
+        }
+        return (key, rows)
+    }
+}
