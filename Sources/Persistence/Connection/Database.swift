@@ -46,7 +46,12 @@ public struct Database: Sendable {
 public func withDatabase<Result: Sendable>(
     _ url: DatabaseURL, logger: Logger, _ body: (Database) async throws -> Result
 ) async throws -> Result {
-    let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger)
+    // The body may lease a connection before the child task has entered `run()`; the client then
+    // waits (correctly) but warns. For these short-lived clients that warning is noise, so the
+    // background logger only reports errors; query errors still reach the caller as thrown errors.
+    var backgroundLogger = logger
+    backgroundLogger.logLevel = max(logger.logLevel, .error)
+    let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: backgroundLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }
         defer { group.cancelAll() }
