@@ -6,6 +6,11 @@ public struct TenantManifest: Equatable, Sendable {
     public struct APIKey: Equatable, Sendable {
         public var name: String
         public var scopes: [Scope]
+
+        public init(name: String, scopes: [Scope]) {
+            self.name = name
+            self.scopes = scopes
+        }
     }
 
     public var slug: String
@@ -21,6 +26,12 @@ public struct ManifestError: Error, Equatable, CustomStringConvertible {
     public let line: Int?
     public let field: String
     public let message: String
+
+    public init(line: Int?, field: String, message: String) {
+        self.line = line
+        self.field = field
+        self.message = message
+    }
 
     public var description: String {
         "\(line.map { "line \($0): " } ?? "")\(field): \(message)"

@@ -14,6 +14,18 @@ public struct APIKeyRecord: Sendable, Equatable {
     public var expiresAt: Date?
     public var revokedAt: Date?
     public var lastUsedAt: Date?
+
+    public init(id: UUID, publicID: String, name: String, scopes: [String], createdAt: Date, expiresAt: Date?,
+                revokedAt: Date?, lastUsedAt: Date?) {
+        self.id = id
+        self.publicID = publicID
+        self.name = name
+        self.scopes = scopes
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.lastUsedAt = lastUsedAt
+    }
 }
 
 public struct UnknownAPIKey: Error, Equatable { public let reference: String }

@@ -11,6 +11,15 @@ public struct TenantRecord: Sendable, Equatable {
     public var plan: Plan
     public var status: TenantStatus
     public var createdAt: Date
+
+    public init(id: UUID, slug: String, name: String, plan: Plan, status: TenantStatus, createdAt: Date) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.plan = plan
+        self.status = status
+        self.createdAt = createdAt
+    }
 }
 
 public struct DuplicateTenantSlug: Error, Equatable { public let slug: String }

@@ -1,0 +1,139 @@
+import API
+import Auth
+import Domain
+import Foundation
+import Persistence
+import Provisioning
+import Testing
+
+/// Pure pieces of the outer modules: key format, URL redaction, manifests, the contract catalog.
+@Suite struct APIKeyFormatTests {
+    @Test func generatedKeysParseBackAndMatchOnlyTheirOwnHash() throws {
+        let key = APIKeySecret.generate()
+        #expect(key.token.hasPrefix("pmo_live_"))
+        let parsed = try #require(APIKeySecret(token: key.token))
+        #expect(parsed == key)
+        #expect(parsed.matches(storedHash: key.secretHash))
+        #expect(!APIKeySecret.generate().matches(storedHash: key.secretHash))
+        #expect(key.secretHash.count == 32)
+        #expect(key.secret.count == 52)  // 256 random bits in base32
+    }
+
+    @Test(arguments: ["", "pmo_live_", "pmo_test_abcdefghijkl_" + String(repeating: "a", count: 52),
+                      "pmo_live_ABCDEFGHIJKL_" + String(repeating: "a", count: 52),
+                      "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 51),
+                      "pmo_live_abcdefghijkl_" + String(repeating: "1", count: 52)])
+    func malformedTokensAreRejected(_ token: String) {
+        #expect(APIKeySecret(token: token) == nil)
+    }
+}
+
+@Suite struct DatabaseURLTests {
+    @Test func passwordsNeverAppearInTheDescription() throws {
+        let url = try DatabaseURL(parsing: "postgres://owner:s3cr3t-pw@db.internal:6432/pmo")
+        #expect(url.host == "db.internal")
+        #expect(url.port == 6432)
+        #expect(url.password == "s3cr3t-pw")
+        #expect(!url.description.contains("s3cr3t-pw"))
+        #expect(url.description == "postgres://owner:***@db.internal:6432/pmo")
+        #expect(url.target == "db.internal:6432")
+    }
+
+    @Test func socketDirectoriesAreReadFromTheHostParameter() throws {
+        let url = try DatabaseURL(parsing: "postgres://pmo_owner@localhost/pmo?host=/work/.pmo/run")
+        #expect(url.socketDirectory == "/work/.pmo/run")
+        #expect(url.target == "/work/.pmo/run/.s.PGSQL.5432")
+        #expect(try DatabaseURL(parsing: url.connectionString).socketDirectory == "/work/.pmo/run")
+    }
+
+    @Test(arguments: ["mysql://a@b/c", "postgres://localhost/pmo", "postgres://user@localhost/", "not a url"])
+    func invalidURLsAreRefused(_ text: String) {
+        #expect(throws: DatabaseURL.Invalid.self) { try DatabaseURL(parsing: text) }
+    }
+}
+
+@Suite struct ManifestTests {
+    static let valid = """
+        slug: acme
+        name: Acme
+        plan: starter
+        apiKeys:
+          - name: feed
+            scopes: [projects:read, usage:read]
+        projects:
+          - code: A-1
+            name: One
+            currency: EUR
+        """
+
+    @Test func parsesAValidManifest() throws {
+        let manifest = try TenantManifest.parse(Self.valid)
+        #expect(manifest.slug == "acme")
+        #expect(manifest.plan == .starter)
+        #expect(manifest.status == .active)
+        #expect(manifest.apiKeys == [.init(name: "feed", scopes: [.projectsRead, .usageRead])])
+        #expect(manifest.projects.map(\.code) == ["A-1"])
+    }
+
+    @Test func errorsNameTheFieldAndLine() {
+        #expect(throws: ManifestError(line: 4, field: "colour", message: "unknown field; expected one of apiKeys, name, plan, projects, slug, status")) {
+            try TenantManifest.parse("slug: acme\nname: Acme\nplan: starter\ncolour: red\n")
+        }
+        #expect(throws: ManifestError(line: 6, field: "apiKeys[0].scopes", message: "unknown scope admin; known: projects:read, projects:write, usage:read")) {
+            try TenantManifest.parse("slug: acme\nname: Acme\nplan: starter\napiKeys:\n  - name: x\n    scopes: [admin]\n")
+        }
+        #expect(throws: ManifestError(line: 9, field: "projects[0].plannedFinish", message: "must not be before plannedStart (2026-02-01)")) {
+            try TenantManifest.parse("""
+                slug: acme
+                name: Acme
+                plan: starter
+                projects:
+                  - code: A-1
+                    name: One
+                    currency: EUR
+                    plannedStart: 2026-02-01
+                    plannedFinish: 2026-01-01
+                """)
+        }
+    }
+
+    @Test func planAgainstAMatchingTenantIsEmpty() throws {
+        let manifest = try TenantManifest.parse(Self.valid)
+        let tenant = TenantRecord(id: UUID(), slug: "acme", name: "Acme", plan: .starter, status: .active, createdAt: Date())
+        let key = APIKeyRecord(id: UUID(), publicID: "abc", name: "feed", scopes: ["usage:read", "projects:read"],
+                               createdAt: Date(), expiresAt: nil, revokedAt: nil, lastUsedAt: nil)
+        let same = ManifestPlan(manifest: manifest, live: .init(tenant: tenant, activeKeys: [key],
+                                                               projects: ["A-1": manifest.projects[0]]))
+        #expect(same.isEmpty)
+        var renamed = manifest.projects[0]
+        renamed.name = "Old name"
+        let changed = ManifestPlan(manifest: manifest, live: .init(tenant: tenant, activeKeys: [],
+                                                                  projects: ["A-1": renamed]))
+        #expect(changed.changes == [.createKey(name: "feed", scopes: [.projectsRead, .usageRead]),
+                                    .updateProject(code: "A-1", fields: ["name"])])
+    }
+}
+
+@Suite struct ContractCatalogTests {
+    @Test func everyOperationDeclaresItsAccess() throws {
+        let catalog = try OperationCatalog.load(from: OperationCatalog.bundledDocument())
+        #expect(catalog.access["getProject"] == .scope(.projectsRead))
+        #expect(catalog.access["createProject"] == .scope(.projectsWrite))
+        #expect(catalog.access["getUsage"] == .scope(.usageRead))
+        #expect(catalog.access["getHealth"] == .open)
+        #expect(catalog.methods(forPath: "/v1/projects/CC-1").sorted() == ["DELETE", "GET", "PATCH"])
+        #expect(catalog.methods(forPath: "/v1/unknown").isEmpty)
+    }
+
+    @Test func anOperationWithoutAScopeIsRefused() {
+        let document = """
+            openapi: 3.1.0
+            security: [{bearerAuth: []}]
+            paths:
+              /v1/things:
+                get:
+                  operationId: listThings
+            """
+        #expect(throws: OperationCatalog.Invalid.self) { try OperationCatalog.load(from: document) }
+    }
+}
