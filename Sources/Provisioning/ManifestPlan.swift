@@ -66,27 +66,12 @@ public struct ManifestPlan: Equatable, Sendable {
         }
         for project in manifest.projects {
             if let existing = live.projects[project.code] {
-                let fields = Self.differences(existing, project)
+                let fields = project.changedFields(comparedTo: existing)
                 if !fields.isEmpty { changes.append(.updateProject(code: project.code, fields: fields)) }
             } else {
                 changes.append(.createProject(code: project.code))
             }
         }
         self.changes = changes
-    }
-
-    static func differences(_ a: ProjectFields, _ b: ProjectFields) -> [String] {
-        var fields: [String] = []
-        if a.name != b.name { fields.append("name") }
-        if a.methodology != b.methodology { fields.append("methodology") }
-        if a.phase != b.phase { fields.append("phase") }
-        if a.status != b.status { fields.append("status") }
-        if a.sponsor != b.sponsor { fields.append("sponsor") }
-        if a.manager != b.manager { fields.append("manager") }
-        if a.plannedStart != b.plannedStart { fields.append("plannedStart") }
-        if a.plannedFinish != b.plannedFinish { fields.append("plannedFinish") }
-        if a.budgetAtCompletion != b.budgetAtCompletion { fields.append("budgetAtCompletion") }
-        if a.currency != b.currency { fields.append("currency") }
-        return fields
     }
 }

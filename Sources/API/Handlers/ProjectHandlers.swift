@@ -33,8 +33,8 @@ extension APIHandler {
             }
             let now = context.environment.now()
             let record = try await store(context).insert(id: context.environment.newID(), fields: fields, at: now)
-            try await audit(context, "createProject", record.id, changed: ProjectMapping.changedFields(
-                ProjectFields(code: "", name: "", currency: ""), fields))
+            try await audit(context, "createProject", record.id,
+                            changed: fields.changedFields(comparedTo: ProjectFields(code: "", name: "", currency: "")))
             let resource = ProjectMapping.resource(record)
             let location = "/v1/projects/\(resource.id)"
             if let key {
@@ -76,7 +76,7 @@ extension APIHandler {
             guard current.fields.status.canMove(to: next.status) else {
                 throw IllegalStatusChange(from: current.fields.status, to: next.status)
             }
-            let changed = ProjectMapping.changedFields(current.fields, next)
+            let changed = next.changedFields(comparedTo: current.fields)
             guard !changed.isEmpty else { return current }
             let updated = try await store.update(id: current.id, fields: next, at: context.environment.now())
             try await audit(context, "updateProject", current.id, changed: changed)

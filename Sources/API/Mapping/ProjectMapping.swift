@@ -64,23 +64,6 @@ enum ProjectMapping {
         return next
     }
 
-    /// The names of the fields that differ, for the audit trail.
-    static func changedFields(_ before: ProjectFields, _ after: ProjectFields) -> [String] {
-        var changed: [String] = []
-        if before.code != after.code { changed.append("code") }
-        if before.name != after.name { changed.append("name") }
-        if before.methodology != after.methodology { changed.append("methodology") }
-        if before.phase != after.phase { changed.append("phase") }
-        if before.status != after.status { changed.append("status") }
-        if before.sponsor != after.sponsor { changed.append("sponsor") }
-        if before.manager != after.manager { changed.append("manager") }
-        if before.plannedStart != after.plannedStart { changed.append("plannedStart") }
-        if before.plannedFinish != after.plannedFinish { changed.append("plannedFinish") }
-        if before.budgetAtCompletion != after.budgetAtCompletion { changed.append("budgetAtCompletion") }
-        if before.currency != after.currency { changed.append("currency") }
-        return changed
-    }
-
     private static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
         guard let text else { return nil }
         let parsed = CalendarDate(text)

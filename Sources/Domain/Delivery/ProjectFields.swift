@@ -47,6 +47,24 @@ public struct ProjectFields: Equatable, Sendable {
         try checks.throwIfAny()
     }
 
+    /// The API names of the fields whose values differ from `other` (for audit trails and plans).
+    public func changedFields(comparedTo other: ProjectFields) -> [String] {
+        var changed: [String] = []
+        func note(_ name: String, _ differs: Bool) { if differs { changed.append(name) } }
+        note("code", code != other.code)
+        note("name", name != other.name)
+        note("methodology", methodology != other.methodology)
+        note("phase", phase != other.phase)
+        note("status", status != other.status)
+        note("sponsor", sponsor != other.sponsor)
+        note("manager", manager != other.manager)
+        note("plannedStart", plannedStart != other.plannedStart)
+        note("plannedFinish", plannedFinish != other.plannedFinish)
+        note("budgetAtCompletion", budgetAtCompletion != other.budgetAtCompletion)
+        note("currency", currency != other.currency)
+        return changed
+    }
+
     static func isCurrencyCode(_ text: String) -> Bool {
         text.utf8.count == 3 && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
