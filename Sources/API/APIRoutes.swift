@@ -35,14 +35,15 @@ public enum APIRoutes {
         let catalog = try OperationCatalog.load(from: document)
         router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, catalog: catalog,
                                                   logger: dependencies.logger))
+        let session = TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
+                                    environment: dependencies.environment)
         let handler = APIHandler(
-            session: TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
-                                   environment: dependencies.environment),
+            session: session,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled()),
             document: document)
         try handler.registerHandlers(
             on: router, serverURL: try Servers.Server1.url(),
-            middlewares: [OperationMiddleware(access: catalog.access, meter: dependencies.meter,
+            middlewares: [OperationMiddleware(access: catalog.access, session: session, meter: dependencies.meter,
                                               environment: dependencies.environment, logger: dependencies.logger)])
     }
 }

@@ -14,9 +14,16 @@ struct BackgroundFlushService: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        var lastPurge = ContinuousClock.now
+        // Cancellation (the group failing, e.g. the port is taken) ends the loop as well as a
+        // graceful shutdown; either way the final flush below still runs.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             await flush()
+            if ContinuousClock.now - lastPurge > .seconds(3600) {
+                lastPurge = ContinuousClock.now
+                await purgeExpiredIdempotencyKeys()
+            }
         }
         // Final flush: retried briefly, since these counts exist nowhere else.
         for attempt in 1...5 {
@@ -26,6 +33,15 @@ struct BackgroundFlushService: Service {
         }
         logger.error("usage counts could not be written before shutdown",
                      metadata: ["calls": "\(meter.pendingCalls)"])
+    }
+
+    /// Idempotency records are replayed for 24 hours; older ones are deleted so the table stays small.
+    func purgeExpiredIdempotencyKeys() async {
+        do {
+            try await database.client.query("select pmo.purge_idempotency_keys()", logger: logger)
+        } catch {
+            logger.error("idempotency purge failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     /// Returns whether everything pending was written.

@@ -37,7 +37,9 @@ public struct ManifestApplier: Sendable {
             let projectStore = ProjectStore(connection: connection, tenantID: tenantID, logger: logger)
             var projects: [String: ProjectRecord] = [:]
             for project in manifest.projects {
-                if let record = try await projectStore.find(.code(project.code)) { projects[project.code] = record }
+                if let record = try await projectStore.find(.code(project.code), lock: !dryRun) {
+                    projects[project.code] = record
+                }
             }
             let plan = ManifestPlan(manifest: manifest, live: .init(
                 tenant: tenant, activeKeys: keys, projects: projects.mapValues(\.fields)))
@@ -46,12 +48,13 @@ public struct ManifestApplier: Sendable {
             if tenant == nil {
                 try await connection.query("""
                     insert into tenants (id, slug, name, plan, status)
-                    values (\(tenantID), \(manifest.slug), \(manifest.name), \(manifest.plan.rawValue), \(manifest.status.rawValue))
+                    values (\(tenantID), \(manifest.slug), \(manifest.name), \(manifest.plan.rawValue),
+                            \((manifest.status ?? .active).rawValue))
                     """, logger: logger)
             } else {
                 try await connection.query("""
                     update tenants set name = \(manifest.name), plan = \(manifest.plan.rawValue),
-                        status = \(manifest.status.rawValue), updated_at = now()
+                        status = \((manifest.status ?? tenant!.status).rawValue), updated_at = now()
                     where id = \(tenantID)
                     """, logger: logger)
             }
@@ -69,11 +72,12 @@ public struct ManifestApplier: Sendable {
                                                            on: connection, logger: logger)
                     }
                 case .createProject(let code):
-                    let fields = manifest.projects.first { $0.code == code }!
+                    guard let fields = manifest.projects.first(where: { $0.code == code }) else { continue }
                     _ = try await projectStore.insert(id: environment.newID(), fields: fields, at: environment.now())
                 case .updateProject(let code, _):
-                    let fields = manifest.projects.first { $0.code == code }!
-                    _ = try await projectStore.update(id: projects[code]!.id, fields: fields, at: environment.now())
+                    guard let fields = manifest.projects.first(where: { $0.code == code }),
+                          let existing = projects[code] else { continue }
+                    _ = try await projectStore.update(id: existing.id, fields: fields, at: environment.now())
                 case .createTenant, .setTenantField:
                     break
                 }

@@ -49,8 +49,8 @@ public struct ManifestPlan: Equatable, Sendable {
             if tenant.plan != manifest.plan {
                 changes.append(.setTenantField(field: "plan", from: tenant.plan.rawValue, to: manifest.plan.rawValue))
             }
-            if tenant.status != manifest.status {
-                changes.append(.setTenantField(field: "status", from: tenant.status.rawValue, to: manifest.status.rawValue))
+            if let status = manifest.status, tenant.status != status {
+                changes.append(.setTenantField(field: "status", from: tenant.status.rawValue, to: status.rawValue))
             }
         } else {
             changes.append(.createTenant(slug: manifest.slug, plan: manifest.plan))

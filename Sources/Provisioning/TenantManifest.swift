@@ -16,7 +16,9 @@ public struct TenantManifest: Equatable, Sendable {
     public var slug: String
     public var name: String
     public var plan: Plan
-    public var status: TenantStatus
+    /// The tenant's status when the manifest sets one; absent leaves a live tenant's status alone
+    /// (new tenants start active), so re-applying never un-suspends a tenant by accident.
+    public var status: TenantStatus?
     public var apiKeys: [APIKey]
     public var projects: [ProjectFields]
 }
@@ -60,8 +62,8 @@ extension TenantManifest {
         let name = try reader.string("name")
         guard (1...200).contains(name.count) else { throw reader.error("name", "must be 1–200 characters") }
         let plan: Plan = try reader.enumeration("plan")
-        let status: TenantStatus = try reader.optionalEnumeration("status") ?? .active
-        guard status == .active || status == .suspended || status == .onboarding else {
+        let status: TenantStatus? = try reader.optionalEnumeration("status")
+        if let status, ![.active, .suspended, .onboarding].contains(status) {
             throw reader.error("status", "a manifest may set active, onboarding or suspended")
         }
         var keys: [APIKey] = []

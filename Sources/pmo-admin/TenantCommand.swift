@@ -125,6 +125,11 @@ struct TenantCommand: AsyncParsableCommand {
             let store = TenantStore(database: database)
             var tenant = try await store.find(slug: slug)
             let before = tenant.status
+            // Suspension applies to tenants in service, and only a suspended tenant is resumed.
+            let allowedFrom: [TenantStatus] = status == .suspended ? [.active, .onboarding, .suspended] : [.suspended, .active]
+            guard allowedFrom.contains(before) else {
+                throw AdminFailure(message: "tenant \(slug) is \(before.rawValue); cannot make it \(status.rawValue)")
+            }
             tenant.status = status
             return (before, try await store.update(tenant))
         }

@@ -36,6 +36,13 @@ import TestSupport
                     "select count(*)::int from \(unescaped: table)", logger: database.logger)
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }
             }
+            // The key directory (public id -> tenant) is readable only through pmo.begin_key_request.
+            do {
+                try await database.client.query("select count(*) from api_key_directory", logger: database.logger)
+                Issue.record("the app role could read api_key_directory")
+            } catch let error as PSQLError {
+                #expect(error.sqlState == SQLState.insufficientPrivilege)
+            }
             // With tenant B set, A's project is invisible too.
             let seen = try await database.tenantTransaction(try await env.tenantID("iso-b")) { connection in
                 try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
@@ -49,13 +56,17 @@ import TestSupport
         let env = try await TestEnvironment()
         let a = try await env.createTenant("iso-c")
         let b = try await env.createTenant("iso-d")
-        await #expect(throws: PSQLError.self) {
+        do {
             try await env.withApp { database in
                 try await database.tenantTransaction(b.tenant.id) { connection in
                     _ = try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
                         .insert(id: UUID(), fields: ProjectFields(code: "P1", name: "P", currency: "EUR"), at: Date())
                 }
             }
+            Issue.record("the insert for another tenant was accepted")
+        } catch let error as PSQLError {
+            // "new row violates row-level security policy"
+            #expect(error.sqlState == SQLState.insufficientPrivilege)
         }
         #expect(try await env.count("projects") == 0)
     }

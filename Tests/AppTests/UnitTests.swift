@@ -70,7 +70,7 @@ import Testing
         let manifest = try TenantManifest.parse(Self.valid)
         #expect(manifest.slug == "acme")
         #expect(manifest.plan == .starter)
-        #expect(manifest.status == .active)
+        #expect(manifest.status == nil)
         #expect(manifest.apiKeys == [.init(name: "feed", scopes: [.projectsRead, .usageRead])])
         #expect(manifest.projects.map(\.code) == ["A-1"])
     }

@@ -112,4 +112,18 @@ import Testing
         #expect(earlier.uuidString < later.uuidString)
         #expect(earlier.uuidString.dropFirst(14).first == "7")
     }
+
+    @Test func idsMadeInOneMillisecondOrAfterAClockStepStillIncrease() {
+        var state = MonotonicUUIDv7.State()
+        var generator = SystemRandomNumberGenerator()
+        var previous = ""
+        for now in [UInt64(1_000), 1_000, 1_000, 999, 1_001] {
+            let (millis, sequence) = state.next(now: now)
+            let id = UUIDv7.make(unixMilliseconds: millis, sequence: sequence, using: &generator).uuidString
+            #expect(id > previous)
+            previous = id
+        }
+        let ids = (0..<10_000).map { _ in Environment.live.newID().uuidString }
+        #expect(ids == ids.sorted())
+    }
 }

@@ -6,7 +6,8 @@ insert into projects (tenant_id, id, code, name, methodology, phase, status, spo
     planned_finish, budget_at_completion, currency, created_at, updated_at)
 values (:tenant, gen_random_uuid(), 'PG' || :client_id || '-' || :n, 'Benchmark project', 'predictive', 'initiating',
     'proposed', null, null, null::date, null::date, 1000, 'EUR', now(), now())
-returning id, code, name, methodology, phase, status, sponsor, manager, planned_start::text, planned_finish::text,
+returning id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
+    to_char(planned_finish, 'YYYY-MM-DD'),
     budget_at_completion, currency, version, created_at, updated_at;
 insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type, resource_id,
     request_id, changed_fields)

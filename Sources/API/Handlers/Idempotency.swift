@@ -26,6 +26,11 @@ enum Idempotency {
     /// another request.
     static func replay(key: String, operation: String, hash: [UInt8],
                        in context: TenantSession.Context) async throws -> StoredResponse? {
+        // Concurrent requests with the same key wait here for the first one to commit, then see its
+        // stored response instead of racing it into a duplicate (transaction-scoped lock).
+        try await context.connection.query(
+            "select pg_advisory_xact_lock(hashtextextended(\(context.tenantID.uuidString) || ':' || \(key), 0))",
+            logger: context.logger)
         guard let stored = try await IdempotencyStore.find(
             key: key, tenantID: context.tenantID, now: context.environment.now(),
             on: context.connection, logger: context.logger)

@@ -49,7 +49,9 @@ extension APIHandler {
     }
 
     func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
-        let reference = ProjectReference(input.path.projectRef)
+        guard let reference = ProjectReference(input.path.projectRef) else {
+            throw APIProblem.notFound("Project \(input.path.projectRef)")
+        }
         let record = try await session.read { publicID in
             ProjectStore.keyedFind(publicID: publicID, reference)
         } _: { rows in
@@ -64,7 +66,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let reference = ProjectReference(input.path.projectRef)
+        guard let reference = ProjectReference(input.path.projectRef) else {
+            throw APIProblem.notFound("Project \(input.path.projectRef)")
+        }
         let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         let record = try await session.run { context in
             let store = store(context)
@@ -86,7 +90,9 @@ extension APIHandler {
     }
 
     func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
-        let reference = ProjectReference(input.path.projectRef)
+        guard let reference = ProjectReference(input.path.projectRef) else {
+            throw APIProblem.notFound("Project \(input.path.projectRef)")
+        }
         let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         try await session.run { context in
             let store = store(context)

@@ -49,8 +49,8 @@ enum Preconditions {
         guard let ifMatch else { return nil }
         if ifMatch.trimmingCharacters(in: .whitespaces) == "*" { return .any }
         let versions = ifMatch.split(separator: ",").compactMap { part -> Int64? in
-            var tag = Substring(part.trimmingCharacters(in: .whitespaces))
-            if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+            // If-Match uses strong comparison (RFC 9110 §13.1.1): a weak tag W/"3" matches nothing.
+            let tag = Substring(part.trimmingCharacters(in: .whitespaces))
             guard tag.count >= 3, tag.first == "\"", tag.last == "\"" else { return nil }
             return Int64(tag.dropFirst().dropLast())
         }

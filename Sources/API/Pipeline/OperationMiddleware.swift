@@ -11,6 +11,7 @@ import OpenAPIRuntime
 /// Authentication itself completes inside the operation's tenant transaction (`TenantSession`).
 struct OperationMiddleware: ServerMiddleware {
     let access: [String: OperationCatalog.Access]
+    let session: TenantSession
     let meter: UsageMeter
     let environment: Domain.Environment
     let logger: Logger
@@ -36,7 +37,17 @@ struct OperationMiddleware: ServerMiddleware {
             }
             result = Self.plainHeaders(try await next(request, body, metadata))
         } catch {
-            let problem = ProblemTranslation.problem(for: error, logger: logger)
+            var problem = ProblemTranslation.problem(for: error, logger: logger)
+            // Input refused before the credential was checked (bad JSON, invalid fields): the
+            // credential decides first, so an unknown, revoked or under-scoped key still gets 401/403.
+            if (400..<500).contains(problem.status), !(error is AuthFailure),
+               scope.operation.withLock({ $0 }) != nil, !scope.authenticated.withLock({ $0 }) {
+                do {
+                    try await session.authenticate()
+                } catch {
+                    problem = ProblemTranslation.problem(for: error, logger: logger)
+                }
+            }
             result = Self.response(for: problem, requestID: scope.requestID)
         }
         if let tenantID = scope.meteredTenant.withLock({ $0 }) {

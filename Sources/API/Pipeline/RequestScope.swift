@@ -15,6 +15,8 @@ final class RequestScope: Sendable {
     let rawHeaders: HTTPFields
     let operation = Mutex<OperationContext?>(nil)
     let meteredTenant = Mutex<UUID?>(nil)
+    /// Whether the credential was checked against the database during this request.
+    let authenticated = Mutex(false)
 
     struct OperationContext: Sendable {
         var operationID: String

@@ -53,6 +53,17 @@ struct TenantSession: Sendable {
         return try decode(rows)
     }
 
+    /// Checks the credential alone (one round trip). Used when a request fails before reaching the
+    /// database, so that a bad credential is still answered 401/403 rather than 400/422.
+    func authenticate() async throws {
+        let (scope, operation) = try current()
+        let stored = try await database.transaction { connection in
+            try await APIKeyStore.beginRequest(publicID: operation.credential.publicID, on: connection,
+                                               logger: database.logger)
+        }
+        _ = try authorize(stored, scope: scope, operation: operation)
+    }
+
     private func current() throws -> (RequestScope, RequestScope.OperationContext) {
         guard let scope = RequestScope.current, let operation = scope.operation.withLock({ $0 }) else {
             // Only reachable if an operation was registered without the operation middleware.
@@ -65,6 +76,7 @@ struct TenantSession: Sendable {
     /// the secret matches, so refusals for scope or suspension are metered too.
     private func authorize(_ stored: StoredKey?, scope: RequestScope,
                            operation: RequestScope.OperationContext) throws -> Principal {
+        scope.authenticated.withLock { $0 = true }
         guard let stored else { throw AuthFailure.unknownKey }
         let now = environment.now()
         if operation.credential.matches(storedHash: stored.secretHash) {

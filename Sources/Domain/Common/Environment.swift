@@ -1,5 +1,6 @@
 import struct Foundation.Date
 import struct Foundation.UUID
+import Synchronization
 
 /// The clock and id source, passed in (never global) so tests can pin them.
 public struct Environment: Sendable {
@@ -11,13 +12,16 @@ public struct Environment: Sendable {
         self.newID = newID
     }
 
-    /// Wall clock and UUIDv7 ids.
-    public static let live = Environment(
-        now: { Date() },
-        newID: {
-            var generator = SystemRandomNumberGenerator()
-            let millis = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
-            return UUIDv7.make(unixMilliseconds: millis, using: &generator)
-        }
-    )
+    /// Wall clock and process-wide increasing UUIDv7 ids.
+    public static let live: Environment = {
+        let state = Mutex(MonotonicUUIDv7.State())
+        return Environment(
+            now: { Date() },
+            newID: {
+                let millis = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
+                let (timestamp, sequence) = state.withLock { $0.next(now: millis) }
+                var generator = SystemRandomNumberGenerator()
+                return UUIDv7.make(unixMilliseconds: timestamp, sequence: sequence, using: &generator)
+            })
+    }()
 }

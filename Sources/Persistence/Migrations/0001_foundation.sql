@@ -2,8 +2,8 @@
 --
 -- Isolation (ARCHITECTURE.md rule 2): every tenant-owned table has tenant_id, a primary key that starts
 -- with it, foreign keys that include it, and a FORCEd row-level security policy on app.tenant_id.
--- The server's role (pmo_app) owns nothing and cannot bypass the policies; it is created by
--- infra/db-bootstrap (or the operator) and only granted here.
+-- The server's role (pmo_app) owns nothing and cannot bypass the policies; it is created with the
+-- cluster (infra/pg.sh, pg_cluster_bootstrap) or by the operator, and only granted here.
 
 create schema if not exists pmo;
 
@@ -34,8 +34,8 @@ create table tenants (
     updated_at  timestamptz not null default now()
 );
 
--- Where a key's public id lives. Platform-level routing data (no secret, no tenant content) so that a
--- request can find its tenant before any tenant is set.
+-- Where a key's public id lives: platform-level routing, read only by pmo.begin_key_request (the app
+-- role cannot select it) so that a request can find its tenant before any tenant is set.
 create table api_key_directory (
     public_id   text primary key,
     tenant_id   uuid not null references tenants (id) on delete cascade
@@ -143,7 +143,8 @@ returns void language plpgsql volatile as $$
 declare
     t uuid;
 begin
-    for t in select distinct u from unnest(p_tenants) as u loop
+    -- Tenants in a fixed order, so two servers flushing at once lock rows in the same order.
+    for t in select distinct u from unnest(p_tenants) as u order by u loop
         perform pmo.set_tenant(t);
         insert into usage_counters (tenant_id, day, operation_id, status_class, calls)
         select r.tenant_id, r.day, r.operation_id, r.status_class, sum(r.calls)
@@ -164,7 +165,7 @@ returns void language plpgsql volatile as $$
 declare
     t uuid;
 begin
-    for t in select distinct u from unnest(p_tenants) as u loop
+    for t in select distinct u from unnest(p_tenants) as u order by u loop
         perform pmo.set_tenant(t);
         update api_keys k set last_used_at = greatest(k.last_used_at, r.used_at)
         from unnest(p_tenants, p_keys, p_used_at) as r (tenant_id, key_id, used_at)
@@ -177,23 +178,36 @@ $$;
 -- Starts a request's transaction for an API key: finds the key's tenant, sets it, and returns what
 -- the server needs to authenticate (the hash is compared by the server, in constant time).
 -- Zero rows means no such key. One round trip for tenant + credential + tenant status.
+-- SECURITY DEFINER so that the directory stays unreadable to the app role; the tenant it sets with
+-- SET LOCAL outlives the call (only variables in a function's own SET clause are restored), and
+-- everything after it in the transaction runs as the app role, under row-level security.
 create function pmo.begin_key_request(p_public_id text)
 returns table (tenant_id uuid, key_id uuid, secret_hash bytea, scopes text[], expires_at timestamptz,
                revoked_at timestamptz, tenant_status text)
-language plpgsql volatile as $$
+language plpgsql volatile security definer set search_path = pg_catalog, public as $$
 declare
     v_tenant uuid;
 begin
-    select d.tenant_id into v_tenant from api_key_directory d where d.public_id = p_public_id;
+    select d.tenant_id into v_tenant from public.api_key_directory d where d.public_id = p_public_id;
     if v_tenant is null then
         return;
     end if;
     perform pmo.set_tenant(v_tenant);
     return query
         select k.tenant_id, k.id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, t.status
-        from api_keys k join tenants t on t.id = k.tenant_id
+        from public.api_keys k join public.tenants t on t.id = k.tenant_id
         where k.tenant_id = v_tenant and k.public_id = p_public_id;
 end
+$$;
+
+-- Deletes idempotency records past their 24 hours for every tenant (called by the servers now and
+-- then). SECURITY DEFINER: the owner bypasses row-level security for this platform housekeeping.
+create function pmo.purge_idempotency_keys() returns bigint
+language sql volatile security definer set search_path = pg_catalog, public as $$
+    with purged as (
+        delete from public.idempotency_keys where created_at < now() - interval '24 hours' returning 1
+    )
+    select count(*) from purged
 $$;
 
 -- The server's role: data access only, never schema changes; audit rows are append-only.
@@ -201,7 +215,7 @@ grant usage on schema pmo to pmo_app;
 grant select on pmo.schema_migrations to pmo_app;
 grant usage on schema public to pmo_app;
 grant execute on all functions in schema pmo to pmo_app;
-grant select on tenants, api_key_directory to pmo_app;
+grant select on tenants to pmo_app;
 grant select, update (last_used_at) on api_keys to pmo_app;
 grant select, insert, update, delete on projects to pmo_app;
 grant select, insert on audit_events to pmo_app;

@@ -17,8 +17,15 @@ public enum ProjectReference: Sendable, Equatable {
     case id(UUID)
     case code(String)
 
-    public init(_ text: String) {
-        if let id = UUID(uuidString: text) { self = .id(id) } else { self = .code(text) }
+    /// Nil when the text can be neither (e.g. lower case, or a NUL byte PostgreSQL would refuse).
+    public init?(_ text: String) {
+        if let id = UUID(uuidString: text) {
+            self = .id(id)
+        } else if ProjectCode.isValid(text) {
+            self = .code(text)
+        } else {
+            return nil
+        }
     }
 }
 
@@ -40,9 +47,10 @@ public struct ProjectStore: Sendable {
         self.logger = logger
     }
 
+    /// Dates are read with to_char, which does not depend on the session's DateStyle.
     static let columns = """
-        id, code, name, methodology, phase, status, sponsor, manager, planned_start::text, planned_finish::text,
-        budget_at_completion, currency, version, created_at, updated_at
+        id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
+        to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at
         """
 
     public func insert(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {

@@ -46,15 +46,23 @@ public enum UsageStore {
     public static func report(tenantID: UUID, from: CalendarDate, to: CalendarDate,
                               on connection: PostgresConnection, logger: Logger) async throws -> [UsageLine] {
         let rows = try await connection.query("""
-            select day::text, operation_id, status_class, calls from usage_counters
+            select to_char(day, 'YYYY-MM-DD'), operation_id, status_class, calls from usage_counters
             where tenant_id = \(tenantID) and day between \(from.description)::date and \(to.description)::date
             order by day, operation_id, status_class
             """, logger: logger)
         var lines: [UsageLine] = []
         for try await (day, operation, statusClass, calls) in rows.decode((String, String, Int16, Int64).self) {
-            guard let day = CalendarDate(day), let statusClass = StatusClass(rawValue: statusClass) else { continue }
+            guard let day = CalendarDate(day), let statusClass = StatusClass(rawValue: statusClass) else {
+                throw UnreadableUsage(day: day, statusClass: statusClass)
+            }
             lines.append(UsageLine(day: day, operationID: operation, statusClass: statusClass, calls: calls))
         }
         return lines
     }
+}
+
+/// A usage row the code cannot read (only possible through manual edits); reported as a 500.
+public struct UnreadableUsage: Error {
+    public let day: String
+    public let statusClass: Int16
 }
