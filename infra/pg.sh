@@ -20,9 +20,16 @@ pg_cluster_init() {
     local dir=$1; shift
     local bin; bin=$(pg_bindir)
     mkdir -p "$dir/data" "$dir/run"
-    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir" "$dir/data" "$dir/run"; fi
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$dir" "$dir/data" "$dir/run"
+        if ! runuser -u postgres -- test -w "$dir/data"; then
+            echo "infra: the postgres user cannot reach $dir (a parent directory is private); clone the" \
+                 "repository somewhere world-searchable, or set DATABASE_URL" >&2
+            return 1
+        fi
+    fi
     pg_as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-        || { cat "$dir/initdb.log" >&2; return 1; }
+        || { cat "$dir/initdb.log" >&2; rm -rf "${dir:?}/data"; return 1; }
     {
         echo "listen_addresses = ''"
         echo "unix_socket_directories = '$dir/run'"
