@@ -59,27 +59,37 @@ public struct ManifestApplier: Sendable {
                     """, logger: logger)
             }
             var created: [(name: String, token: String)] = []
+            func audit(_ operation: String, _ type: String, _ id: UUID, _ fields: [String]) async throws {
+                try await AuditLog.recordOperator(operation, resourceType: type, resourceID: id, tenantID: tenantID,
+                                                  changedFields: fields, on: connection, logger: logger)
+            }
             for change in plan.changes {
                 switch change {
                 case .createKey(let name, let scopes):
-                    let (_, secret) = try await APIKeyStore.insert(
+                    let (key, secret) = try await APIKeyStore.insert(
                         tenantID: tenantID, name: name, scopes: scopes, expiresAt: nil, id: environment.newID(),
                         on: connection, logger: logger)
                     created.append((name, secret.token))
+                    try await audit("createApiKey", "api_key", key.id, ["name", "scopes"])
                 case .setKeyScopes(let name, _, let scopes):
                     if let key = keys.first(where: { $0.name == name }) {
                         try await APIKeyStore.updateScopes(tenantID: tenantID, keyID: key.id, scopes: scopes,
                                                            on: connection, logger: logger)
+                        try await audit("updateApiKey", "api_key", key.id, ["scopes"])
                     }
                 case .createProject(let code):
                     guard let fields = manifest.projects.first(where: { $0.code == code }) else { continue }
-                    _ = try await projectStore.insert(id: environment.newID(), fields: fields, at: environment.now())
-                case .updateProject(let code, _):
+                    let record = try await projectStore.insert(id: environment.newID(), fields: fields, at: environment.now())
+                    try await audit("createProject", "project", record.id, ProjectFields.fieldNames)
+                case .updateProject(let code, let changed):
                     guard let fields = manifest.projects.first(where: { $0.code == code }),
                           let existing = projects[code] else { continue }
                     _ = try await projectStore.update(id: existing.id, fields: fields, at: environment.now())
-                case .createTenant, .setTenantField:
-                    break
+                    try await audit("updateProject", "project", existing.id, changed)
+                case .createTenant:
+                    try await audit("createTenant", "tenant", tenantID, ["slug", "name", "plan", "status"])
+                case .setTenantField(let field, _, _):
+                    try await audit("updateTenant", "tenant", tenantID, [field])
                 }
             }
             return Outcome(plan: plan, createdKeys: created)

@@ -34,11 +34,19 @@ struct KeyCommand: AsyncParsableCommand {
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
                 return try await database.tenantTransaction(tenantRecord.id) { connection in
                     if rotate {
-                        try await APIKeyStore.revokeNamed(name, tenantID: tenantRecord.id, on: connection, logger: database.logger)
+                        for revoked in try await APIKeyStore.revokeNamed(
+                            name, tenantID: tenantRecord.id, on: connection, logger: database.logger) {
+                            try await AuditLog.recordOperator("revokeApiKey", resourceType: "api_key", resourceID: revoked,
+                                                              tenantID: tenantRecord.id, on: connection, logger: database.logger)
+                        }
                     }
-                    return try await APIKeyStore.insert(
+                    let created = try await APIKeyStore.insert(
                         tenantID: tenantRecord.id, name: name, scopes: parsed, expiresAt: expiresAt,
                         id: Domain.Environment.live.newID(), on: connection, logger: database.logger)
+                    try await AuditLog.recordOperator("createApiKey", resourceType: "api_key", resourceID: created.0.id,
+                                                      tenantID: tenantRecord.id, changedFields: ["name", "scopes"],
+                                                      on: connection, logger: database.logger)
+                    return created
                 }
             }
             print("created key \(record.publicID) (\(record.name)) for tenant \(tenant) with scopes \(record.scopes.joined(separator: ","))")

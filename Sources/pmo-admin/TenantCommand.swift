@@ -131,7 +131,8 @@ struct TenantCommand: AsyncParsableCommand {
                 throw AdminFailure(message: "tenant \(slug) is \(before.rawValue); cannot make it \(status.rawValue)")
             }
             tenant.status = status
-            return (before, try await store.update(tenant))
+            guard before != status else { return (before, tenant) }
+            return (before, try await store.update(tenant, audit: status == .suspended ? "suspendTenant" : "resumeTenant"))
         }
         if before == after.status {
             print("tenant \(slug) is already \(status.rawValue)")

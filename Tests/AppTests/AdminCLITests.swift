@@ -75,6 +75,19 @@ import TestSupport
         }
         #expect(try Self.admin(["tenant", "resume", "cli-s"], env: env).status == 0)
         #expect(try Self.admin(["tenant", "show", "cli-s"], env: env).output.contains("active"))
+        let resumeAgain = try Self.admin(["tenant", "resume", "cli-s"], env: env)
+        #expect(resumeAgain.output.contains("already active"))
+        // createTenant (fixture), suspendTenant, resumeTenant: all by an operator.
+        let operations = try await env.withOwner { database in
+            var operations: [String] = []
+            for try await (operation, actor) in try await database.client.query(
+                "select operation, actor_type from audit_events order by occurred_at", logger: database.logger
+            ).decode((String, String).self) {
+                operations.append("\(actor) \(operation)")
+            }
+            return operations
+        }
+        #expect(operations == ["operator createTenant", "operator suspendTenant", "operator resumeTenant"])
     }
 
     @Test func failuresExitNonZeroWithOneClearLine() async throws {

@@ -29,7 +29,7 @@ import TestSupport
             }
         }
         #expect(try await env.count("projects") == 0)
-        #expect(try await env.count("audit_events") == 0)
+        #expect(try await env.apiAudits() == 0)
     }
 
     @Test func malformedJSON() async throws {
@@ -112,6 +112,7 @@ import TestSupport
             #expect(current.object["name"] as? String == "Second")
             #expect(current.object["version"] as? Int == 2)
         }
+        #expect(try await env.apiAudits() == 2, "create and the one accepted patch")
     }
 
     @Test func nullForARequiredFieldInAPatch() async throws {
@@ -234,5 +235,47 @@ extension TestEnvironment {
         var changed = tenant
         changed.status = status
         _ = try await withOwner { try await TenantStore(database: $0).update(changed) }
+    }
+}
+
+/// The same refusals on PATCH, and the credential deciding before the input does.
+@Suite struct PatchBadInputTests {
+    @Test func badPatchesChangeNothing() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("patch-bad")
+        try await env.withApp { client in
+            _ = try await client.call(.post, "/v1/projects", auth: a.authorization, json: BadInputTests.valid)
+            let cases: [(String, Int)] = [
+                (#"{"name": "#, 400),
+                (#"{"budgetAtCompletion": "lots"}"#, 400),
+                (#"{"status": "dreaming"}"#, 400),
+                (#"{"colour": "red"}"#, 400),
+                (#"{"plannedStart": "2026-05-01", "plannedFinish": "2026-04-01"}"#, 422),
+                (#"{"name": "\#(String(repeating: "x", count: 2 << 20))"}"#, 413),
+            ]
+            for (json, status) in cases {
+                let response = try await client.call(.patch, "/v1/projects/OK-1", auth: a.authorization, json: json)
+                #expect(Int(response.status.code) == status, "\(json.prefix(60)): \(response.text.prefix(300))")
+                #expect(response.header("Content-Type") == "application/problem+json")
+            }
+            let current = try await client.call(.get, "/v1/projects/OK-1", auth: a.authorization)
+            #expect(current.object["version"] as? Int == 1)
+        }
+        #expect(try await env.apiAudits() == 1)
+    }
+
+    @Test func theCredentialIsJudgedBeforeTheInput() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("patch-auth", scopes: [.projectsRead])
+        try await env.withApp { client in
+            let malformed = #"{"code": "#
+            let unknown = try await client.call(.post, "/v1/projects", auth: "Bearer " + APIKeySecret.generate().token, json: malformed)
+            #expect(unknown.status == .unauthorized)
+            let readOnly = try await client.call(.post, "/v1/projects", auth: a.authorization, json: malformed)
+            #expect(readOnly.status == .forbidden)
+            #expect(readOnly.object["type"] as? String == "/problems/insufficient-scope")
+            let invalidRef = try await client.call(.delete, "/v1/projects/not%20a%20code", auth: "Bearer " + APIKeySecret.generate().token)
+            #expect(invalidRef.status == .unauthorized)
+        }
     }
 }

@@ -63,6 +63,32 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects/SECRET-1", auth: a.authorization).object["name"] as? String == "A's project")
         }
         #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
-        #expect(try await env.count("audit_events", tenant: b.tenant.id) == 1)
+        #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
+    }
+}
+
+/// Isolation of what is not addressed by a path id: usage and idempotency keys.
+@Suite struct CrossTenantUsageAndIdempotencyTests {
+    @Test func usageAndIdempotencyKeysAreScopedToTheCallersTenant() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("scope-a")
+        let b = try await env.createTenant("scope-b")
+        let body = #"{"code":"SAME-1","name":"Same body","currency":"EUR"}"#
+        let (first, second) = try await env.withApp { client in
+            let first = try await client.call(.post, "/v1/projects", auth: a.authorization, json: body,
+                                              headers: ["Idempotency-Key": "shared-key"])
+            let second = try await client.call(.post, "/v1/projects", auth: b.authorization, json: body,
+                                               headers: ["Idempotency-Key": "shared-key"])
+            return (first.object["id"] as? String, second)
+        }
+        #expect(second.status == .created)
+        #expect(second.object["id"] as? String != first, "B must not get A's stored response")
+        try await env.withApp { client in
+            let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            let usage = try await client.call(.get, "/v1/usage?from=\(today)&to=\(today)", auth: b.authorization)
+            let lines = usage.object["items"] as? [[String: Any]] ?? []
+            #expect(lines.count == 1)
+            #expect(lines.first?["count"] as? Int == 1, "B sees only its own single call")
+        }
     }
 }

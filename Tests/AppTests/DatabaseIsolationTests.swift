@@ -92,7 +92,7 @@ import TestSupport
                 }
             }
         }
-        #expect(try await env.count("audit_events") == 1)
+        #expect(try await env.apiAudits() == 1)
     }
 
     @Test func appRoleOwnsNothingAndCannotBypassRowSecurity() async throws {

@@ -31,7 +31,7 @@ import TestSupport
             #expect((list.object["items"] as? [Any])?.count == 1)
             #expect(list.object["nextCursor"] == nil, "the last page has no cursor")
         }
-        #expect(try await env.count("audit_events", tenant: a.tenant.id) == 1)
+        #expect(try await env.apiAudits(tenant: a.tenant.id) == 1)
     }
 
     @Test func cursorPaginationWalksEveryProjectOnceAndFiltersByStatus() async throws {
@@ -80,7 +80,7 @@ import TestSupport
             #expect(again.status == .ok)
             #expect(again.object["version"] as? Int == 3)
         }
-        #expect(try await env.count("audit_events", tenant: a.tenant.id) == 3)
+        #expect(try await env.apiAudits(tenant: a.tenant.id) == 3)
     }
 
     @Test func illegalStatusChangeIs409ListingAllowedStatuses() async throws {

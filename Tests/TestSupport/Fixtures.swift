@@ -37,6 +37,19 @@ extension TestEnvironment {
         }
     }
 
+    /// Audit rows written through the API (the fixtures' own operator rows are not counted).
+    public func apiAudits(tenant: UUID? = nil) async throws -> Int {
+        try await withOwner { database in
+            let query: PostgresQuery = tenant.map {
+                "select count(*)::int from audit_events where actor_type = 'api_key' and tenant_id = \($0)"
+            } ?? "select count(*)::int from audit_events where actor_type = 'api_key'"
+            for try await count in try await database.client.query(query, logger: database.logger).decode(Int.self) {
+                return count
+            }
+            return 0
+        }
+    }
+
     /// Counts rows of a table with the owner role (sees every tenant).
     public func count(_ table: String, tenant: UUID? = nil) async throws -> Int {
         try await withOwner { database in

@@ -16,6 +16,11 @@ public struct TestEnvironment: Sendable {
         databaseName = try await TestCluster.shared.migratedDatabase()
     }
 
+    /// A world whose database has no migrations applied.
+    public init(unmigrated: Void) async throws {
+        databaseName = try await TestCluster.shared.emptyDatabase()
+    }
+
     public var ownerURL: DatabaseURL {
         get throws { try TestCluster.ownerURL(database: databaseName) }
     }
@@ -37,11 +42,11 @@ public struct TestEnvironment: Sendable {
     /// Starts the application (with its background services) and runs `test` against its router;
     /// on return the application shuts down gracefully, flushing usage.
     public func withApp<Result: Sendable>(
-        environment: Domain.Environment = .live,
+        environment: Domain.Environment = .live, usageFlushInterval: Duration = .seconds(3600),
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         let configuration = AppConfiguration(database: try appURL, databasePoolSize: 8,
-                                             usageFlushInterval: .seconds(3600))
+                                             usageFlushInterval: usageFlushInterval)
         let app = try buildApplication(configuration: configuration, environment: environment, logger: TestCluster.logger)
         return try await app.test(.router, test)
     }

@@ -33,8 +33,7 @@ extension APIHandler {
             }
             let now = context.environment.now()
             let record = try await store(context).insert(id: context.environment.newID(), fields: fields, at: now)
-            try await audit(context, "createProject", record.id,
-                            changed: fields.changedFields(comparedTo: ProjectFields(code: "", name: "", currency: "")))
+            try await audit(context, "createProject", record.id, changed: ProjectFields.fieldNames)
             let resource = ProjectMapping.resource(record)
             let location = "/v1/projects/\(resource.id)"
             if let key {

@@ -72,13 +72,14 @@ public enum APIKeyStore {
             logger: logger)
     }
 
-    /// Revokes every active key with this name (used to rotate a named key).
+    /// Revokes every active key with this name (used to rotate a named key); returns their ids.
     public static func revokeNamed(_ name: String, tenantID: UUID, on connection: PostgresConnection,
-                                   logger: Logger) async throws {
-        try await connection.query("""
+                                   logger: Logger) async throws -> [UUID] {
+        try await all(connection.query("""
             update api_keys set revoked_at = now()
             where tenant_id = \(tenantID) and name = \(name) and revoked_at is null
-            """, logger: logger)
+            returning \(unescaped: columns)
+            """, logger: logger)).map(\.id)
     }
 
     public static func list(tenantID: UUID, database: Database) async throws -> [APIKeyRecord] {
@@ -89,15 +90,21 @@ public enum APIKeyStore {
         }
     }
 
-    /// Revokes a key named by its id or public id; revoking twice keeps the first time.
+    /// Revokes a key named by its id or public id, audited as the CLI operator; revoking twice keeps
+    /// the first time.
     public static func revoke(tenantID: UUID, reference: String, database: Database) async throws -> APIKeyRecord {
         let id = UUID(uuidString: reference)
         let revoked = try await database.tenantTransaction(tenantID) { connection in
-            try await first(connection.query("""
+            let key = try await first(connection.query("""
                 update api_keys set revoked_at = coalesce(revoked_at, now())
                 where tenant_id = \(tenantID) and (id = \(id) or public_id = \(reference))
                 returning \(unescaped: columns)
                 """, logger: database.logger))
+            if let key {
+                try await AuditLog.recordOperator("revokeApiKey", resourceType: "api_key", resourceID: key.id,
+                                                  tenantID: tenantID, on: connection, logger: database.logger)
+            }
+            return key
         }
         guard let revoked else { throw UnknownAPIKey(reference: reference) }
         return revoked

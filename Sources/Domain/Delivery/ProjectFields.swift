@@ -47,6 +47,10 @@ public struct ProjectFields: Equatable, Sendable {
         try checks.throwIfAny()
     }
 
+    /// The API names of every writable field (what a create sets, for the audit trail).
+    public static let fieldNames = ["code", "name", "methodology", "phase", "status", "sponsor", "manager",
+                                    "plannedStart", "plannedFinish", "budgetAtCompletion", "currency"]
+
     /// The API names of the fields whose values differ from `other` (for audit trails and plans).
     public func changedFields(comparedTo other: ProjectFields) -> [String] {
         var changed: [String] = []

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -43,6 +44,21 @@ public struct AuditEntry: Sendable {
 }
 
 public enum AuditLog {
+    /// The actor for writes made with the admin CLI: the operating-system user who ran it.
+    public static var cliOperator: Actor {
+        .operatorName("pmo-admin:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
+    }
+
+    /// Records an operator's write (admin CLI) in the caller's transaction.
+    public static func recordOperator(_ operation: String, resourceType: String, resourceID: UUID, tenantID: UUID,
+                                      changedFields: [String] = [], on connection: PostgresConnection,
+                                      logger: Logger) async throws {
+        try await record(
+            AuditEntry(actor: cliOperator, operation: operation, resourceType: resourceType, resourceID: resourceID,
+                       requestID: nil, changedFields: changedFields),
+            id: Domain.Environment.live.newID(), tenantID: tenantID, at: Date(), on: connection, logger: logger)
+    }
+
     public static func record(_ entry: AuditEntry, id: UUID, tenantID: UUID, at now: Date,
                               on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""

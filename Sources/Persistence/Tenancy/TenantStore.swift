@@ -36,10 +36,15 @@ public struct TenantStore: Sendable {
     public func create(id: UUID, slug: String, name: String, plan: Plan) async throws -> TenantRecord {
         do {
             return try await database.transaction { connection in
-                try await Self.first(connection.query("""
+                let created = try await Self.first(connection.query("""
                     insert into tenants (id, slug, name, plan, status) values (\(id), \(slug), \(name), \(plan.rawValue), 'active')
                     returning id, slug, name, plan, status, created_at
-                    """, logger: database.logger))!
+                    """, logger: database.logger))
+                guard let created else { throw UnknownTenant(slug: slug) }
+                try await AuditLog.recordOperator("createTenant", resourceType: "tenant", resourceID: id, tenantID: id,
+                                                  changedFields: ["slug", "name", "plan", "status"],
+                                                  on: connection, logger: database.logger)
+                return created
             }
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateTenantSlug(slug: slug)
@@ -63,15 +68,23 @@ public struct TenantStore: Sendable {
         return found
     }
 
-    /// Changes name, plan or status; returns the stored tenant.
-    public func update(_ tenant: TenantRecord) async throws -> TenantRecord {
+    /// Changes name, plan or status; returns the stored tenant. `audit` names the operation to
+    /// record for the operator in the same transaction.
+    public func update(_ tenant: TenantRecord, audit operation: String? = nil) async throws -> TenantRecord {
         try await database.transaction { connection in
-            try await Self.first(connection.query("""
+            let updated = try await Self.first(connection.query("""
                 update tenants set name = \(tenant.name), plan = \(tenant.plan.rawValue), status = \(tenant.status.rawValue),
                     updated_at = now()
                 where id = \(tenant.id)
                 returning id, slug, name, plan, status, created_at
-                """, logger: database.logger))!
+                """, logger: database.logger))
+            guard let updated else { throw UnknownTenant(slug: tenant.slug) }
+            if let operation {
+                try await AuditLog.recordOperator(operation, resourceType: "tenant", resourceID: tenant.id,
+                                                  tenantID: tenant.id, changedFields: ["status"],
+                                                  on: connection, logger: database.logger)
+            }
+            return updated
         }
     }
 

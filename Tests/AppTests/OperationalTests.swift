@@ -1,0 +1,118 @@
+import Auth
+import Billing
+import Domain
+import Foundation
+import HummingbirdTesting
+import Persistence
+import PostgresNIO
+import Testing
+import TestSupport
+
+/// Readiness, start-up checks, audit contents and the background writers.
+@Suite struct OperationalTests {
+    @Test func readinessIs503WhileMigrationsArePending() async throws {
+        let env = try await TestEnvironment(unmigrated: ())
+        try await env.withApp { client in
+            let response = try await client.call(.get, "/readyz")
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.object["type"] as? String == "/problems/not-ready")
+            #expect(response.header("Retry-After") != nil)
+            #expect(try await client.call(.get, "/healthz").status == .ok)
+        }
+    }
+
+    @Test func theServerRefusesToStartWithPendingMigrations() async throws {
+        let env = try await TestEnvironment(unmigrated: ())
+        let process = Process()
+        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-server")
+        var variables = ProcessInfo.processInfo.environment
+        variables["APP_DATABASE_URL"] = try env.appURL.connectionString
+        variables["PORT"] = "1"  // never reached: the check comes first
+        process.environment = variables
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("pending migrations (0001_foundation)"), "\(output)")
+    }
+
+    @Test func auditRowsNameActorOperationResourceRequestAndChangedFields() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("audit-a")
+        let (created, patched) = try await env.withApp { client in
+            let created = try await client.call(.post, "/v1/projects", auth: a.authorization,
+                                                json: #"{"code":"AU-1","name":"Audited","currency":"EUR"}"#,
+                                                headers: ["X-Request-Id": "req-create-0001"])
+            let patched = try await client.call(.patch, "/v1/projects/AU-1", auth: a.authorization,
+                                                json: #"{"name":"Renamed"}"#, headers: ["X-Request-Id": "req-patch-0002"])
+            return (created.object["id"] as? String, patched.status)
+        }
+        #expect(patched == .ok)
+        let rows = try await env.withOwner { database in
+            var rows: [String] = []
+            let result = try await database.client.query("""
+                select actor_type, actor_id, operation, resource_type, resource_id::text, request_id,
+                       array_to_string(changed_fields, ',')
+                from audit_events where actor_type = 'api_key' order by occurred_at, operation
+                """, logger: database.logger)
+            for try await (type, actor, operation, resource, id, request, fields) in result.decode(
+                (String, String, String, String, String, String?, String).self) {
+                rows.append([type, actor, operation, resource, id, request ?? "-", fields].joined(separator: " "))
+            }
+            return rows
+        }
+        let key = a.keyID.uuidString.lowercased()
+        let id = try #require(created)
+        #expect(rows == [
+            "api_key \(key) createProject project \(id) req-create-0001 \(ProjectFields.fieldNames.joined(separator: ","))",
+            "api_key \(key) updateProject project \(id) req-patch-0002 name",
+        ])
+    }
+
+    @Test func usageIsFlushedPeriodicallyWhileTheServerRuns() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("flush-a")
+        try await env.withApp(usageFlushInterval: .milliseconds(200)) { client in
+            for _ in 0..<3 { _ = try await client.call(.get, "/v1/projects", auth: a.authorization) }
+            var flushed = 0
+            for _ in 0..<50 where flushed < 3 {
+                try await Task.sleep(for: .milliseconds(100))
+                flushed = try await env.withOwner { database in
+                    var calls = 0
+                    for try await total in try await database.client.query(
+                        "select coalesce(sum(calls), 0)::int from usage_counters", logger: database.logger).decode(Int.self) {
+                        calls = total
+                    }
+                    return calls
+                }
+            }
+            #expect(flushed == 3)
+        }
+    }
+
+    @Test func lastUseIsWrittenAtMostOnceAMinutePerKey() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("touch-a")
+        let tracker = KeyUsageTracker()
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func lastUsed() async throws -> Date? {
+            try await env.withOwner { try await APIKeyStore.list(tenantID: a.tenant.id, database: $0).first?.lastUsedAt }
+        }
+        try await env.withApp { (database: Database) in
+            tracker.recordUse(keyID: a.keyID, tenantID: a.tenant.id, at: start)
+            tracker.recordUse(keyID: a.keyID, tenantID: a.tenant.id, at: start.addingTimeInterval(5))
+            try await tracker.flush(database: database)
+            #expect(try await lastUsed() == start)
+            tracker.recordUse(keyID: a.keyID, tenantID: a.tenant.id, at: start.addingTimeInterval(59))
+            try await tracker.flush(database: database)
+            #expect(try await lastUsed() == start, "a use within the minute is not written")
+            tracker.recordUse(keyID: a.keyID, tenantID: a.tenant.id, at: start.addingTimeInterval(61))
+            try await tracker.flush(database: database)
+            #expect(try await lastUsed() == start.addingTimeInterval(61))
+        }
+    }
+}
