@@ -179,12 +179,13 @@ $$;
 -- the server needs to authenticate (the hash is compared by the server, in constant time).
 -- Zero rows means no such key. One round trip for tenant + credential + tenant status.
 -- SECURITY DEFINER so that the directory stays unreadable to the app role; the tenant it sets with
--- SET LOCAL outlives the call (only variables in a function's own SET clause are restored), and
--- everything after it in the transaction runs as the app role, under row-level security.
+-- SET LOCAL outlives the call, and everything after it in the transaction runs as the app role, under
+-- row-level security. No SET clause (it would cost a configuration save and restore on every
+-- request): every name inside is schema-qualified instead.
 create function pmo.begin_key_request(p_public_id text)
 returns table (tenant_id uuid, key_id uuid, secret_hash bytea, scopes text[], expires_at timestamptz,
                revoked_at timestamptz, tenant_status text)
-language plpgsql volatile security definer set search_path = pg_catalog, public as $$
+language plpgsql volatile security definer as $$
 declare
     v_tenant uuid;
 begin
@@ -197,6 +198,67 @@ begin
         select k.tenant_id, k.id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, t.status
         from public.api_keys k join public.tenants t on t.id = k.tenant_id
         where k.tenant_id = v_tenant and k.public_id = p_public_id;
+end
+$$;
+
+-- One-round-trip project reads. Each is one statement (one implicit transaction) that starts the
+-- request with pmo.begin_key_request and then reads as the app role, under row-level security. In
+-- PL/pgSQL the order of the two steps is guaranteed (a join in one SQL statement leaves it to the
+-- planner) and both plans are cached per connection. Zero rows: no such key; one row with null
+-- project columns: the key exists but nothing matched.
+create type pmo.keyed_project as (
+    key_tenant_id uuid, key_id uuid, key_secret_hash bytea, key_scopes text[], key_expires_at timestamptz,
+    key_revoked_at timestamptz, key_tenant_status text,
+    id uuid, code text, name text, methodology text, phase text, status text, sponsor text, manager text,
+    planned_start text, planned_finish text, budget_at_completion bigint, currency text, version bigint,
+    created_at timestamptz, updated_at timestamptz);
+
+create function pmo.keyed_projects(p_public_id text, p_id uuid, p_code text, p_status text, p_after uuid, p_limit bigint)
+returns setof pmo.keyed_project language plpgsql volatile as $$
+declare
+    k record;
+    found_any boolean := false;
+    r pmo.keyed_project;
+begin
+    select * into k from pmo.begin_key_request(p_public_id);
+    if not found then
+        return;
+    end if;
+    r := row(k.tenant_id, k.key_id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, k.tenant_status,
+             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    -- Four shapes, each with its own cached plan on the right index.
+    if p_id is not null then
+        return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
+            r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
+            p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at
+        from public.projects p where p.tenant_id = k.tenant_id and p.id = p_id;
+    elsif p_code is not null then
+        return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
+            r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
+            p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at
+        from public.projects p where p.tenant_id = k.tenant_id and p.code = p_code;
+    elsif p_status is not null then
+        return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
+            r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
+            p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at
+        from public.projects p
+        where p.tenant_id = k.tenant_id and p.status = p_status and p.id > p_after
+        order by p.id limit p_limit;
+    else
+        return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
+            r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
+            p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at
+        from public.projects p
+        where p.tenant_id = k.tenant_id and p.id > p_after
+        order by p.id limit p_limit;
+    end if;
+    if not found then
+        return next r;  -- the key alone, so the caller can still authenticate
+    end if;
 end
 $$;
 

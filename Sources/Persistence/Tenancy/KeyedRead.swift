@@ -25,18 +25,15 @@ public struct StoredKey: Sendable {
     }
 }
 
-/// A tenant read in one round trip: a single statement (so a single implicit transaction) whose
-/// first step, `pmo.begin_key_request`, sets the key's tenant with `SET LOCAL`; the read itself is a
-/// `LEFT JOIN LATERAL`, evaluated per key row and so after the tenant is set, under row-level
-/// security as always. The statement returns the key's columns first, then the read's columns.
+/// A tenant read in one round trip: a single statement (so a single implicit transaction) calling a
+/// PL/pgSQL function that first runs `pmo.begin_key_request` (which sets the key's tenant with
+/// `SET LOCAL`) and then reads as the app role, under row-level security. The rows carry the key's
+/// columns first, then the read's; the server authorizes the key before it looks at the data.
 ///
 /// Reads that are a single query use this; everything else uses a transaction
 /// (`pmo.begin_key_request` as its first statement).
 public enum KeyedRead {
-    /// The select list that must open a keyed read's statement.
-    public static let keyColumns =
-        "k.tenant_id, k.key_id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, k.tenant_status"
-    /// How many columns `keyColumns` are; the read's own columns start here.
+    /// How many leading columns describe the key; the read's own columns start here.
     public static let keyColumnCount = 7
 
     /// Runs the statement; returns the key (nil when no key has that public id) and the rows that

@@ -148,22 +148,15 @@ public struct ProjectStore: Sendable {
     }
 }
 
-/// Project reads as single keyed statements (see `KeyedRead`): one round trip per request.
+/// Project reads as single keyed statements (see `KeyedRead` and `pmo.keyed_projects`): one round
+/// trip per request.
 extension ProjectStore {
     public static func keyedFind(publicID: String, _ reference: ProjectReference) -> PostgresQuery {
         switch reference {
         case .id(let id):
-            return """
-                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
-                left join lateral (select \(unescaped: columns) from projects
-                                   where tenant_id = k.tenant_id and id = \(id)) p on true
-                """
+            return "select * from pmo.keyed_projects(\(publicID), \(id), null, null, null, null)"
         case .code(let code):
-            return """
-                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
-                left join lateral (select \(unescaped: columns) from projects
-                                   where tenant_id = k.tenant_id and code = \(code)) p on true
-                """
+            return "select * from pmo.keyed_projects(\(publicID), null, \(code), null, null, null)"
         }
     }
 
@@ -171,20 +164,7 @@ extension ProjectStore {
     /// no more, so its cost does not grow with the tenant's size.
     public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?, limit: Int) -> PostgresQuery {
         let start = cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        if let status {
-            return """
-                select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
-                left join lateral (select \(unescaped: columns) from projects
-                                   where tenant_id = k.tenant_id and status = \(status.rawValue) and id > \(start)
-                                   order by id limit \(limit)) p on true
-                """
-        }
-        return """
-            select \(unescaped: KeyedRead.keyColumns), p.* from pmo.begin_key_request(\(publicID)) k
-            left join lateral (select \(unescaped: columns) from projects
-                               where tenant_id = k.tenant_id and id > \(start)
-                               order by id limit \(limit)) p on true
-            """
+        return "select * from pmo.keyed_projects(\(publicID), null, null, \(status?.rawValue), \(start), \(limit))"
     }
 }
 
