@@ -44,7 +44,7 @@ struct TenantSession: Sendable {
     /// and `decode` sees the read's rows only once the key has been authorized.
     func read<Result: Sendable>(
         _ query: (_ publicID: String) -> PostgresQuery,
-        _ decode: ([PostgresRandomAccessRow]) throws -> Result
+        _ decode: ([[PostgresCell]]) throws -> Result
     ) async throws -> Result {
         let (scope, operation) = try current()
         let (stored, rows) = try await KeyedRead.run(

@@ -124,11 +124,11 @@ public struct ProjectStore: Sendable {
     }
 
     static func decode(_ row: PostgresRow) throws -> ProjectRecord {
-        try decode(row.makeRandomAccess(), from: 0)
+        try decode(Array(row), from: 0)
     }
 
     /// Decodes the project columns (in `columns` order) starting at column `first`.
-    public static func decode(_ cells: PostgresRandomAccessRow, from first: Int) throws -> ProjectRecord {
+    public static func decode(_ cells: [PostgresCell], from first: Int) throws -> ProjectRecord {
         func cell<T: PostgresDecodable>(_ offset: Int, _ type: T.Type) throws -> T {
             try cells[first + offset].decode(T.self)
         }
