@@ -18,14 +18,21 @@ public enum APIRoutes {
         public var keyUsage: KeyUsageTracker
         public var environment: Domain.Environment
         public var logger: Logger
+        /// Where the database is (host and port, or socket), for messages when it does not answer.
+        public var databaseTarget: String
+        /// How long a request waits for the database before it is answered 503.
+        public var databaseDeadline: Duration
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
-                    environment: Domain.Environment, logger: Logger) {
+                    environment: Domain.Environment, logger: Logger, databaseTarget: String,
+                    databaseDeadline: Duration = .seconds(10)) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
             self.environment = environment
             self.logger = logger
+            self.databaseTarget = databaseTarget
+            self.databaseDeadline = databaseDeadline
         }
     }
 
@@ -36,10 +43,12 @@ public enum APIRoutes {
         router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, catalog: catalog,
                                                   logger: dependencies.logger))
         let session = TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
-                                    environment: dependencies.environment)
+                                    environment: dependencies.environment, databaseTarget: dependencies.databaseTarget,
+                                    databaseDeadline: dependencies.databaseDeadline)
         let handler = APIHandler(
             session: session,
-            readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled()),
+            readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
+                                 databaseTarget: dependencies.databaseTarget),
             document: document)
         try handler.registerHandlers(
             on: router, serverURL: try Servers.Server1.url(),

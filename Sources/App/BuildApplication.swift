@@ -24,7 +24,9 @@ public func buildApplication(
 
     let router = Router(context: BasicRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
-                                             environment: environment, logger: logger))
+                                             environment: environment, logger: logger,
+                                             databaseTarget: configuration.database.target,
+                                             databaseDeadline: configuration.databaseDeadline))
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
     // Services stop in reverse order after the server: the flusher writes its last batch while
@@ -39,7 +41,10 @@ public func buildApplication(
 /// Refuses to serve a database that is behind this build's migrations (ARCHITECTURE.md rule 3).
 public func checkMigrations(configuration: AppConfiguration, logger: Logger) async throws {
     let pending = try await withDatabase(configuration.database, logger: logger) { database in
-        try await Migrator(database: database, migrations: try Migration.bundled()).pending()
+        let migrator = Migrator(database: database, migrations: try Migration.bundled())
+        return try await database.withDeadline(.seconds(10), target: configuration.database.target) {
+            try await migrator.pending()
+        }
     }
     guard pending.isEmpty else {
         throw AppConfiguration.Invalid(description:

@@ -1,7 +1,9 @@
+import App
 import Auth
 import Billing
 import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Persistence
 import PostgresNIO
@@ -38,6 +40,41 @@ import TestSupport
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         #expect(output.contains("pending migrations (0001_foundation)"), "\(output)")
+    }
+
+    @Test func anUnreachableDatabaseGives503NotAHang() async throws {
+        let nowhere = DatabaseURL(user: "pmo_app", database: "pmo", socketDirectory: "/tmp/pmo-no-such-cluster")
+        let configuration = AppConfiguration(database: nowhere, databasePoolSize: 2, databaseDeadline: .seconds(1))
+        let app = try buildApplication(configuration: configuration, logger: TestCluster.logger)
+        try await app.test(.router) { client in
+            let ready = try await client.call(.get, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            for (method, uri) in [(HTTPRequest.Method.get, "/v1/projects"), (.delete, "/v1/projects/X-1")] {
+                let response = try await client.call(method, uri, auth: "Bearer " + APIKeySecret.generate().token)
+                #expect(response.status == .serviceUnavailable, "\(uri)")
+                #expect(response.object["type"] as? String == "/problems/unavailable")
+                #expect(response.header("Retry-After") == "5")
+                #expect(!response.text.contains("pmo-no-such-cluster"), "no internals in the response")
+            }
+        }
+    }
+
+    @Test func theServerStopsWithAClearLineWhenTheDatabaseIsUnreachable() async throws {
+        let process = Process()
+        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-server")
+        var variables = ProcessInfo.processInfo.environment
+        variables["APP_DATABASE_URL"] = "postgres://pmo_app:secret-pw@127.0.0.1:1/pmo"
+        process.environment = variables
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        #expect(output.contains("cannot reach the database at 127.0.0.1:1"), "\(output)")
+        #expect(!output.contains("secret-pw"))
     }
 
     @Test func auditRowsNameActorOperationResourceRequestAndChangedFields() async throws {

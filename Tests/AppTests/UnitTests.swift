@@ -46,6 +46,13 @@ import Testing
         #expect(try DatabaseURL(parsing: url.connectionString).socketDirectory == "/work/.pmo/run")
     }
 
+    @Test func sslModeFollowsLibpq() throws {
+        #expect(try DatabaseURL(parsing: "postgres://u@db.internal/pmo").sslMode == .prefer)
+        #expect(try DatabaseURL(parsing: "postgres://u@localhost/pmo?host=/run/pg").sslMode == .disable)
+        #expect(try DatabaseURL(parsing: "postgres://u@db.internal/pmo?sslmode=verify-full").sslMode == .verifyFull)
+        #expect(throws: DatabaseURL.Invalid.self) { try DatabaseURL(parsing: "postgres://u@db/pmo?sslmode=maybe") }
+    }
+
     @Test(arguments: ["mysql://a@b/c", "postgres://localhost/pmo", "postgres://user@localhost/", "not a url"])
     func invalidURLsAreRefused(_ text: String) {
         #expect(throws: DatabaseURL.Invalid.self) { try DatabaseURL(parsing: text) }

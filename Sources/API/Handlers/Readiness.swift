@@ -5,8 +5,13 @@ import Persistence
 struct Readiness: Sendable {
     let database: Database
     let migrations: [Migration]
+    let databaseTarget: String
 
+    /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer in 2 s.
     func pendingMigrations() async throws -> [Migration] {
-        try await Migrator(database: database, migrations: migrations).pending()
+        let migrator = Migrator(database: database, migrations: migrations)
+        return try await database.withDeadline(.seconds(2), target: databaseTarget) {
+            try await migrator.pending()
+        }
     }
 }

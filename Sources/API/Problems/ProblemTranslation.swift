@@ -28,6 +28,9 @@ enum ProblemTranslation {
         case is IdempotencyKeyInFlight:
             return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
                               detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
+        case let unavailable as DatabaseUnavailable:
+            logger.error("database unavailable", metadata: ["error": "\(unavailable)"])
+            return .databaseUnavailable
         case let serverError as ServerError:
             return runtimeProblem(serverError, logger: logger)
         case let decoding as DecodingError:
@@ -81,7 +84,8 @@ enum ProblemTranslation {
            type(of: underlying) != type(of: error) {
             if underlying is DecodingError || underlying is APIProblem || underlying is AuthFailure
                 || underlying is ValidationFailure || underlying is IllegalStatusChange
-                || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight {
+                || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight
+                || underlying is DatabaseUnavailable {
                 return problem(for: underlying, logger: logger)
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// A PostgreSQL location in libpq URL form: `postgres://user[:password]@host[:port]/database`, where
@@ -10,15 +11,25 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var socketDirectory: String?
+    /// libpq's `sslmode`; by default `prefer` over TCP (encrypt when the server offers it) and
+    /// `disable` on a Unix socket.
+    public var sslMode: SSLMode
+
+    public enum SSLMode: String, Sendable {
+        case disable, allow, prefer, require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
 
     public init(user: String, password: String? = nil, host: String = "localhost", port: Int = 5432,
-                database: String, socketDirectory: String? = nil) {
+                database: String, socketDirectory: String? = nil, sslMode: SSLMode? = nil) {
         self.user = user
         self.password = password
         self.host = host
         self.port = port
         self.database = database
         self.socketDirectory = socketDirectory
+        self.sslMode = sslMode ?? (socketDirectory == nil ? .prefer : .disable)
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -42,6 +53,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         self.port = components.port ?? queryValue("port").flatMap(Int.init) ?? 5432
         self.database = database
         self.socketDirectory = queryValue("host").flatMap { $0.hasPrefix("/") ? $0 : nil }
+        if let text = queryValue("sslmode") {
+            guard let mode = SSLMode(rawValue: text) else {
+                throw Invalid(description: "sslmode=\(text) is not one of disable, allow, prefer, require, verify-ca, verify-full")
+            }
+            self.sslMode = mode
+        } else {
+            self.sslMode = socketDirectory == nil ? .prefer : .disable
+        }
     }
 
     /// The same server and database as another role.
@@ -74,7 +93,10 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         components.host = host
         components.port = port
         components.path = "/\(database)"
-        if let socketDirectory { components.queryItems = [URLQueryItem(name: "host", value: socketDirectory)] }
+        var items: [URLQueryItem] = []
+        if let socketDirectory { items.append(URLQueryItem(name: "host", value: socketDirectory)) }
+        items.append(URLQueryItem(name: "sslmode", value: sslMode.rawValue))
+        components.queryItems = items
         return components.string ?? description
     }
 
@@ -85,6 +107,24 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return "postgres://\(credentials)@\(host):\(port)/\(database)\(socket)"
     }
 
+    /// TLS as libpq would do it for `sslMode` (verify-ca is treated as verify-full: stricter).
+    var tls: PostgresClient.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case .disable:
+            return .disable
+        case .allow, .prefer:
+            configuration.certificateVerification = .none
+            return .prefer(configuration)
+        case .require:
+            configuration.certificateVerification = .none
+            return .require(configuration)
+        case .verifyCA, .verifyFull:
+            configuration.certificateVerification = .fullVerification
+            return .require(configuration)
+        }
+    }
+
     public func clientConfiguration() -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketDirectory {
@@ -92,7 +132,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
                                   username: user, password: password, database: database)
         } else {
             configuration = .init(host: host, port: port, username: user, password: password,
-                                  database: database, tls: .disable)
+                                  database: database, tls: tls)
         }
         return configuration
     }
