@@ -54,7 +54,7 @@ public enum APIRoutes {
             on: router, serverURL: try Servers.Server1.url(),
             // Compact JSON with a stable key order: the runtime's default also pretty-prints, which
             // costs CPU and bytes on every response and helps no client.
-            configuration: Configuration(jsonEncodingOptions: [.sortedKeys]),
+            configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [OperationMiddleware(access: catalog.access, session: session, meter: dependencies.meter,
                                               environment: dependencies.environment, logger: dependencies.logger)])
     }

@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Auth
 import Domain
 import Foundation
@@ -118,6 +118,17 @@ import Testing
                                                                   projects: ["A-1": renamed]))
         #expect(changed.changes == [.createKey(name: "feed", scopes: [.projectsRead, .usageRead]),
                                     .updateProject(code: "A-1", fields: ["name"])])
+    }
+}
+
+@Suite struct TimestampFormatTests {
+    @Test func timestampsAreRFC3339InUTCWithWholeSeconds() throws {
+        let transcoder = RFC3339Timestamps()
+        #expect(try transcoder.encode(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(try transcoder.encode(Date(timeIntervalSince1970: 1_795_707_001.75)) == "2026-11-26T15:30:01Z")
+        #expect(try transcoder.encode(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+        #expect(try transcoder.decode(transcoder.encode(now)) == now)
     }
 }
 

@@ -62,19 +62,24 @@ struct OperationMiddleware: ServerMiddleware {
     static func plainHeaders(_ result: (HTTPResponse, HTTPBody?)) -> (HTTPResponse, HTTPBody?) {
         var (response, body) = result
         for name in [HTTPField.Name.eTag, .location] {
-            if let value = response.headerFields[name], let decoded = value.removingPercentEncoding {
+            if let value = response.headerFields[name], value.utf8.contains(UInt8(ascii: "%")),
+               let decoded = value.removingPercentEncoding {
                 response.headerFields[name] = decoded
             }
         }
         return (response, body)
     }
 
+    /// `Authorization: Bearer <key>`, parsed on UTF-8 bytes (Foundation's trimming showed up in
+    /// profiles of this path).
     static func credential(from request: HTTPRequest) throws(AuthFailure) -> APIKeySecret {
         guard let header = request.headerFields[.authorization] else { throw .missingCredential }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let key = APIKeySecret(token: parts[1].trimmingCharacters(in: .whitespaces))
+        let bytes = header.utf8
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
+              String(header[..<space]).lowercased() == "bearer"
         else { throw .malformedCredential }
+        let token = header[header.index(after: space)...].drop { $0 == " " }
+        guard let key = APIKeySecret(token: token) else { throw .malformedCredential }
         return key
     }
 
