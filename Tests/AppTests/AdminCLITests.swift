@@ -4,32 +4,9 @@ import TestSupport
 
 /// `pmo-admin` as operators run it: the real binary against a test database.
 @Suite struct AdminCLITests {
-    struct Run {
-        let status: Int32
-        let output: String
-        let error: String
-    }
-
-    static func admin(_ arguments: [String], env: TestEnvironment, databaseURL: String? = nil,
-                      in directory: String? = nil) throws -> Run {
-        let process = Process()
-        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-admin")
-        process.arguments = arguments
-        var variables = ProcessInfo.processInfo.environment
-        variables["DATABASE_URL"] = try databaseURL ?? env.ownerURL.connectionString
-        process.environment = variables
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   error: String(decoding: error, as: UTF8.self))
+    static func admin(_ arguments: [String], env: TestEnvironment, databaseURL: String? = nil) throws -> Binaries.Finished {
+        try Binaries.run("pmo-admin", arguments: arguments,
+                         environment: ["DATABASE_URL": try databaseURL ?? env.ownerURL.connectionString])
     }
 
     @Test func tenantsAndKeysCreatedWithTheCLIAreIsolated() async throws {

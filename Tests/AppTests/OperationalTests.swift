@@ -25,21 +25,10 @@ import TestSupport
 
     @Test func theServerRefusesToStartWithPendingMigrations() async throws {
         let env = try await TestEnvironment(unmigrated: ())
-        let process = Process()
-        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-server")
-        var variables = ProcessInfo.processInfo.environment
-        variables["APP_DATABASE_URL"] = try env.appURL.connectionString
-        variables["PORT"] = "1"  // never reached: the check comes first
-        process.environment = variables
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("pending migrations (0001_foundation)"), "\(output)")
+        // PORT 1 is never reached: the check comes first.
+        let run = try Binaries.run("pmo-server", environment: ["APP_DATABASE_URL": try env.appURL.connectionString, "PORT": "1"])
+        #expect(run.status != 0)
+        #expect(run.error.contains("pending migrations (0001_foundation)"), "\(run.error)")
     }
 
     @Test func anUnreachableDatabaseGives503NotAHang() async throws {
@@ -60,21 +49,10 @@ import TestSupport
     }
 
     @Test func theServerStopsWithAClearLineWhenTheDatabaseIsUnreachable() async throws {
-        let process = Process()
-        let bin = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        process.executableURL = URL(fileURLWithPath: "\(bin)/pmo-server")
-        var variables = ProcessInfo.processInfo.environment
-        variables["APP_DATABASE_URL"] = "postgres://pmo_app:secret-pw@127.0.0.1:1/pmo"
-        process.environment = variables
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(output.contains("cannot reach the database at 127.0.0.1:1"), "\(output)")
-        #expect(!output.contains("secret-pw"))
+        let run = try Binaries.run("pmo-server", environment: ["APP_DATABASE_URL": "postgres://pmo_app:secret-pw@127.0.0.1:1/pmo"])
+        #expect(run.status != 0)
+        #expect(run.error.contains("cannot reach the database at 127.0.0.1:1"), "\(run.error)")
+        #expect(!run.error.contains("secret-pw"))
     }
 
     @Test func auditRowsNameActorOperationResourceRequestAndChangedFields() async throws {

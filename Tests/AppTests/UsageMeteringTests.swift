@@ -35,8 +35,7 @@ import TestSupport
         let env = try await TestEnvironment()
         let a = try await env.createTenant("usage-c")
         let calls = 40
-        var server = try ServerProcess(environment: env)
-        try await server.waitUntilHealthy()
+        var server = try await ServerProcess.start(environment: env)
         for _ in 0..<calls {
             let (status, _) = try await server.get("/v1/projects", auth: a.authorization)
             #expect(status == 200)
@@ -44,8 +43,7 @@ import TestSupport
         let exitStatus = try await server.terminate()
         #expect(exitStatus == 0)
 
-        server = try ServerProcess(environment: env)
-        try await server.waitUntilHealthy()
+        server = try await ServerProcess.start(environment: env)
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         let (status, body) = try await server.get("/v1/usage?from=\(today)&to=\(today)", auth: a.authorization)
         _ = try await server.terminate()
@@ -61,11 +59,25 @@ struct ServerProcess {
     let process = Process()
     let port: Int
 
-    init(environment: TestEnvironment) throws {
+    /// Starts the server and waits until it answers; a random port that turns out to be taken
+    /// (the process exits) is retried with another.
+    static func start(environment: TestEnvironment) async throws -> ServerProcess {
+        for attempt in 1...5 {
+            let server = try ServerProcess(environment: environment)
+            do {
+                try await server.waitUntilHealthy()
+                return server
+            } catch is ServerExited where attempt < 5 {
+                _ = try? await server.terminate()
+                continue
+            }
+        }
+        throw ServerExited(status: -1)
+    }
+
+    private init(environment: TestEnvironment) throws {
         port = Int.random(in: 40_000...60_000)
-        let directory = ProcessInfo.processInfo.environment["PMO_BIN_DIR"]
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        process.executableURL = URL(fileURLWithPath: "\(directory)/pmo-server")
+        process.executableURL = Binaries.url("pmo-server")
         var variables = ProcessInfo.processInfo.environment
         variables["APP_DATABASE_URL"] = try environment.appURL.connectionString
         variables["PORT"] = String(port)
@@ -98,6 +110,11 @@ struct ServerProcess {
     func terminate() async throws -> Int32 {
         kill(process.processIdentifier, SIGTERM)
         for _ in 0..<400 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)  // a hung shutdown fails the test, not the run
+            process.waitUntilExit()
+            return -1
+        }
         return process.terminationStatus
     }
 
