@@ -20,19 +20,19 @@ public enum APIRoutes {
         public var logger: Logger
         /// Where the database is (host and port, or socket), for messages when it does not answer.
         public var databaseTarget: String
-        /// How long a request waits for the database before it is answered 503.
-        public var databaseDeadline: Duration
+        /// The database watchdog's verdict (see `DatabaseHealth`).
+        public var health: DatabaseHealth
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
-                    databaseDeadline: Duration = .seconds(10)) {
+                    health: DatabaseHealth) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
             self.environment = environment
             self.logger = logger
             self.databaseTarget = databaseTarget
-            self.databaseDeadline = databaseDeadline
+            self.health = health
         }
     }
 
@@ -44,11 +44,11 @@ public enum APIRoutes {
                                                   logger: dependencies.logger))
         let session = TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
                                     environment: dependencies.environment, databaseTarget: dependencies.databaseTarget,
-                                    databaseDeadline: dependencies.databaseDeadline)
+                                    health: dependencies.health)
         let handler = APIHandler(
             session: session,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
-                                 databaseTarget: dependencies.databaseTarget),
+                                 databaseTarget: dependencies.databaseTarget, health: dependencies.health),
             document: document)
         try handler.registerHandlers(
             on: router, serverURL: try Servers.Server1.url(),

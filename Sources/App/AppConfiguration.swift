@@ -10,19 +10,20 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseURL
     public var databasePoolSize: Int
     public var usageFlushInterval: Duration
-    /// How long a request waits for the database before it is answered 503.
-    public var databaseDeadline: Duration
+    /// How often the database is probed, and how long a probe may take before the database counts
+    /// as unreachable (requests then get 503 until a probe succeeds).
+    public var databaseProbeInterval: Duration
     public var logLevel: Logger.Level
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
-                usageFlushInterval: Duration = .seconds(5), databaseDeadline: Duration = .seconds(10),
+                usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info) {
         self.host = host
         self.port = port
         self.database = database
         self.databasePoolSize = databasePoolSize
         self.usageFlushInterval = usageFlushInterval
-        self.databaseDeadline = databaseDeadline
+        self.databaseProbeInterval = databaseProbeInterval
         self.logLevel = logLevel
     }
 
@@ -31,7 +32,7 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
-    /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_DEADLINE_SECONDS`
+    /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`
     /// and `LOG_LEVEL`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
@@ -56,7 +57,7 @@ public struct AppConfiguration: Sendable {
             database: database,
             databasePoolSize: try integer("DB_POOL_SIZE", default: 20, range: 1...500),
             usageFlushInterval: .seconds(try integer("USAGE_FLUSH_SECONDS", default: 5, range: 1...3600)),
-            databaseDeadline: .seconds(try integer("DB_DEADLINE_SECONDS", default: 10, range: 1...300)),
+            databaseProbeInterval: .seconds(try integer("DB_PROBE_SECONDS", default: 2, range: 1...60)),
             logLevel: level)
     }
 }

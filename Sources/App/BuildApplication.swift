@@ -20,21 +20,31 @@ public func buildApplication(
     let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
     let database = Database(client: client, logger: logger)
     let meter = UsageMeter()
+    let health = DatabaseHealth()
     let keyUsage = KeyUsageTracker()
 
     let router = Router(context: BasicRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
                                              environment: environment, logger: logger,
                                              databaseTarget: configuration.database.target,
-                                             databaseDeadline: configuration.databaseDeadline))
+                                             health: health))
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
+    // The watchdog probes over a client of its own, so a busy request pool never delays a probe
+    // into a false "unreachable".
+    var probeConfiguration = configuration.database.clientConfiguration()
+    probeConfiguration.options.maximumConnections = 1
+    probeConfiguration.options.minimumConnections = 0
+    let probeClient = PostgresClient(configuration: probeConfiguration, backgroundLogger: logger)
+    let watchdog = DatabaseWatchdog(health: health, database: Database(client: probeClient, logger: logger),
+                                    target: configuration.database.target,
+                                    interval: configuration.databaseProbeInterval)
     // Services stop in reverse order after the server: the flusher writes its last batch while
     // the database client is still running.
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo"),
-        services: [client, flusher],
+        services: [client, probeClient, watchdog, flusher],
         logger: logger)
 }
 

@@ -37,7 +37,7 @@ enum AdminDatabase {
     static func probe(_ database: Database, url: DatabaseURL) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await database.client.query("select 1", logger: database.logger)
+                for try await _ in try await database.client.query("select 1", logger: database.logger) {}
                 return true
             }
             group.addTask {

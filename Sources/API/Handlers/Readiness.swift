@@ -6,9 +6,11 @@ struct Readiness: Sendable {
     let database: Database
     let migrations: [Migration]
     let databaseTarget: String
+    let health: DatabaseHealth
 
     /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer in 2 s.
     func pendingMigrations() async throws -> [Migration] {
+        guard health.isReachable else { throw DatabaseUnavailable(target: databaseTarget, limit: .zero) }
         let migrator = Migrator(database: database, migrations: migrations)
         return try await database.withDeadline(.seconds(2), target: databaseTarget) {
             try await migrator.pending()

@@ -14,8 +14,8 @@ struct TenantSession: Sendable {
     let environment: Domain.Environment
     /// Where the database is, for the log line when it does not answer.
     let databaseTarget: String
-    /// How long a request waits for the database before it is answered 503.
-    let databaseDeadline: Duration
+    /// The watchdog's verdict: while the database is unreachable, requests get 503 without waiting.
+    let health: DatabaseHealth
 
     /// Everything a handler needs inside the transaction.
     struct Context: Sendable {
@@ -31,18 +31,17 @@ struct TenantSession: Sendable {
     }
 
     /// A request's work in one transaction (writes, and reads of more than one statement).
-    func run<Result: Sendable>(_ work: @escaping @Sendable (Context) async throws -> Result) async throws -> Result {
+    func run<Result: Sendable>(_ work: (Context) async throws -> Result) async throws -> Result {
         let (scope, operation) = try current()
         let logger = database.logger
         let environment = self.environment
-        return try await database.withDeadline(databaseDeadline, target: databaseTarget) {
-            try await database.transaction { connection in
-                let stored = try await APIKeyStore.beginRequest(
-                    publicID: operation.credential.publicID, on: connection, logger: logger)
-                let principal = try authorize(stored, scope: scope, operation: operation)
-                return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
-                                              rawBody: scope.rawBody, logger: logger, environment: environment))
-            }
+        try requireReachable()
+        return try await database.transaction { connection in
+            let stored = try await APIKeyStore.beginRequest(
+                publicID: operation.credential.publicID, on: connection, logger: logger)
+            let principal = try authorize(stored, scope: scope, operation: operation)
+            return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
+                                          rawBody: scope.rawBody, logger: logger, environment: environment))
         }
     }
 
@@ -53,11 +52,9 @@ struct TenantSession: Sendable {
         _ decode: ([[PostgresCell]]) throws -> Result
     ) async throws -> Result {
         let (scope, operation) = try current()
-        let statement = query(operation.credential.publicID)
-        let database = self.database
-        let (stored, rows) = try await database.withDeadline(databaseDeadline, target: databaseTarget) {
-            try await KeyedRead.run(statement, on: database.client, logger: database.logger)
-        }
+        try requireReachable()
+        let (stored, rows) = try await KeyedRead.run(
+            query(operation.credential.publicID), on: database.client, logger: database.logger)
         _ = try authorize(stored, scope: scope, operation: operation)
         return try decode(rows)
     }
@@ -66,14 +63,18 @@ struct TenantSession: Sendable {
     /// database, so that a bad credential is still answered 401/403 rather than 400/422.
     func authenticate() async throws {
         let (scope, operation) = try current()
-        let database = self.database
-        let stored = try await database.withDeadline(databaseDeadline, target: databaseTarget) {
-            try await database.transaction { connection in
-                try await APIKeyStore.beginRequest(publicID: operation.credential.publicID, on: connection,
-                                                   logger: database.logger)
-            }
+        try requireReachable()
+        let stored = try await database.transaction { connection in
+            try await APIKeyStore.beginRequest(publicID: operation.credential.publicID, on: connection,
+                                               logger: database.logger)
         }
         _ = try authorize(stored, scope: scope, operation: operation)
+    }
+
+    private func requireReachable() throws {
+        guard health.isReachable else {
+            throw DatabaseUnavailable(target: databaseTarget, limit: .zero)
+        }
     }
 
     private func current() throws -> (RequestScope, RequestScope.OperationContext) {

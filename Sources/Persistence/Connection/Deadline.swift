@@ -6,11 +6,20 @@ public struct DatabaseUnavailable: Error, CustomStringConvertible {
     public let target: String
     public let limit: Duration
 
-    public var description: String { "cannot reach the database at \(target) within \(limit)" }
+    public init(target: String, limit: Duration) {
+        self.target = target
+        self.limit = limit
+    }
+
+    public var description: String {
+        limit == .zero ? "the database at \(target) is unreachable" : "cannot reach the database at \(target) within \(limit)"
+    }
 }
 
 extension Database {
     /// Runs `work`, giving up with `DatabaseUnavailable` after `limit` (the work is cancelled).
+    /// Two child tasks and a timer: for start-up, probes and readiness, not for every request.
+    @discardableResult
     public func withDeadline<Result: Sendable>(
         _ limit: Duration, target: String, _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
