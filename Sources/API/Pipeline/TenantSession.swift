@@ -47,10 +47,10 @@ struct TenantSession: Sendable {
 
     /// A single-statement read in one round trip (see `KeyedRead`): `query` gets the key's public id,
     /// and `decode` sees the read's rows only once the key has been authorized.
-    func read<Result: Sendable>(
-        _ query: (_ publicID: String) -> PostgresQuery,
+    func read<Result: Sendable, Statement: PostgresPreparedStatement>(
+        _ query: (_ publicID: String) -> Statement,
         _ decode: ([[PostgresCell]]) throws -> Result
-    ) async throws -> Result {
+    ) async throws -> Result where Statement.Row == [PostgresCell] {
         let (scope, operation) = try current()
         try requireReachable()
         let (stored, rows) = try await KeyedRead.run(

@@ -38,13 +38,13 @@ public enum KeyedRead {
 
     /// Runs the statement; returns the key (nil when no key has that public id) and the rows that
     /// carry the read's data (the left join's empty row is dropped: its first read column is null).
-    public static func run(_ query: PostgresQuery, on client: PostgresClient,
-                           logger: Logger) async throws -> (StoredKey?, [[PostgresCell]]) {
+    public static func run<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, on client: PostgresClient, logger: Logger
+    ) async throws -> (StoredKey?, [[PostgresCell]]) where Statement.Row == [PostgresCell] {
         var key: StoredKey?
         var rows: [[PostgresCell]] = []
-        for try await row in try await client.query(query, logger: logger) {
-            // Cells by position: `makeRandomAccess()` would also build a name lookup table per row.
-            let cells = Array(row)
+        // Cells by position: `makeRandomAccess()` would also build a name lookup table per row.
+        for try await cells in try await client.execute(statement, logger: logger) {
             if key == nil {
                 key = StoredKey(
                     tenantID: try cells[0].decode(UUID.self), keyID: try cells[1].decode(UUID.self),

@@ -149,22 +149,52 @@ public struct ProjectStore: Sendable {
 }
 
 /// Project reads as single keyed statements (see `KeyedRead` and `pmo.keyed_projects`): one round
-/// trip per request.
+/// trip per request, prepared once per connection so PostgreSQL skips parsing and planning.
+public struct KeyedProjectsStatement: PostgresPreparedStatement {
+    public static let sql = "select * from pmo.keyed_projects($1, $2, $3, $4, $5, $6)"
+    public static let bindingDataTypes: [PostgresDataType] = [.text, .uuid, .text, .text, .uuid, .int8]
+    public typealias Row = [PostgresCell]
+
+    let publicID: String
+    let id: UUID?
+    let code: String?
+    let status: String?
+    let after: UUID?
+    let limit: Int64?
+
+    public func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 6)
+        bindings.append(publicID)
+        bindings.append(id)
+        bindings.append(code)
+        bindings.append(status)
+        bindings.append(after)
+        bindings.append(limit)
+        return bindings
+    }
+
+    public func decodeRow(_ row: PostgresRow) throws -> [PostgresCell] {
+        Array(row)
+    }
+}
+
 extension ProjectStore {
-    public static func keyedFind(publicID: String, _ reference: ProjectReference) -> PostgresQuery {
+    public static func keyedFind(publicID: String, _ reference: ProjectReference) -> KeyedProjectsStatement {
         switch reference {
         case .id(let id):
-            return "select * from pmo.keyed_projects(\(publicID), \(id), null, null, null, null)"
+            KeyedProjectsStatement(publicID: publicID, id: id, code: nil, status: nil, after: nil, limit: nil)
         case .code(let code):
-            return "select * from pmo.keyed_projects(\(publicID), null, \(code), null, null, null)"
+            KeyedProjectsStatement(publicID: publicID, id: nil, code: code, status: nil, after: nil, limit: nil)
         }
     }
 
     /// One page in id order (ids are time-ordered), starting after `cursor`; reads `limit` rows and
     /// no more, so its cost does not grow with the tenant's size.
-    public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?, limit: Int) -> PostgresQuery {
-        let start = cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-        return "select * from pmo.keyed_projects(\(publicID), null, null, \(status?.rawValue), \(start), \(limit))"
+    public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?,
+                                 limit: Int) -> KeyedProjectsStatement {
+        KeyedProjectsStatement(publicID: publicID, id: nil, code: nil, status: status?.rawValue,
+                               after: cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                               limit: Int64(limit))
     }
 }
 
