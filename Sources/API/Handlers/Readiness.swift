@@ -8,11 +8,11 @@ struct Readiness: Sendable {
     let databaseTarget: String
     let health: DatabaseHealth
 
-    /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer in 2 s.
+    /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer in 5 s.
     func pendingMigrations() async throws -> [Migration] {
         guard health.isReachable else { throw DatabaseUnavailable(target: databaseTarget, limit: .zero) }
         let migrator = Migrator(database: database, migrations: migrations)
-        return try await database.withDeadline(.seconds(2), target: databaseTarget) {
+        return try await database.withDeadline(.seconds(5), target: databaseTarget) {
             try await migrator.pending()
         }
     }
