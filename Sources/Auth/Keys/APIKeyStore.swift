@@ -32,16 +32,8 @@ public struct UnknownAPIKey: Error, Equatable { public let reference: String }
 
 /// SQL for API keys.
 public enum APIKeyStore {
-    /// Creates a key for a tenant; the returned secret is the only copy.
-    public static func create(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
-                              database: Database) async throws -> (APIKeyRecord, APIKeySecret) {
-        try await database.tenantTransaction(tenantID) { connection in
-            try await insert(tenantID: tenantID, name: name, scopes: scopes, expiresAt: expiresAt, id: id,
-                             on: connection, logger: database.logger)
-        }
-    }
-
-    /// Creates a key inside the caller's transaction (whose tenant must be set).
+    /// Creates a key inside the caller's transaction (whose tenant must be set); the returned
+    /// secret is the only copy.
     public static func insert(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
                               on connection: PostgresConnection, logger: Logger) async throws -> (APIKeyRecord, APIKeySecret) {
         let secret = APIKeySecret.generate()
