@@ -14,10 +14,12 @@ public struct AppConfiguration: Sendable {
     /// as unreachable (requests then get 503 until a probe succeeds).
     public var databaseProbeInterval: Duration
     public var logLevel: Logger.Level
+    /// Event-loop threads (HTTP, database client and Swift concurrency all run on them); nil: one per core.
+    public var serverThreads: Int?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
-                logLevel: Logger.Level = .info) {
+                logLevel: Logger.Level = .info, serverThreads: Int? = nil) {
         self.host = host
         self.port = port
         self.database = database
@@ -25,6 +27,7 @@ public struct AppConfiguration: Sendable {
         self.usageFlushInterval = usageFlushInterval
         self.databaseProbeInterval = databaseProbeInterval
         self.logLevel = logLevel
+        self.serverThreads = serverThreads
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -32,8 +35,8 @@ public struct AppConfiguration: Sendable {
     }
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
-    /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`
-    /// and `LOG_LEVEL`.
+    /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
+    /// `LOG_LEVEL` and `SERVER_THREADS`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -51,6 +54,7 @@ public struct AppConfiguration: Sendable {
         }
         let level = env["LOG_LEVEL"].map { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         guard let level else { throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
+        let threads = try integer("SERVER_THREADS", default: 0, range: 0...256)  // 0: one per core
         return AppConfiguration(
             host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer("PORT", default: 8080, range: 1...65535),
@@ -58,6 +62,7 @@ public struct AppConfiguration: Sendable {
             databasePoolSize: try integer("DB_POOL_SIZE", default: 20, range: 1...500),
             usageFlushInterval: .seconds(try integer("USAGE_FLUSH_SECONDS", default: 5, range: 1...3600)),
             databaseProbeInterval: .seconds(try integer("DB_PROBE_SECONDS", default: 2, range: 1...60)),
-            logLevel: level)
+            logLevel: level,
+            serverThreads: threads == 0 ? nil : threads)
     }
 }

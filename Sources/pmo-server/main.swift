@@ -4,21 +4,27 @@ import Logging
 import NIOCore
 import NIOPosix
 
-// Run Swift concurrency on NIO's event loops: a request then stays on one thread from socket to
-// handler to database and back, instead of hopping between NIO's threads and the global pool
-// (measured: the hops cost more than the work on this path). Must run first, on the main thread.
-let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-
 // Thin entry point: read configuration, check the schema, run until SIGINT/SIGTERM.
 LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
 let logger = Logger(label: "pmo-server")
-if !onEventLoops { logger.notice("Swift concurrency runs on its own thread pool") }
+func fail(_ error: any Error) -> Never {
+    FileHandle.standardError.write(Data("pmo-server: \(error)\n".utf8))
+    exit(1)
+}
+let configuration: AppConfiguration
+do { configuration = try AppConfiguration.fromEnvironment() } catch { fail(error) }
+
+// Run Swift concurrency on NIO's event loops: a request then stays on one thread from socket to
+// handler to database and back, instead of hopping between NIO's threads and the global pool
+// (measured: the hops cost more than the work on this path). Must happen before anything uses NIO.
+if let threads = configuration.serverThreads { NIOSingletons.groupLoopCountSuggestion = threads }
+if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+    logger.notice("Swift concurrency runs on its own thread pool")
+}
 do {
-    let configuration = try AppConfiguration.fromEnvironment()
     try await checkMigrations(configuration: configuration, logger: logger)
     let app = try buildApplication(configuration: configuration, logger: logger)
     try await app.runService()
 } catch {
-    FileHandle.standardError.write(Data("pmo-server: \(error)\n".utf8))
-    exit(1)
+    fail(error)
 }

@@ -1,4 +1,5 @@
 @testable import API
+import App
 import Auth
 import Domain
 import Foundation
@@ -22,7 +23,11 @@ import Testing
     @Test(arguments: ["", "pmo_live_", "pmo_test_abcdefghijkl_" + String(repeating: "a", count: 52),
                       "pmo_live_ABCDEFGHIJKL_" + String(repeating: "a", count: 52),
                       "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 51),
-                      "pmo_live_abcdefghijkl_" + String(repeating: "1", count: 52)])
+                      "pmo_live_abcdefghijkl_" + String(repeating: "1", count: 52),
+                      "pmo_live_abcdefghijkl-" + String(repeating: "a", count: 52),
+                      "pmo_live_abcdefghijk_" + String(repeating: "a", count: 53),
+                      "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 51) + "é",
+                      "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 52) + " "])
     func malformedTokensAreRejected(_ token: String) {
         #expect(APIKeySecret(token: token) == nil)
     }
@@ -153,5 +158,24 @@ import Testing
                   operationId: listThings
             """
         #expect(throws: OperationCatalog.Invalid.self) { try OperationCatalog.load(from: document) }
+    }
+}
+
+@Suite struct AppConfigurationTests {
+    let database = ["DATABASE_URL": "postgres://pmo_owner@db.internal/pmo"]
+
+    @Test func serverThreadsDefaultToOnePerCoreAndAcceptACount() throws {
+        #expect(try AppConfiguration.fromEnvironment(database).serverThreads == nil)
+        #expect(try AppConfiguration.fromEnvironment(database.merging(["SERVER_THREADS": "0"]) { $1 }).serverThreads == nil)
+        #expect(try AppConfiguration.fromEnvironment(database.merging(["SERVER_THREADS": "1"]) { $1 }).serverThreads == 1)
+    }
+
+    @Test(arguments: ["-1", "two", "257"])
+    func invalidServerThreadsStopTheServerWithTheVariableNamed(_ value: String) {
+        #expect {
+            try AppConfiguration.fromEnvironment(database.merging(["SERVER_THREADS": value]) { $1 })
+        } throws: { error in
+            "\(error)".contains("SERVER_THREADS=\(value)")
+        }
     }
 }

@@ -19,16 +19,23 @@ public struct APIKeySecret: Sendable, Equatable {
                             secret: Base32.encode(randomBytes(32, &generator)))
     }
 
-    /// Parses a presented token; nil when it is not shaped like one of our keys.
-    public init?(token: some StringProtocol) {
-        guard token.hasPrefix(Self.prefix) else { return nil }
-        let rest = token.dropFirst(Self.prefix.count)
-        let parts = rest.split(separator: "_", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 12, parts[1].count == 52,
-              parts.allSatisfy({ $0.utf8.allSatisfy(Base32.isDigit) })
+    /// Parses a presented token; nil when it is not shaped like one of our keys. Works on the
+    /// UTF-8 bytes: character-wise `count` and `split` on a generic string cost more than the
+    /// SHA-256 of the secret on the request path (measured in profiles of GET one project).
+    public init?(token: Substring) {
+        let bytes = Array(token.utf8)
+        let prefix = Self.prefix.utf8
+        let publicStart = prefix.count, separator = publicStart + 12, secretStart = separator + 1
+        guard bytes.count == secretStart + 52, bytes.starts(with: prefix),
+              bytes[separator] == UInt8(ascii: "_"),
+              bytes[publicStart..<separator].allSatisfy(Base32.isDigit),
+              bytes[secretStart...].allSatisfy(Base32.isDigit)
         else { return nil }
-        self.init(publicID: String(parts[0]), secret: String(parts[1]))
+        self.init(publicID: String(decoding: bytes[publicStart..<separator], as: UTF8.self),
+                  secret: String(decoding: bytes[secretStart...], as: UTF8.self))
     }
+
+    public init?(token: String) { self.init(token: token[...]) }
 
     init(publicID: String, secret: String) {
         self.publicID = publicID
