@@ -42,6 +42,33 @@ import TestSupport
         #expect(!keys.contains(tokenA))
     }
 
+    @Test func theFirstOwnerIsInvitedWithTheCLIAndAcceptsThroughTheAPI() async throws {
+        let env = try await TestEnvironment()
+        _ = try await env.createTenant("cli-m")
+        let invite = try Self.admin(["member", "invite", "--tenant", "cli-m", "--email", "Boss@Example.com", "--role", "owner"], env: env)
+        #expect(invite.status == 0, "\(invite.error)")
+        let token = try #require(invite.output.split(separator: "\n").last.map(String.init))
+        #expect(token.hasPrefix("pmo_inv_"))
+        try await env.withApp { client in
+            let accepted = try await client.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)"}"#)
+            #expect(accepted.status == .ok)
+            let secret = try #require((accepted.object["accessToken"] as? [String: Any])?["token"] as? String)
+            let invited = try await client.call(.post, "/v1/members", auth: "Bearer \(secret)",
+                                                json: #"{"email":"auditor@example.com","role":"auditor"}"#)
+            #expect(invited.status == .created, "an owner can give every role")
+        }
+        let duplicate = try Self.admin(["member", "invite", "--tenant", "cli-m", "--email", "boss@example.com", "--role", "viewer"], env: env)
+        #expect(duplicate.status != 0)
+        #expect(duplicate.error.contains("boss@example.com is already a member"), "\(duplicate.error)")
+        for bad in [["--email", "nope", "--role", "viewer"], ["--email", "x@example.com", "--role", "king"]] {
+            let refused = try Self.admin(["member", "invite", "--tenant", "cli-m"] + bad, env: env)
+            #expect(refused.status != 0)
+            #expect(refused.error.split(separator: "\n").count == 1, "\(refused.error)")
+        }
+        let listed = try Self.admin(["member", "list", "--tenant", "cli-m"], env: env).output
+        #expect(listed.contains("boss@example.com") && listed.contains("auditor@example.com") && listed.contains("invited"))
+    }
+
     @Test func suspendAndResume() async throws {
         let env = try await TestEnvironment()
         let a = try await env.createTenant("cli-s")

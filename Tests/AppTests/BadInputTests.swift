@@ -152,7 +152,7 @@ import TestSupport
         let forged = "Bearer pmo_live_\(a.key.publicID)_" + String(repeating: "a", count: 52)
         try await env.withApp { client in
             for auth in [nil, "Bearer nonsense", "Basic dXNlcjpwYXNz", forged,
-                         "Bearer " + APIKeySecret.generate().token] as [String?] {
+                         "Bearer " + SecretToken.generate().token] as [String?] {
                 let response = try await client.call(.post, "/v1/projects", auth: auth, json: BadInputTests.valid)
                 #expect(response.status == .unauthorized, "\(auth ?? "none")")
                 #expect(response.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
@@ -269,12 +269,12 @@ extension TestEnvironment {
         let a = try await env.createTenant("patch-auth", scopes: [.projectsRead])
         try await env.withApp { client in
             let malformed = #"{"code": "#
-            let unknown = try await client.call(.post, "/v1/projects", auth: "Bearer " + APIKeySecret.generate().token, json: malformed)
+            let unknown = try await client.call(.post, "/v1/projects", auth: "Bearer " + SecretToken.generate().token, json: malformed)
             #expect(unknown.status == .unauthorized)
             let readOnly = try await client.call(.post, "/v1/projects", auth: a.authorization, json: malformed)
             #expect(readOnly.status == .forbidden)
             #expect(readOnly.object["type"] as? String == "/problems/insufficient-scope")
-            let invalidRef = try await client.call(.delete, "/v1/projects/not%20a%20code", auth: "Bearer " + APIKeySecret.generate().token)
+            let invalidRef = try await client.call(.delete, "/v1/projects/not%20a%20code", auth: "Bearer " + SecretToken.generate().token)
             #expect(invalidRef.status == .unauthorized)
         }
     }

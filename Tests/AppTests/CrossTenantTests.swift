@@ -9,15 +9,37 @@ import TestSupport
 /// that names a resource in its path, tenant B's key on tenant A's resource gets 404 and changes
 /// nothing. The operations come from the contract, so a new operation without a case here fails.
 @Suite struct CrossTenantTests {
-    /// How to call an operation as tenant B on tenant A's project (by id and by code).
-    typealias Attack = @Sendable (any TestClientProtocol, _ auth: String, _ projectRef: String) async throws -> TestResponse
+    /// What tenant A owns that B will aim at: a project (by id and by code), a member and a token.
+    struct Victim: Sendable {
+        let projectRefs: [String]
+        let memberID: String
+        let tokenID: String
+    }
+
+    /// How to call an operation as tenant B on each of tenant A's references it names.
+    typealias Attack = @Sendable (any TestClientProtocol, _ auth: String, Victim) async throws -> [TestResponse]
 
     static let attacks: [String: Attack] = [
-        "getProject": { client, auth, ref in try await client.call(.get, "/v1/projects/\(ref)", auth: auth) },
-        "updateProject": { client, auth, ref in
-            try await client.call(.patch, "/v1/projects/\(ref)", auth: auth, json: #"{"name":"Taken over"}"#)
+        "getProject": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)", auth: auth) }
         },
-        "deleteProject": { client, auth, ref in try await client.call(.delete, "/v1/projects/\(ref)", auth: auth) },
+        "updateProject": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.patch, "/v1/projects/\($0)", auth: auth, json: #"{"name":"Taken over"}"#)
+            }
+        },
+        "deleteProject": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.delete, "/v1/projects/\($0)", auth: auth) }
+        },
+        "getMember": { client, auth, victim in
+            [try await client.call(.get, "/v1/members/\(victim.memberID)", auth: auth)]
+        },
+        "updateMember": { client, auth, victim in
+            [try await client.call(.patch, "/v1/members/\(victim.memberID)", auth: auth, json: #"{"status":"deactivated"}"#)]
+        },
+        "revokeMyToken": { client, auth, victim in
+            [try await client.call(.delete, "/v1/members/me/tokens/\(victim.tokenID)", auth: auth)]
+        },
     ]
 
     @Test func everyOperationWithAPathIdHasACase() throws {
@@ -32,30 +54,45 @@ import TestSupport
     @Test func anotherTenantsResourcesAreNotFoundAndUnchanged() async throws {
         let env = try await TestEnvironment()
         let a = try await env.createTenant("victim")
-        let b = try await env.createTenant("intruder")
+        let intruder = try await env.createTenant("intruder")
+        let aOwner = try await env.createMember(in: a.tenant, role: .owner)
+        let aViewer = try await env.createMember(in: a.tenant, role: .viewer)
+        // B attacks as its owner: a member holding every scope.
+        let b = try await env.createMember(in: intruder.tenant, role: .owner)
         let catalog = try OperationCatalog.load(from: OperationCatalog.bundledDocument())
         try await env.withApp { client in
             let created = try await client.call(.post, "/v1/projects", auth: a.authorization,
                                                 json: #"{"code":"SECRET-1","name":"A's project","currency":"EUR"}"#)
             let id = try #require(created.object["id"] as? String)
-            let before = try await client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text
+            let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
+                                tokenID: aViewer.keyID.uuidString.lowercased())
+            let before = try await [
+                client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
+                client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
+            ]
 
             for operation in catalog.operations where operation.hasPathParameter {
                 let attack = try #require(Self.attacks[operation.id])
-                for ref in [id, "SECRET-1"] {
-                    let response = try await attack(client, b.authorization, ref)
-                    #expect(response.status == .notFound, "\(operation.id) on \(ref) gave \(response.status)")
+                for response in try await attack(client, b.authorization, victim) {
+                    #expect(response.status == .notFound, "\(operation.id) gave \(response.status)")
                     // The same problem as for a reference that exists nowhere: nothing reveals existence.
                     #expect(response.object["type"] as? String == "/problems/not-found")
-                    #expect(!response.text.contains("A's project"))
+                    #expect(!response.text.contains("A's project") && !response.text.contains(aViewer.member.email))
                 }
             }
-            let after = try await client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text
+            let after = try await [
+                client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
+                client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
+            ]
             #expect(before == after)
+            // A's viewer token still works: B could not revoke it.
+            #expect(try await client.call(.get, "/v1/members/me", auth: aViewer.authorization).status == .ok)
 
             // Lists and usage are scoped to the caller's tenant, too.
             let listed = try await client.call(.get, "/v1/projects?limit=200", auth: b.authorization)
             #expect((listed.object["items"] as? [Any])?.isEmpty == true)
+            let members = try await client.call(.get, "/v1/members?limit=200", auth: b.authorization)
+            #expect((members.object["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [b.member.id.uuidString.lowercased()])
             // B may create a project with the same code: codes are unique per tenant only.
             let sameCode = try await client.call(.post, "/v1/projects", auth: b.authorization,
                                                  json: #"{"code":"SECRET-1","name":"B's own","currency":"EUR"}"#)
@@ -64,6 +101,14 @@ import TestSupport
         }
         #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
+    }
+}
+
+extension Array where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }
 

@@ -31,17 +31,21 @@ import TestSupport
             }
         }
         try await env.withApp { database in
-            for table in ["projects", "api_keys", "tenants", "audit_events", "idempotency_keys", "usage_counters"] {
+            for table in ["projects", "api_keys", "tenants", "audit_events", "idempotency_keys", "usage_counters",
+                          "members"] {
                 let rows = try await database.client.query(
                     "select count(*)::int from \(unescaped: table)", logger: database.logger)
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }
             }
-            // The key directory (public id -> tenant) is readable only through pmo.begin_key_request.
-            do {
-                try await database.client.query("select count(*) from api_key_directory", logger: database.logger)
-                Issue.record("the app role could read api_key_directory")
-            } catch let error as PSQLError {
-                #expect(error.sqlState == SQLState.insufficientPrivilege)
+            // The directories (public id -> tenant) are readable only through pmo.begin_key_request
+            // and pmo.begin_invitation.
+            for directory in ["api_key_directory", "invitation_directory"] {
+                do {
+                    try await database.client.query("select count(*) from \(unescaped: directory)", logger: database.logger)
+                    Issue.record("the app role could read \(directory)")
+                } catch let error as PSQLError {
+                    #expect(error.sqlState == SQLState.insufficientPrivilege)
+                }
             }
             // With tenant B set, A's project is invisible too.
             let seen = try await database.tenantTransaction(try await env.tenantID("iso-b")) { connection in
@@ -119,15 +123,16 @@ import TestSupport
                        exists (select from pg_policy p where p.polrelid = c.oid)
                 from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
                 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
-                  -- Platform routing (public key id -> tenant), read before any tenant is known; holds no tenant content.
-                  and c.relname <> 'api_key_directory'
+                  -- Platform routing (public id -> tenant), read before any tenant is known; holds no tenant content.
+                  and c.relname not in ('api_key_directory', 'invitation_directory')
                 """, logger: database.logger)
             var tables: [String] = []
             for try await (name, enabled, forced, hasPolicy) in rows.decode((String, Bool, Bool, Bool).self) {
                 tables.append(name)
                 #expect(enabled && forced && hasPolicy, "\(name) is not protected by a forced policy")
             }
-            #expect(tables.count >= 5)
+            #expect(tables.count >= 6)
+            #expect(tables.contains("members"))
         }
     }
 }

@@ -28,7 +28,7 @@ import TestSupport
         // PORT 1 is never reached: the check comes first.
         let run = try Binaries.run("pmo-server", environment: ["APP_DATABASE_URL": try env.appURL.connectionString, "PORT": "1"])
         #expect(run.status != 0)
-        #expect(run.error.contains("pending migrations (0001_foundation)"), "\(run.error)")
+        #expect(run.error.contains("pending migrations (0001_foundation, 0002_members"), "\(run.error)")
     }
 
     @Test func anUnreachableDatabaseGives503NotAHang() async throws {
@@ -45,7 +45,7 @@ import TestSupport
             }
             #expect(ready.status == .serviceUnavailable)
             for (method, uri) in [(HTTPRequest.Method.get, "/v1/projects"), (.delete, "/v1/projects/X-1")] {
-                let response = try await client.call(method, uri, auth: "Bearer " + APIKeySecret.generate().token)
+                let response = try await client.call(method, uri, auth: "Bearer " + SecretToken.generate().token)
                 #expect(response.status == .serviceUnavailable, "\(uri)")
                 #expect(response.object["type"] as? String == "/problems/unavailable")
                 #expect(response.header("Retry-After") == "5")

@@ -10,12 +10,12 @@ import Testing
 /// Pure pieces of the outer modules: key format, URL redaction, manifests, the contract catalog.
 @Suite struct APIKeyFormatTests {
     @Test func generatedKeysParseBackAndMatchOnlyTheirOwnHash() throws {
-        let key = APIKeySecret.generate()
+        let key = SecretToken.generate()
         #expect(key.token.hasPrefix("pmo_live_"))
-        let parsed = try #require(APIKeySecret(token: key.token))
+        let parsed = try #require(SecretToken(token: key.token))
         #expect(parsed == key)
         #expect(parsed.matches(storedHash: key.secretHash))
-        #expect(!APIKeySecret.generate().matches(storedHash: key.secretHash))
+        #expect(!SecretToken.generate().matches(storedHash: key.secretHash))
         #expect(key.secretHash.count == 32)
         #expect(key.secret.count == 52)  // 256 random bits in base32
     }
@@ -29,7 +29,7 @@ import Testing
                       "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 51) + "é",
                       "pmo_live_abcdefghijkl_" + String(repeating: "a", count: 52) + " "])
     func malformedTokensAreRejected(_ token: String) {
-        #expect(APIKeySecret(token: token) == nil)
+        #expect(SecretToken(token: token) == nil)
     }
 }
 
@@ -91,7 +91,7 @@ import Testing
         #expect(throws: ManifestError(line: 4, field: "colour", message: "unknown field; expected one of apiKeys, name, plan, projects, slug, status")) {
             try TenantManifest.parse("slug: acme\nname: Acme\nplan: starter\ncolour: red\n")
         }
-        #expect(throws: ManifestError(line: 6, field: "apiKeys[0].scopes", message: "unknown scope admin; known: projects:read, projects:write, usage:read")) {
+        #expect(throws: ManifestError(line: 6, field: "apiKeys[0].scopes", message: "unknown scope admin; known: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")) {
             try TenantManifest.parse("slug: acme\nname: Acme\nplan: starter\napiKeys:\n  - name: x\n    scopes: [admin]\n")
         }
         #expect(throws: ManifestError(line: 9, field: "projects[0].plannedFinish", message: "must not be before plannedStart (2026-02-01)")) {
@@ -146,6 +146,8 @@ import Testing
         #expect(catalog.access["getHealth"] == .open)
         #expect(catalog.methods(forPath: "/v1/projects/CC-1").sorted() == ["DELETE", "GET", "PATCH"])
         #expect(catalog.methods(forPath: "/v1/unknown").isEmpty)
+        #expect(catalog.methods(forPath: "/v1/members/me") == ["GET"], "the literal path, not {memberId}")
+        #expect(catalog.methods(forPath: "/v1/members/me/tokens").sorted() == ["GET", "POST"])
     }
 
     @Test func anOperationWithoutAScopeIsRefused() {
@@ -177,5 +179,16 @@ import Testing
         } throws: { error in
             "\(error)".contains("SERVER_THREADS=\(value)")
         }
+    }
+}
+
+@Suite struct TimestampTests {
+    @Test func requestsMayUseAnyRFC3339FormResponsesUseWholeSecondsInUTC() throws {
+        let transcoder = RFC3339Timestamps()
+        let plain = try transcoder.decode("2026-11-26T15:30:00Z")
+        #expect(try transcoder.decode("2026-11-26T16:30:00+01:00") == plain)
+        #expect(try transcoder.decode("2026-11-26T15:30:00.250Z").timeIntervalSince(plain) == 0.25)
+        #expect(try transcoder.encode(plain.addingTimeInterval(0.9)) == "2026-11-26T15:30:00Z")
+        #expect(throws: (any Error).self) { try transcoder.decode("26 Nov 2026") }
     }
 }

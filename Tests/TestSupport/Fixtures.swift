@@ -3,11 +3,22 @@ import Domain
 import Foundation
 import Persistence
 import PostgresNIO
+import Testing
 
 /// A tenant with one API key, created through the same stores the admin CLI uses.
 public struct TenantFixture: Sendable {
     public let tenant: TenantRecord
-    public let key: APIKeySecret
+    public let key: SecretToken
+    public let keyID: UUID
+
+    public var authorization: String { "Bearer \(key.token)" }
+}
+
+/// A member of a tenant with one personal access token.
+public struct MemberFixture: Sendable {
+    public let tenant: TenantRecord
+    public let member: MemberRecord
+    public let key: SecretToken
     public let keyID: UUID
 
     public var authorization: String { "Bearer \(key.token)" }
@@ -36,6 +47,40 @@ extension TestEnvironment {
                                              id: Domain.Environment.live.newID(), on: connection, logger: database.logger)
             }
             return TenantFixture(tenant: tenant, key: secret, keyID: record.id)
+        }
+    }
+
+    /// An active member with a personal access token holding the role's scopes, made as accepting an
+    /// invitation makes them (the invitation flow itself is tested through the API).
+    public func createMember(in tenant: TenantRecord, role: Role, email: String? = nil) async throws -> MemberFixture {
+        try await withOwner { database in
+            try await database.tenantTransaction(tenant.id) { connection in
+                let store = MemberStore(connection: connection, tenantID: tenant.id, logger: database.logger)
+                let now = Date()
+                let (invited, invitation) = try await store.invite(
+                    id: Domain.Environment.live.newID(), email: email ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())@example.com",
+                    name: nil, role: role, at: now, expiresAt: now.addingTimeInterval(Invitation.lifetime))
+                let stored = try #require(try await Invitation.begin(publicID: invitation.publicID, on: connection,
+                                                                     logger: database.logger))
+                let member = try await store.accept(stored, publicID: invitation.publicID, name: "Member \(role.rawValue)", at: now)
+                let (record, secret) = try await APIKeyStore.insert(
+                    tenantID: tenant.id, name: "test", scopes: Array(role.scopes), expiresAt: nil,
+                    id: Domain.Environment.live.newID(), memberID: invited.id, on: connection, logger: database.logger)
+                return MemberFixture(tenant: tenant, member: member, key: secret, keyID: record.id)
+            }
+        }
+    }
+
+    /// The operations audited in the tenant through the API (not by operators), sorted.
+    public func auditOperations(tenant: UUID) async throws -> [String] {
+        try await withOwner { database in
+            var operations: [String] = []
+            let rows = try await database.client.query("""
+                select operation from audit_events where tenant_id = \(tenant) and actor_type <> 'operator'
+                order by operation
+                """, logger: database.logger)
+            for try await operation in rows.decode(String.self) { operations.append(operation) }
+            return operations
         }
     }
 

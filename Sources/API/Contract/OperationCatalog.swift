@@ -26,16 +26,27 @@ public struct OperationCatalog: Sendable {
     public let operations: [Operation]
 
     /// The methods the contract defines for a concrete request path (`/v1/projects/CC-1` matches
-    /// `/v1/projects/{projectRef}`); empty when no path matches.
+    /// `/v1/projects/{projectRef}`); empty when no path matches. A literal segment wins over a
+    /// parameter, as in the router: `/v1/members/me` is not `/v1/members/{memberId}`.
     public func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return operations.filter { operation in
+        let matches = operations.compactMap { operation -> (parameters: Int, method: String)? in
             let template = operation.path.split(separator: "/", omittingEmptySubsequences: false)
-            return template.count == segments.count && zip(template, segments).allSatisfy { pattern, segment in
-                (pattern.hasPrefix("{") && !segment.isEmpty) || pattern == segment
+            guard template.count == segments.count else { return nil }
+            var parameters = 0
+            for (pattern, segment) in zip(template, segments) {
+                if pattern.hasPrefix("{") && !segment.isEmpty {
+                    parameters += 1
+                } else if pattern != segment {
+                    return nil
+                }
             }
-        }.map(\.method)
+            return (parameters, operation.method)
+        }
+        guard let mostLiteral = matches.map(\.parameters).min() else { return [] }
+        return matches.filter { $0.parameters == mostLiteral }.map(\.method)
     }
+
     public var access: [String: Access] {
         Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0.access) })
     }

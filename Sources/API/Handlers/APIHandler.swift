@@ -1,5 +1,6 @@
 import APIDefinition
 import Foundation
+import Persistence
 
 /// Implements the generated `APIProtocol`; one extension per area in this folder.
 struct APIHandler: APIProtocol {
@@ -7,4 +8,16 @@ struct APIHandler: APIProtocol {
     let readiness: Readiness
     /// The contract text served at `/openapi.yaml`.
     let document: String
+}
+
+extension APIHandler {
+    /// Records a write in the audit log, in the write's own transaction.
+    func audit(_ context: TenantSession.Context, _ operation: String, _ type: String, _ id: UUID,
+               changed: [String]) async throws {
+        try await AuditLog.record(
+            AuditEntry(actor: context.actor, operation: operation, resourceType: type, resourceID: id,
+                       requestID: context.requestID, changedFields: changed),
+            id: context.environment.newID(), tenantID: context.tenantID, at: context.environment.now(),
+            on: context.connection, logger: context.logger)
+    }
 }

@@ -110,10 +110,6 @@ extension APIHandler {
     }
 
     private func audit(_ context: TenantSession.Context, _ operation: String, _ id: UUID, changed: [String]) async throws {
-        try await AuditLog.record(
-            AuditEntry(actor: context.actor, operation: operation, resourceType: "project", resourceID: id,
-                       requestID: context.requestID, changedFields: changed),
-            id: context.environment.newID(), tenantID: context.tenantID, at: context.environment.now(),
-            on: context.connection, logger: context.logger)
+        try await audit(context, operation, "project", id, changed: changed)
     }
 }

@@ -4,10 +4,11 @@ import OpenAPIRuntime
 
 /// Timestamps as the API writes them: RFC 3339 in UTC with whole seconds (`2026-11-26T15:30:00Z`).
 /// Formatted by hand: the runtime's default goes through a locked `ISO8601DateFormatter`, which
-/// showed in profiles of every response. Parsing (rare: no request carries a timestamp yet) keeps
-/// using Foundation's formatter.
+/// showed in profiles of every response. Parsing (rare: few requests carry a timestamp) uses
+/// Foundation's formatter and accepts any RFC 3339 form: an offset, and fractional seconds.
 struct RFC3339Timestamps: DateTranscoder {
     private let parser = ISO8601DateTranscoder()
+    private let fractionalParser = ISO8601DateTranscoder(options: [.withInternetDateTime, .withFractionalSeconds])
 
     func encode(_ date: Date) throws -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
@@ -18,6 +19,10 @@ struct RFC3339Timestamps: DateTranscoder {
     }
 
     func decode(_ text: String) throws -> Date {
-        try parser.decode(text)
+        do {
+            return try parser.decode(text)
+        } catch {
+            return try fractionalParser.decode(text)
+        }
     }
 }

@@ -72,14 +72,14 @@ struct OperationMiddleware: ServerMiddleware {
 
     /// `Authorization: Bearer <key>`, parsed on UTF-8 bytes (Foundation's trimming showed up in
     /// profiles of this path).
-    static func credential(from request: HTTPRequest) throws(AuthFailure) -> APIKeySecret {
+    static func credential(from request: HTTPRequest) throws(AuthFailure) -> SecretToken {
         guard let header = request.headerFields[.authorization] else { throw .missingCredential }
         let bytes = header.utf8
         guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
               String(header[..<space]).lowercased() == "bearer"
         else { throw .malformedCredential }
         let token = header[header.index(after: space)...].drop { $0 == " " }
-        guard let key = APIKeySecret(token: token) else { throw .malformedCredential }
+        guard let key = SecretToken(token: token) else { throw .malformedCredential }
         return key
     }
 

@@ -21,7 +21,7 @@ final class RequestScope: Sendable {
     struct OperationContext: Sendable {
         var operationID: String
         var requiredScope: Scope
-        var credential: APIKeySecret
+        var credential: SecretToken
     }
 
     init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields) {

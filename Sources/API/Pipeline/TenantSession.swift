@@ -71,6 +71,17 @@ struct TenantSession: Sendable {
         _ = try authorize(stored, scope: scope, operation: operation)
     }
 
+    /// A transaction for an operation whose credential travels in its body (accepting an invitation):
+    /// `work` finds and sets the tenant itself.
+    func withoutKey<Result: Sendable>(
+        _ work: (_ connection: PostgresConnection, _ requestID: String?, _ logger: Logger) async throws -> Result
+    ) async throws -> Result {
+        try requireReachable()
+        let requestID = RequestScope.current?.requestID
+        let logger = database.logger
+        return try await database.transaction { connection in try await work(connection, requestID, logger) }
+    }
+
     private func requireReachable() throws {
         guard health.isReachable else {
             throw DatabaseUnavailable(target: databaseTarget, limit: .zero)

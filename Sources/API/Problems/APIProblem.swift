@@ -63,6 +63,10 @@ extension APIProblem {
                    detail: "If-Match does not match the current ETag; fetch the resource and retry.")
     }
 
+    public static let notAMember = APIProblem(
+        status: 403, type: "not-a-member", title: "Not a member",
+        detail: "This operation is about the calling member; the credential belongs to an API client.")
+
     public static let internalError = APIProblem(
         status: 500, type: "internal", title: "Internal error",
         detail: "The error was logged with this request's id.")

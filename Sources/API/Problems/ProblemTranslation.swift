@@ -25,6 +25,14 @@ enum ProblemTranslation {
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate code",
                               detail: "A project with code \(duplicate.code) exists already.",
                               errors: [FieldError(pointer: "/code", detail: "is already used")])
+        case let violation as MemberRuleViolation:
+            return memberProblem(violation)
+        case let duplicate as DuplicateMemberEmail:
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate e-mail",
+                              detail: "\(duplicate.email) is already member \(duplicate.memberID.uuidString.lowercased()) of this organisation.",
+                              errors: [FieldError(pointer: "/email", detail: "is already a member")])
+        case let refusal as InvitationRefusal:
+            return invitationProblem(refusal)
         case is IdempotencyKeyInFlight:
             return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
                               detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
@@ -42,6 +50,34 @@ enum ProblemTranslation {
             }
             logger.error("internal error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError
+        }
+    }
+
+    static func memberProblem(_ violation: MemberRuleViolation) -> APIProblem {
+        switch violation {
+        case .roleNotGrantable(let role):
+            return APIProblem(status: 403, type: "role-not-grantable", title: "Role not grantable",
+                              detail: "Giving or taking away the role \(role.rawValue) needs every scope it holds: \(role.scopes.sorted().map(\.rawValue).joined(separator: ", ")).")
+        case .illegalStatusChange(let from, let to, let allowed):
+            return APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
+                              detail: "A member cannot move from \(from.rawValue) to \(to.rawValue).",
+                              allowed: allowed.map(\.rawValue))
+        case .lastOwner:
+            return APIProblem(status: 409, type: "last-owner", title: "Last owner",
+                              detail: "This is the organisation's last active owner; make another member owner first.")
+        }
+    }
+
+    static func invitationProblem(_ refusal: InvitationRefusal) -> APIProblem {
+        switch refusal {
+        case .unknown:
+            return APIProblem(status: 404, type: "not-found", title: "Not found",
+                              detail: "No open invitation has this token (it may have been used already).")
+        case .expired:
+            return APIProblem(status: 410, type: "invitation-expired", title: "Invitation expired",
+                              detail: "Invitations last 7 days; ask for a new one.")
+        case .tenantSuspended:
+            return authProblem(.tenantSuspended)
         }
     }
 
@@ -85,6 +121,7 @@ enum ProblemTranslation {
             if underlying is DecodingError || underlying is APIProblem || underlying is AuthFailure
                 || underlying is ValidationFailure || underlying is IllegalStatusChange
                 || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight
+                || underlying is MemberRuleViolation || underlying is DuplicateMemberEmail || underlying is InvitationRefusal
                 || underlying is DatabaseUnavailable {
                 return problem(for: underlying, logger: logger)
             }

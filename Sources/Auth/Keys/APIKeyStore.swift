@@ -32,19 +32,18 @@ public struct UnknownAPIKey: Error, Equatable { public let reference: String }
 
 /// SQL for API keys.
 public enum APIKeyStore {
-    /// Creates a key inside the caller's transaction (whose tenant must be set); the returned
-    /// secret is the only copy.
+    /// Creates a key inside the caller's transaction (whose tenant must be set), for a member
+    /// (a personal access token) or not; the returned secret is the only copy.
     public static func insert(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
-                              on connection: PostgresConnection, logger: Logger) async throws -> (APIKeyRecord, APIKeySecret) {
-        let secret = APIKeySecret.generate()
-        let scopeNames = scopes.map(\.rawValue)
-        try await connection.query(
-            "insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))",
-            logger: logger)
+                              memberID: UUID? = nil, on connection: PostgresConnection,
+                              logger: Logger) async throws -> (APIKeyRecord, SecretToken) {
+        let secret = SecretToken.generate()
+        let scopeNames = scopes.sorted().map(\.rawValue)
+        try await connection.query("select pmo.register_key(\(secret.publicID))", logger: logger)
         let record = try await first(connection.query("""
-            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at)
+            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id)
             values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
-                    \(scopeNames), \(expiresAt))
+                    \(scopeNames), \(expiresAt), \(memberID))
             returning \(unescaped: columns)
             """, logger: logger))!
         return (record, secret)

@@ -29,7 +29,7 @@ public enum AuthFailure: Error, Equatable, Sendable {
 extension StoredKey {
     /// The decision for one request: who is calling, or why not. Order matters: a wrong secret is
     /// "unknown" (never "revoked"), so nothing about a key leaks to someone who does not hold it.
-    public func authorize(_ presented: APIKeySecret, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {
+    public func authorize(_ presented: SecretToken, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {
         guard presented.matches(storedHash: secretHash) else { throw .unknownKey }
         if revokedAt != nil { throw .revokedKey }
         if let expiresAt, expiresAt <= now { throw .expiredKey }

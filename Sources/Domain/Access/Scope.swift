@@ -1,8 +1,15 @@
-/// A permission an API credential holds; each operation in `openapi.yaml` requires one.
+/// A permission a credential holds; each operation in `openapi.yaml` requires one. Members get
+/// theirs from their role (`Role.scopes`), API keys from their creator.
 public enum Scope: String, CaseIterable, Sendable, Comparable {
     case projectsRead = "projects:read"
     case projectsWrite = "projects:write"
     case usageRead = "usage:read"
+    case membersRead = "members:read"
+    case membersWrite = "members:write"
+    case auditRead = "audit:read"
+    /// A member's own profile and personal access tokens.
+    case profileRead = "profile:read"
+    case profileWrite = "profile:write"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {

@@ -3,6 +3,9 @@ import struct Foundation.UUID
 /// Time-ordered UUIDs (RFC 9562 version 7): new rows land at the right edge of B-tree indexes and ids
 /// double as stable cursors.
 public enum UUIDv7 {
+    /// Sorts before every id: the "after" of a list's first page.
+    public static let lowest = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     /// An id for `unixMilliseconds` whose 12-bit `rand_a` field holds `sequence` (RFC 9562 §6.2,
     /// method 1), so ids made in the same millisecond still sort in the order they were made.
     public static func make(unixMilliseconds: UInt64, sequence: UInt16 = 0,

@@ -36,9 +36,9 @@ public struct ProjectFields: Equatable, Sendable {
     public func validate() throws(ValidationFailure) {
         var checks = FieldChecks()
         checks.require(ProjectCode.isValid(code), "/code", "must be 2–32 characters of A–Z, 0–9, '_' and '-', starting with a letter or digit")
-        checks.require(Self.isPrintable(name, maxLength: 200) && !Self.isBlank(name), "/name", "must be 1–200 characters, not blank, without control characters")
-        if let sponsor { checks.require(Self.isPrintable(sponsor, maxLength: 200), "/sponsor", "must be 1–200 characters without control characters") }
-        if let manager { checks.require(Self.isPrintable(manager, maxLength: 200), "/manager", "must be 1–200 characters without control characters") }
+        checks.require(TextRules.isPrintable(name, maxLength: 200) && !TextRules.isBlank(name), "/name", "must be 1–200 characters, not blank, without control characters")
+        if let sponsor { checks.require(TextRules.isPrintable(sponsor, maxLength: 200), "/sponsor", "must be 1–200 characters without control characters") }
+        if let manager { checks.require(TextRules.isPrintable(manager, maxLength: 200), "/manager", "must be 1–200 characters without control characters") }
         checks.require(budgetAtCompletion >= 0, "/budgetAtCompletion", "must not be negative")
         checks.require(Self.isCurrencyCode(currency), "/currency", "must be an ISO 4217 code such as EUR")
         if let start = plannedStart, let finish = plannedFinish {
@@ -71,26 +71,6 @@ public struct ProjectFields: Equatable, Sendable {
 
     static func isCurrencyCode(_ text: String) -> Bool {
         text.utf8.count == 3 && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-    }
-
-    /// 1…`maxLength` code points (as JSON Schema counts them) without C0/C1 control characters.
-    static func isPrintable(_ text: String, maxLength: Int) -> Bool {
-        let scalars = text.unicodeScalars
-        return !scalars.isEmpty && scalars.count <= maxLength && !scalars.contains(where: isControl)
-    }
-
-    /// Only whitespace as ECMAScript's `\s` defines it, the class the contract's patterns use.
-    static func isBlank(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { scalar in
-            switch scalar.value {
-            case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
-            default: false
-            }
-        }
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value <= 0x1F || (0x7F...0x9F).contains(scalar.value)
     }
 }
 

@@ -3,21 +3,24 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Who acted: an API key (by id) or a platform operator.
+/// Who acted: an API key or personal access token (by id), a member acting without one (accepting
+/// their invitation), or a platform operator.
 public enum Actor: Sendable, Equatable {
     case apiKey(UUID)
+    case member(UUID)
     case operatorName(String)
 
     var type: String {
         switch self {
         case .apiKey: "api_key"
+        case .member: "member"
         case .operatorName: "operator"
         }
     }
 
     var id: String {
         switch self {
-        case .apiKey(let id): id.uuidString.lowercased()
+        case .apiKey(let id), .member(let id): id.uuidString.lowercased()
         case .operatorName(let name): name
         }
     }

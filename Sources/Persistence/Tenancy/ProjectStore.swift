@@ -193,7 +193,7 @@ extension ProjectStore {
     public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?,
                                  limit: Int) -> KeyedProjectsStatement {
         KeyedProjectsStatement(publicID: publicID, id: nil, code: nil, status: status?.rawValue,
-                               after: cursor ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                               after: cursor ?? UUIDv7.lowest,
                                limit: Int64(limit))
     }
 }
@@ -203,4 +203,9 @@ public struct CorruptRow: Error, CustomStringConvertible {
     public let table: String
     public let id: UUID
     public var description: String { "row \(id) of \(table) holds a value the code does not know" }
+
+    public init(table: String, id: UUID) {
+        self.table = table
+        self.id = id
+    }
 }

@@ -1,43 +1,50 @@
 import Crypto
 import Foundation
 
-/// An API key as the client holds it: `pmo_live_<publicId>_<secret>`. The public id finds the key
-/// (and its tenant) without revealing anything; the 256-bit secret is stored only as a SHA-256 hash,
-/// which is enough for a random secret of that length (no password stretching needed).
-public struct APIKeySecret: Sendable, Equatable {
-    public static let prefix = "pmo_live_"
+/// A secret as its holder sees it: `<prefix><publicId>_<secret>`, for API keys (`pmo_live_`) and
+/// member invitations (`pmo_inv_`). The public id finds the record (and its tenant) without revealing
+/// anything; the 256-bit secret is stored only as a SHA-256 hash, which is enough for a random
+/// secret of that length (no password stretching needed).
+public struct SecretToken: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case apiKey = "pmo_live_"
+        case invitation = "pmo_inv_"
+    }
+
+    public let kind: Kind
     public let publicID: String
     public let secret: String
 
-    /// The full token, shown to the operator once.
-    public var token: String { "\(Self.prefix)\(publicID)_\(secret)" }
+    /// The full token, shown once to whoever it is for.
+    public var token: String { "\(kind.rawValue)\(publicID)_\(secret)" }
 
-    /// A new random key.
-    public static func generate() -> APIKeySecret {
+    /// A new random token.
+    public static func generate(_ kind: Kind = .apiKey) -> SecretToken {
         var generator = SystemRandomNumberGenerator()
-        return APIKeySecret(publicID: Base32.encode(randomBytes(8, &generator)).prefix(12).description,
-                            secret: Base32.encode(randomBytes(32, &generator)))
+        return SecretToken(kind: kind, publicID: Base32.encode(randomBytes(8, &generator)).prefix(12).description,
+                           secret: Base32.encode(randomBytes(32, &generator)))
     }
 
     /// Parses a presented token; nil when it is not shaped like one of our keys. Works on the
     /// UTF-8 bytes: character-wise `count` and `split` on a generic string cost more than the
     /// SHA-256 of the secret on the request path (measured in profiles of GET one project).
-    public init?(token: Substring) {
+    public init?(token: Substring, kind: Kind = .apiKey) {
         let bytes = Array(token.utf8)
-        let prefix = Self.prefix.utf8
+        let prefix = kind.rawValue.utf8
         let publicStart = prefix.count, separator = publicStart + 12, secretStart = separator + 1
         guard bytes.count == secretStart + 52, bytes.starts(with: prefix),
               bytes[separator] == UInt8(ascii: "_"),
               bytes[publicStart..<separator].allSatisfy(Base32.isDigit),
               bytes[secretStart...].allSatisfy(Base32.isDigit)
         else { return nil }
-        self.init(publicID: String(decoding: bytes[publicStart..<separator], as: UTF8.self),
+        self.init(kind: kind, publicID: String(decoding: bytes[publicStart..<separator], as: UTF8.self),
                   secret: String(decoding: bytes[secretStart...], as: UTF8.self))
     }
 
-    public init?(token: String) { self.init(token: token[...]) }
+    public init?(token: String, kind: Kind = .apiKey) { self.init(token: token[...], kind: kind) }
 
-    init(publicID: String, secret: String) {
+    init(kind: Kind, publicID: String, secret: String) {
+        self.kind = kind
         self.publicID = publicID
         self.secret = secret
     }

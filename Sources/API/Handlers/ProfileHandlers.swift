@@ -1,0 +1,78 @@
+import APIDefinition
+import Auth
+import Domain
+import Foundation
+import Persistence
+
+/// The calling member and their personal access tokens (`/v1/members/me`, issue 3 §2).
+extension APIHandler {
+    func getCurrentMember(_ input: Operations.GetCurrentMember.Input) async throws -> Operations.GetCurrentMember.Output {
+        let member = try await session.run { context in try await me(context) }
+        return .ok(.init(headers: .init(eTag: MemberMapping.etag(member)), body: .json(MemberMapping.resource(member))))
+    }
+
+    func listMyTokens(_ input: Operations.ListMyTokens.Input) async throws -> Operations.ListMyTokens.Output {
+        let tokens = try await session.run { context in
+            try await members(context).tokens(of: try await me(context).id)
+        }
+        return .ok(.init(body: .json(.init(items: tokens.map { MemberMapping.token($0) }))))
+    }
+
+    func createMyToken(_ input: Operations.CreateMyToken.Input) async throws -> Operations.CreateMyToken.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        var checks = FieldChecks()
+        MemberMapping.check(name: body.name, &checks)
+        var requested: [Scope]?
+        if let names = body.scopes {
+            checks.require(!names.isEmpty, "/scopes", "must name at least one scope")
+            requested = []
+            for (index, name) in names.enumerated() {
+                let scope = Scope(rawValue: name)
+                checks.require(scope != nil, "/scopes/\(index)", "is not a scope; known: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+                if let scope, !requested!.contains(scope) { requested!.append(scope) }
+            }
+        }
+        let now = session.environment.now()
+        if let expiresAt = body.expiresAt { checks.require(expiresAt > now, "/expiresAt", "must be in the future") }
+        try checks.throwIfAny()
+        let (key, secret) = try await session.run { context in
+            let member = try await me(context)
+            let allowed = member.role.scopes
+            let scopes = requested ?? Array(allowed)
+            var beyond = FieldChecks()
+            for (index, scope) in scopes.enumerated() where !allowed.contains(scope) {
+                beyond.require(false, "/scopes/\(index)", "\(scope.rawValue) is not granted to your role \(member.role.rawValue)")
+            }
+            try beyond.throwIfAny()
+            let created = try await APIKeyStore.insert(
+                tenantID: context.tenantID, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
+                id: context.environment.newID(), memberID: member.id, on: context.connection, logger: context.logger)
+            try await audit(context, "createMyToken", "api_key", created.0.id, changed: ["name", "scopes", "expiresAt"])
+            return created
+        }
+        return .created(.init(body: .json(MemberMapping.token(key, secret: secret))))
+    }
+
+    func revokeMyToken(_ input: Operations.RevokeMyToken.Input) async throws -> Operations.RevokeMyToken.Output {
+        guard let tokenID = UUID(uuidString: input.path.tokenId) else {
+            throw APIProblem.notFound("Token \(input.path.tokenId)")
+        }
+        try await session.run { context in
+            let member = try await me(context)
+            guard let revokedNow = try await members(context).revokeToken(tokenID, of: member.id) else {
+                throw APIProblem.notFound("Token \(input.path.tokenId)")
+            }
+            if revokedNow { try await audit(context, "revokeMyToken", "api_key", tokenID, changed: ["revokedAt"]) }
+        }
+        return .noContent(.init())
+    }
+
+    /// The member whose token made this request; an API client's key is not a member.
+    private func me(_ context: TenantSession.Context) async throws -> MemberRecord {
+        let store = members(context)
+        guard let id = try await store.memberID(ofKey: context.principal.keyID), let member = try await store.find(id) else {
+            throw APIProblem.notAMember
+        }
+        return member
+    }
+}

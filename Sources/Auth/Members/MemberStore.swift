@@ -1,0 +1,174 @@
+import Domain
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// A member as stored.
+public struct MemberRecord: Sendable, Equatable {
+    public var id: UUID
+    public var email: String
+    public var name: String?
+    public var role: Role
+    public var status: MemberStatus
+    public var invitationExpiresAt: Date?
+    public var activatedAt: Date?
+    public var deactivatedAt: Date?
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// A member with this e-mail address exists already in the tenant.
+public struct DuplicateMemberEmail: Error, Equatable {
+    public let email: String
+    public let memberID: UUID
+}
+
+/// SQL for `members` and their personal access tokens, inside a transaction whose tenant is set.
+public struct MemberStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, email, name, role, status, invitation_expires_at, activated_at, deactivated_at, version, created_at,
+        updated_at
+        """
+
+    /// Adds an invited member; the returned invitation secret is the only copy.
+    public func invite(id: UUID, email: String, name: String?, role: Role, at now: Date,
+                       expiresAt: Date) async throws -> (MemberRecord, SecretToken) {
+        let invitation = SecretToken.generate(.invitation)
+        if let existing = try await single("""
+            select \(unescaped: Self.columns) from members where tenant_id = \(tenantID) and email = \(email)
+            """) {
+            throw DuplicateMemberEmail(email: email, memberID: existing.id)
+        }
+        try await connection.query("select pmo.register_invitation(\(invitation.publicID))", logger: logger)
+        do {
+            let member = try await single("""
+                insert into members (tenant_id, id, email, name, role, status, invitation_public_id, invitation_hash,
+                    invitation_expires_at, created_at, updated_at)
+                values (\(tenantID), \(id), \(email), \(name), \(role.rawValue), 'invited', \(invitation.publicID),
+                    \(ByteBuffer(bytes: invitation.secretHash)), \(expiresAt), \(now), \(now))
+                returning \(unescaped: Self.columns)
+                """)!
+            return (member, invitation)
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+            // Invited concurrently by another request.
+            throw DuplicateMemberEmail(email: email, memberID: id)
+        }
+    }
+
+    /// The member, or nil when it does not exist in this tenant. `lock` takes a row lock for a write.
+    public func find(_ id: UUID, lock: Bool = false) async throws -> MemberRecord? {
+        try await single("""
+            select \(unescaped: Self.columns) from members where tenant_id = \(tenantID) and id = \(id)
+            \(unescaped: lock ? "for update" : "")
+            """)
+    }
+
+    /// A page in id order (ids are UUIDv7, so oldest first), after the cursor's id.
+    public func list(status: MemberStatus?, role: Role?, after: UUID?, limit: Int) async throws -> [MemberRecord] {
+        try await all(connection.query("""
+            select \(unescaped: Self.columns) from members
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
+              and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
+              and (\(role?.rawValue)::text is null or role = \(role?.rawValue))
+            order by id limit \(limit)
+            """, logger: logger))
+    }
+
+    /// Active owners' ids, locked: two requests demoting the last two owners at once serialize here,
+    /// and the second sees only one owner left.
+    public func lockActiveOwners() async throws -> [UUID] {
+        var ids: [UUID] = []
+        let rows = try await connection.query("""
+            select id from members where tenant_id = \(tenantID) and role = 'owner' and status = 'active'
+            order by id for update
+            """, logger: logger)
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
+    }
+
+    /// Writes name, role and status (with their timestamps) and bumps the version.
+    public func update(_ member: MemberRecord, at now: Date) async throws -> MemberRecord {
+        try await single("""
+            update members set name = \(member.name), role = \(member.role.rawValue), status = \(member.status.rawValue),
+                deactivated_at = \(member.deactivatedAt), version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(member.id)
+            returning \(unescaped: Self.columns)
+            """)!
+    }
+
+    /// Narrows the member's tokens to `scopes` (after a role change).
+    public func narrowTokens(of memberID: UUID, to scopes: Set<Scope>) async throws {
+        try await connection.query("""
+            update api_keys set scopes = array(select s from unnest(scopes) s where s = any(\(scopes.map(\.rawValue))) order by s)
+            where tenant_id = \(tenantID) and member_id = \(memberID)
+            """, logger: logger)
+    }
+
+    /// Revokes every active token of the member (on deactivation).
+    public func revokeTokens(of memberID: UUID) async throws {
+        try await connection.query("""
+            update api_keys set revoked_at = now()
+            where tenant_id = \(tenantID) and member_id = \(memberID) and revoked_at is null
+            """, logger: logger)
+    }
+
+    /// The member a key belongs to; nil for an API client's key.
+    public func memberID(ofKey keyID: UUID) async throws -> UUID? {
+        let rows = try await connection.query(
+            "select member_id from api_keys where tenant_id = \(tenantID) and id = \(keyID)", logger: logger)
+        for try await memberID in rows.decode(UUID?.self) { return memberID }
+        return nil
+    }
+
+    /// The member's tokens, newest first.
+    public func tokens(of memberID: UUID) async throws -> [APIKeyRecord] {
+        try await APIKeyStore.all(connection.query("""
+            select \(unescaped: APIKeyStore.columns) from api_keys
+            where tenant_id = \(tenantID) and member_id = \(memberID) order by created_at desc, id desc
+            """, logger: logger))
+    }
+
+    /// Revokes one of the member's tokens, keeping the first revocation time. Nil when the member has
+    /// no token with that id; false when it was revoked already (nothing changed).
+    public func revokeToken(_ tokenID: UUID, of memberID: UUID) async throws -> Bool? {
+        let rows = try await connection.query("""
+            update api_keys set revoked_at = coalesce(revoked_at, now())
+            where tenant_id = \(tenantID) and id = \(tokenID) and member_id = \(memberID)
+            returning revoked_at = now()
+            """, logger: logger)
+        for try await revokedNow in rows.decode(Bool.self) { return revokedNow }
+        return nil
+    }
+
+    func single(_ query: PostgresQuery) async throws -> MemberRecord? {
+        try await all(connection.query(query, logger: logger)).first
+    }
+
+    func all(_ rows: PostgresRowSequence) async throws -> [MemberRecord] {
+        var records: [MemberRecord] = []
+        for try await (id, email, name, role, status, invitationExpiresAt, activatedAt, deactivatedAt, version,
+                       createdAt, updatedAt) in rows.decode(
+            (UUID, String, String?, String, String, Date?, Date?, Date?, Int64, Date, Date).self) {
+            guard let role = Role(rawValue: role), let status = MemberStatus(rawValue: status) else {
+                throw CorruptRow(table: "members", id: id)
+            }
+            records.append(MemberRecord(
+                id: id, email: email, name: name, role: role, status: status, invitationExpiresAt: invitationExpiresAt,
+                activatedAt: activatedAt, deactivatedAt: deactivatedAt, version: version, createdAt: createdAt,
+                updatedAt: updatedAt))
+        }
+        return records
+    }
+}
