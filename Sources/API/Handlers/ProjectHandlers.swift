@@ -27,7 +27,7 @@ extension APIHandler {
         return try await session.run { context in
             let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
             if let key, let stored = try await Idempotency.replay(key: key, operation: operation, hash: hash, in: context) {
-                let project = try Idempotency.decoder.decode(Components.Schemas.Project.self, from: Data(stored.body))
+                let project = try WireJSON.decoder.decode(Components.Schemas.Project.self, from: Data(stored.body))
                 return .created(.init(headers: .init(location: stored.location, eTag: "\"\(project.version)\""),
                                       body: .json(project)))
             }
@@ -38,7 +38,7 @@ extension APIHandler {
             let location = "/v1/projects/\(resource.id)"
             if let key {
                 let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
-                                            body: Array(try Idempotency.encoder.encode(resource)), location: location)
+                                            body: Array(try WireJSON.encoder.encode(resource)), location: location)
                 try await IdempotencyStore.save(stored, key: key, tenantID: context.tenantID, now: now,
                                                 on: context.connection, logger: context.logger)
             }
