@@ -65,7 +65,7 @@ enum AdminDatabase {
         case let e as DuplicateTenantSlug: "a tenant with slug \(e.slug) exists already"
         case let e as UnknownAPIKey: "unknown API key: \(e.reference)"
         case let e as DuplicateProjectCode: "duplicate project code: \(e.code)"
-        case let e as DuplicateMemberEmail: "\(e.email) is already a member (\(e.memberID.uuidString.lowercased()))"
+        case let e as DuplicateMemberEmail: "\(e.email) is already a member" + (e.memberID.map { " (\($0.uuidString.lowercased()))" } ?? "")
         case let e as ManifestError: "invalid manifest: \(e)"
         default: "\(error)"
         }

@@ -14,6 +14,8 @@ import TestSupport
         let projectRefs: [String]
         let memberID: String
         let tokenID: String
+        let clientID: String
+        let clientKeyID: String
     }
 
     /// How to call an operation as tenant B on each of tenant A's references it names.
@@ -40,6 +42,21 @@ import TestSupport
         "revokeMyToken": { client, auth, victim in
             [try await client.call(.delete, "/v1/members/me/tokens/\(victim.tokenID)", auth: auth)]
         },
+        "getApiClient": { client, auth, victim in
+            [try await client.call(.get, "/v1/api-clients/\(victim.clientID)", auth: auth)]
+        },
+        "updateApiClient": { client, auth, victim in
+            [try await client.call(.patch, "/v1/api-clients/\(victim.clientID)", auth: auth, json: #"{"status":"disabled"}"#)]
+        },
+        "listApiClientKeys": { client, auth, victim in
+            [try await client.call(.get, "/v1/api-clients/\(victim.clientID)/keys", auth: auth)]
+        },
+        "createApiClientKey": { client, auth, victim in
+            [try await client.call(.post, "/v1/api-clients/\(victim.clientID)/keys", auth: auth, json: #"{"name":"stolen"}"#)]
+        },
+        "revokeApiClientKey": { client, auth, victim in
+            [try await client.call(.delete, "/v1/api-clients/\(victim.clientID)/keys/\(victim.clientKeyID)", auth: auth)]
+        },
     ]
 
     @Test func everyOperationWithAPathIdHasACase() throws {
@@ -64,12 +81,24 @@ import TestSupport
             let created = try await client.call(.post, "/v1/projects", auth: a.authorization,
                                                 json: #"{"code":"SECRET-1","name":"A's project","currency":"EUR"}"#)
             let id = try #require(created.object["id"] as? String)
+            let apiClient = try await client.call(.post, "/v1/api-clients", auth: aOwner.authorization,
+                                                  json: #"{"name":"A's robot","scopes":["projects:read"]}"#)
+            let clientID = try #require(apiClient.object["id"] as? String)
+            let clientKey = try await client.call(.post, "/v1/api-clients/\(clientID)/keys", auth: aOwner.authorization,
+                                                  json: #"{"name":"primary"}"#)
+            let clientSecret = try #require(clientKey.object["token"] as? String)
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
-                                tokenID: aViewer.keyID.uuidString.lowercased())
-            let before = try await [
-                client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
-                client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
-            ]
+                                tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
+                                clientKeyID: try #require(clientKey.object["id"] as? String))
+            let state = { @Sendable in
+                try await [
+                    client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
+                    client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
+                    client.call(.get, "/v1/api-clients/\(clientID)", auth: aOwner.authorization).text,
+                    client.call(.get, "/v1/api-clients/\(clientID)/keys", auth: aOwner.authorization).text,
+                ]
+            }
+            let before = try await state()
 
             for operation in catalog.operations where operation.hasPathParameter {
                 let attack = try #require(Self.attacks[operation.id])
@@ -80,13 +109,12 @@ import TestSupport
                     #expect(!response.text.contains("A's project") && !response.text.contains(aViewer.member.email))
                 }
             }
-            let after = try await [
-                client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
-                client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
-            ]
-            #expect(before == after)
-            // A's viewer token still works: B could not revoke it.
+            #expect(try await state() == before)
+            // A's viewer token and client key still work: B could neither revoke nor disable them.
             #expect(try await client.call(.get, "/v1/members/me", auth: aViewer.authorization).status == .ok)
+            #expect(try await client.call(.get, "/v1/projects", auth: "Bearer \(clientSecret)").status == .ok)
+            let clients = try await client.call(.get, "/v1/api-clients", auth: b.authorization)
+            #expect((clients.object["items"] as? [Any])?.isEmpty == true)
 
             // Lists and usage are scoped to the caller's tenant, too.
             let listed = try await client.call(.get, "/v1/projects?limit=200", auth: b.authorization)

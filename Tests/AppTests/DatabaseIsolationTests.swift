@@ -32,7 +32,7 @@ import TestSupport
         }
         try await env.withApp { database in
             for table in ["projects", "api_keys", "tenants", "audit_events", "idempotency_keys", "usage_counters",
-                          "members"] {
+                          "members", "api_clients"] {
                 let rows = try await database.client.query(
                     "select count(*)::int from \(unescaped: table)", logger: database.logger)
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }

@@ -65,7 +65,7 @@ extension TestEnvironment {
                 let member = try await store.accept(stored, publicID: invitation.publicID, name: "Member \(role.rawValue)", at: now)
                 let (record, secret) = try await APIKeyStore.insert(
                     tenantID: tenant.id, name: "test", scopes: Array(role.scopes), expiresAt: nil,
-                    id: Domain.Environment.live.newID(), memberID: invited.id, on: connection, logger: database.logger)
+                    id: Domain.Environment.live.newID(), owner: .member(invited.id), on: connection, logger: database.logger)
                 return MemberFixture(tenant: tenant, member: member, key: secret, keyID: record.id)
             }
         }

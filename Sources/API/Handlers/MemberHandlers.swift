@@ -24,7 +24,7 @@ extension APIHandler {
         var checks = FieldChecks()
         let email = EmailAddress.normalize(body.email)
         checks.require(email != nil, "/email", "must be an e-mail address: printable ASCII, one @, 3–254 characters")
-        MemberMapping.check(name: body.name, &checks)
+        checks.requireName(body.name)
         try checks.throwIfAny()
         let role = MemberMapping.role(body.role)
         return try await session.run { context in
@@ -59,7 +59,7 @@ extension APIHandler {
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
             for key in ["role", "status"] where presence.nulls.contains(key) { checks.require(false, "/\(key)", "cannot be null") }
-            MemberMapping.check(name: patch.name, &checks)
+            checks.requireName(patch.name)
             try checks.throwIfAny()
             let store = members(context)
             // Owners are locked first, in id order, by every change of role or status: concurrent
@@ -85,8 +85,14 @@ extension APIHandler {
             if next.status != current.status { next.deactivatedAt = next.status == .deactivated ? now : nil }
             let updated = try await store.update(next, at: now)
             // The member's tokens follow at once: narrowed to the new role, revoked on deactivation.
-            if next.role != current.role { try await store.narrowTokens(of: id, to: next.role.scopes) }
-            if next.status == .deactivated { try await store.revokeTokens(of: id) }
+            if next.role != current.role {
+                try await APIKeyStore.narrowKeys(of: .member(id), to: next.role.scopes, tenantID: context.tenantID,
+                                                 on: context.connection, logger: context.logger)
+            }
+            if next.status == .deactivated {
+                try await APIKeyStore.revokeKeys(of: .member(id), tenantID: context.tenantID, on: context.connection,
+                                                 logger: context.logger)
+            }
             try await audit(context, "updateMember", "member", id, changed: changed)
             return updated
         }
@@ -96,7 +102,7 @@ extension APIHandler {
     func acceptInvitation(_ input: Operations.AcceptInvitation.Input) async throws -> Operations.AcceptInvitation.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        MemberMapping.check(name: body.name, &checks)
+        checks.requireName(body.name)
         try checks.throwIfAny()
         guard let presented = SecretToken(token: body.token, kind: .invitation) else { throw InvitationRefusal.unknown }
         let environment = session.environment
@@ -108,7 +114,7 @@ extension APIHandler {
             let member = try await store.accept(invitation, publicID: presented.publicID, name: body.name, at: now)
             let (key, secret) = try await APIKeyStore.insert(
                 tenantID: invitation.tenantID, name: "First token", scopes: Array(member.role.scopes), expiresAt: nil,
-                id: environment.newID(), memberID: member.id, on: connection, logger: logger)
+                id: environment.newID(), owner: .member(member.id), on: connection, logger: logger)
             for (operation, type, id) in [("acceptInvitation", "member", member.id), ("createMyToken", "api_key", key.id)] {
                 try await AuditLog.record(
                     AuditEntry(actor: .member(member.id), operation: operation, resourceType: type, resourceID: id,
@@ -118,7 +124,7 @@ extension APIHandler {
             return (member, key, secret)
         }
         return .ok(.init(body: .json(.init(member: MemberMapping.resource(member),
-                                           accessToken: MemberMapping.token(key, secret: secret)))))
+                                           accessToken: KeyMapping.resource(key, secret: secret)))))
     }
 
     func members(_ context: TenantSession.Context) -> MemberStore {

@@ -13,44 +13,31 @@ extension APIHandler {
 
     func listMyTokens(_ input: Operations.ListMyTokens.Input) async throws -> Operations.ListMyTokens.Output {
         let tokens = try await session.run { context in
-            try await members(context).tokens(of: try await me(context).id)
+            try await APIKeyStore.keys(of: .member(try await me(context).id), tenantID: context.tenantID,
+                                       on: context.connection, logger: context.logger)
         }
-        return .ok(.init(body: .json(.init(items: tokens.map { MemberMapping.token($0) }))))
+        return .ok(.init(body: .json(.init(items: tokens.map { KeyMapping.resource($0) }))))
     }
 
     func createMyToken(_ input: Operations.CreateMyToken.Input) async throws -> Operations.CreateMyToken.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        MemberMapping.check(name: body.name, &checks)
-        var requested: [Scope]?
-        if let names = body.scopes {
-            checks.require(!names.isEmpty, "/scopes", "must name at least one scope")
-            requested = []
-            for (index, name) in names.enumerated() {
-                let scope = Scope(rawValue: name)
-                checks.require(scope != nil, "/scopes/\(index)", "is not a scope; known: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
-                if let scope, !requested!.contains(scope) { requested!.append(scope) }
-            }
-        }
+        checks.requireName(body.name)
+        let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
         let now = session.environment.now()
         if let expiresAt = body.expiresAt { checks.require(expiresAt > now, "/expiresAt", "must be in the future") }
         try checks.throwIfAny()
         let (key, secret) = try await session.run { context in
             let member = try await me(context)
-            let allowed = member.role.scopes
-            let scopes = requested ?? Array(allowed)
-            var beyond = FieldChecks()
-            for (index, scope) in scopes.enumerated() where !allowed.contains(scope) {
-                beyond.require(false, "/scopes/\(index)", "\(scope.rawValue) is not granted to your role \(member.role.rawValue)")
-            }
-            try beyond.throwIfAny()
+            let scopes = requested ?? Array(member.role.scopes)
+            try KeyMapping.requireWithin(scopes, member.role.scopes, at: "/scopes", whose: "your role \(member.role.rawValue)")
             let created = try await APIKeyStore.insert(
                 tenantID: context.tenantID, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
-                id: context.environment.newID(), memberID: member.id, on: context.connection, logger: context.logger)
+                id: context.environment.newID(), owner: .member(member.id), on: context.connection, logger: context.logger)
             try await audit(context, "createMyToken", "api_key", created.0.id, changed: ["name", "scopes", "expiresAt"])
             return created
         }
-        return .created(.init(body: .json(MemberMapping.token(key, secret: secret))))
+        return .created(.init(body: .json(KeyMapping.resource(key, secret: secret))))
     }
 
     func revokeMyToken(_ input: Operations.RevokeMyToken.Input) async throws -> Operations.RevokeMyToken.Output {
@@ -59,7 +46,9 @@ extension APIHandler {
         }
         try await session.run { context in
             let member = try await me(context)
-            guard let revokedNow = try await members(context).revokeToken(tokenID, of: member.id) else {
+            guard let revokedNow = try await APIKeyStore.revokeKey(
+                tokenID, of: .member(member.id), tenantID: context.tenantID, on: context.connection, logger: context.logger)
+            else {
                 throw APIProblem.notFound("Token \(input.path.tokenId)")
             }
             if revokedNow { try await audit(context, "revokeMyToken", "api_key", tokenID, changed: ["revokedAt"]) }

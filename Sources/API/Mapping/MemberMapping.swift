@@ -17,20 +17,5 @@ enum MemberMapping {
 
     static func etag(_ record: MemberRecord) -> String { "\"\(record.version)\"" }
 
-    static func token(_ record: APIKeyRecord, secret: SecretToken? = nil) -> Components.Schemas.PersonalToken {
-        Components.Schemas.PersonalToken(
-            id: record.id.uuidString.lowercased(), name: record.name,
-            prefix: SecretToken.Kind.apiKey.rawValue + record.publicID, scopes: record.scopes,
-            createdAt: record.createdAt, expiresAt: record.expiresAt, revokedAt: record.revokedAt,
-            lastUsedAt: record.lastUsedAt, token: secret?.token)
-    }
-
-    /// A member's display name: 1–200 characters, not blank, no control characters.
-    static func check(name: String?, _ checks: inout FieldChecks) {
-        guard let name else { return }
-        checks.require(TextRules.isPrintable(name, maxLength: 200) && !TextRules.isBlank(name), "/name",
-                       "must be 1–200 characters, not blank, without control characters")
-    }
-
     static func role(_ role: Components.Schemas.Role) -> Role { Role(rawValue: role.rawValue)! }
 }

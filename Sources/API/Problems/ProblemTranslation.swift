@@ -28,9 +28,15 @@ enum ProblemTranslation {
         case let violation as MemberRuleViolation:
             return memberProblem(violation)
         case let duplicate as DuplicateMemberEmail:
+            let which = duplicate.memberID.map { " (member \($0.uuidString.lowercased()))" } ?? ""
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate e-mail",
-                              detail: "\(duplicate.email) is already member \(duplicate.memberID.uuidString.lowercased()) of this organisation.",
+                              detail: "\(duplicate.email) is already a member of this organisation\(which).",
                               errors: [FieldError(pointer: "/email", detail: "is already a member")])
+        case let duplicate as DuplicateClientName:
+            let which = duplicate.clientID.map { " (client \($0.uuidString.lowercased()))" } ?? ""
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
+                              detail: "An API client named \(duplicate.name) exists already\(which).",
+                              errors: [FieldError(pointer: "/name", detail: "is already used")])
         case let refusal as InvitationRefusal:
             return invitationProblem(refusal)
         case is IdempotencyKeyInFlight:
@@ -122,6 +128,7 @@ enum ProblemTranslation {
                 || underlying is ValidationFailure || underlying is IllegalStatusChange
                 || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight
                 || underlying is MemberRuleViolation || underlying is DuplicateMemberEmail || underlying is InvitationRefusal
+                || underlying is DuplicateClientName
                 || underlying is DatabaseUnavailable {
                 return problem(for: underlying, logger: logger)
             }

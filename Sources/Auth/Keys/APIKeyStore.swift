@@ -30,23 +30,89 @@ public struct APIKeyRecord: Sendable, Equatable {
 
 public struct UnknownAPIKey: Error, Equatable { public let reference: String }
 
+/// Who a key belongs to: a member (personal access token) or an API client. Keys made with
+/// `pmo-admin key create` belong to neither.
+public enum KeyOwner: Sendable, Equatable {
+    case member(UUID)
+    case client(UUID)
+
+    var column: String {
+        switch self {
+        case .member: "member_id"
+        case .client: "client_id"
+        }
+    }
+
+    var id: UUID {
+        switch self {
+        case .member(let id), .client(let id): id
+        }
+    }
+}
+
 /// SQL for API keys.
 public enum APIKeyStore {
-    /// Creates a key inside the caller's transaction (whose tenant must be set), for a member
-    /// (a personal access token) or not; the returned secret is the only copy.
+    /// Creates a key inside the caller's transaction (whose tenant must be set), for an owner or
+    /// none; the returned secret is the only copy.
     public static func insert(tenantID: UUID, name: String, scopes: [Scope], expiresAt: Date?, id: UUID,
-                              memberID: UUID? = nil, on connection: PostgresConnection,
+                              owner: KeyOwner? = nil, on connection: PostgresConnection,
                               logger: Logger) async throws -> (APIKeyRecord, SecretToken) {
         let secret = SecretToken.generate()
         let scopeNames = scopes.sorted().map(\.rawValue)
+        var memberID: UUID?, clientID: UUID?
+        switch owner {
+        case .member(let id): memberID = id
+        case .client(let id): clientID = id
+        case nil: break
+        }
         try await connection.query("select pmo.register_key(\(secret.publicID))", logger: logger)
         let record = try await first(connection.query("""
-            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id)
+            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id, client_id)
             values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
-                    \(scopeNames), \(expiresAt), \(memberID))
+                    \(scopeNames), \(expiresAt), \(memberID), \(clientID))
             returning \(unescaped: columns)
             """, logger: logger))!
         return (record, secret)
+    }
+
+    /// The owner's keys, newest first, inside the caller's tenant transaction.
+    public static func keys(of owner: KeyOwner, tenantID: UUID, on connection: PostgresConnection,
+                            logger: Logger) async throws -> [APIKeyRecord] {
+        try await all(connection.query("""
+            select \(unescaped: columns) from api_keys
+            where tenant_id = \(tenantID) and \(unescaped: owner.column) = \(owner.id) order by created_at desc, id desc
+            """, logger: logger))
+    }
+
+    /// Narrows every key of the owner to `scopes` (after its role or scopes shrank).
+    public static func narrowKeys(of owner: KeyOwner, to scopes: Set<Scope>, tenantID: UUID,
+                                  on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            update api_keys set scopes = array(select s from unnest(scopes) s where s = any(\(scopes.map(\.rawValue))) order by s)
+            where tenant_id = \(tenantID) and \(unescaped: owner.column) = \(owner.id)
+            """, logger: logger)
+    }
+
+    /// Revokes every active key of the owner.
+    public static func revokeKeys(of owner: KeyOwner, tenantID: UUID, on connection: PostgresConnection,
+                                  logger: Logger) async throws {
+        try await connection.query("""
+            update api_keys set revoked_at = now()
+            where tenant_id = \(tenantID) and \(unescaped: owner.column) = \(owner.id) and revoked_at is null
+            """, logger: logger)
+    }
+
+    /// Revokes one of the owner's keys, keeping the first revocation time. Nil when the owner has no
+    /// key with that id; false when it was revoked already (nothing changed).
+    public static func revokeKey(_ keyID: UUID, of owner: KeyOwner, tenantID: UUID, on connection: PostgresConnection,
+                                 logger: Logger) async throws -> Bool? {
+        let rows = try await connection.query("""
+            update api_keys set revoked_at = coalesce(revoked_at, now())
+            where tenant_id = \(tenantID) and id = \(keyID) and \(unescaped: owner.column) = \(owner.id)
+            returning revoked_at = now()
+            """, logger: logger)
+        for try await revokedNow in rows.decode(Bool.self) { return revokedNow }
+        return nil
     }
 
     /// Active (not revoked) keys of the tenant, inside the caller's transaction.

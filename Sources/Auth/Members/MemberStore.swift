@@ -22,7 +22,8 @@ public struct MemberRecord: Sendable, Equatable {
 /// A member with this e-mail address exists already in the tenant.
 public struct DuplicateMemberEmail: Error, Equatable {
     public let email: String
-    public let memberID: UUID
+    /// Nil when the other member was invited concurrently (its id is not known in this transaction).
+    public let memberID: UUID?
 }
 
 /// SQL for `members` and their personal access tokens, inside a transaction whose tenant is set.
@@ -62,8 +63,7 @@ public struct MemberStore: Sendable {
                 """)!
             return (member, invitation)
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            // Invited concurrently by another request.
-            throw DuplicateMemberEmail(email: email, memberID: id)
+            throw DuplicateMemberEmail(email: email, memberID: nil)
         }
     }
 
@@ -108,47 +108,11 @@ public struct MemberStore: Sendable {
             """)!
     }
 
-    /// Narrows the member's tokens to `scopes` (after a role change).
-    public func narrowTokens(of memberID: UUID, to scopes: Set<Scope>) async throws {
-        try await connection.query("""
-            update api_keys set scopes = array(select s from unnest(scopes) s where s = any(\(scopes.map(\.rawValue))) order by s)
-            where tenant_id = \(tenantID) and member_id = \(memberID)
-            """, logger: logger)
-    }
-
-    /// Revokes every active token of the member (on deactivation).
-    public func revokeTokens(of memberID: UUID) async throws {
-        try await connection.query("""
-            update api_keys set revoked_at = now()
-            where tenant_id = \(tenantID) and member_id = \(memberID) and revoked_at is null
-            """, logger: logger)
-    }
-
     /// The member a key belongs to; nil for an API client's key.
     public func memberID(ofKey keyID: UUID) async throws -> UUID? {
         let rows = try await connection.query(
             "select member_id from api_keys where tenant_id = \(tenantID) and id = \(keyID)", logger: logger)
         for try await memberID in rows.decode(UUID?.self) { return memberID }
-        return nil
-    }
-
-    /// The member's tokens, newest first.
-    public func tokens(of memberID: UUID) async throws -> [APIKeyRecord] {
-        try await APIKeyStore.all(connection.query("""
-            select \(unescaped: APIKeyStore.columns) from api_keys
-            where tenant_id = \(tenantID) and member_id = \(memberID) order by created_at desc, id desc
-            """, logger: logger))
-    }
-
-    /// Revokes one of the member's tokens, keeping the first revocation time. Nil when the member has
-    /// no token with that id; false when it was revoked already (nothing changed).
-    public func revokeToken(_ tokenID: UUID, of memberID: UUID) async throws -> Bool? {
-        let rows = try await connection.query("""
-            update api_keys set revoked_at = coalesce(revoked_at, now())
-            where tenant_id = \(tenantID) and id = \(tokenID) and member_id = \(memberID)
-            returning revoked_at = now()
-            """, logger: logger)
-        for try await revokedNow in rows.decode(Bool.self) { return revokedNow }
         return nil
     }
 

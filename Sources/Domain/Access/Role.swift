@@ -12,11 +12,13 @@ public enum Role: String, CaseIterable, Sendable {
         let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite]
         switch self {
         case .owner: return Set(Scope.allCases)
-        case .pmoAdmin: return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite])
+        case .pmoAdmin:
+            return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite, .apiClientsRead,
+                                      .apiClientsWrite])
         case .projectManager: return everyMember.union([.projectsWrite, .membersRead])
         case .contributor: return everyMember.union([.projectsWrite])
         case .viewer: return everyMember
-        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead])
+        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead])
         }
     }
 
@@ -84,4 +86,11 @@ public struct MemberChange: Sendable, Equatable {
         let staysActiveOwner = next.role == .owner && next.status == .active
         if wasActiveOwner && !staysActiveOwner && activeOwners <= 1 { throw .lastOwner }
     }
+}
+
+/// An API client is active, or disabled: then every one of its keys is refused (401) until it is
+/// enabled again.
+public enum ClientStatus: String, CaseIterable, Sendable {
+    case active
+    case disabled
 }

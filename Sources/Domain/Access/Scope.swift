@@ -7,6 +7,8 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     case membersRead = "members:read"
     case membersWrite = "members:write"
     case auditRead = "audit:read"
+    case apiClientsRead = "api-clients:read"
+    case apiClientsWrite = "api-clients:write"
     /// A member's own profile and personal access tokens.
     case profileRead = "profile:read"
     case profileWrite = "profile:write"

@@ -35,3 +35,13 @@ public enum EmailAddress {
         return String(decoding: bytes.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 }
+
+extension FieldChecks {
+    /// A display name (of a project, member, client or key): 1–200 characters, not blank, no control
+    /// characters. Nil is not checked (absent, or cleared where that is allowed).
+    public mutating func requireName(_ name: String?, at pointer: String = "/name") {
+        guard let name else { return }
+        require(TextRules.isPrintable(name, maxLength: 200) && !TextRules.isBlank(name), pointer,
+                "must be 1–200 characters, not blank, without control characters")
+    }
+}

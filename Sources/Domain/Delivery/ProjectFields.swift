@@ -36,7 +36,7 @@ public struct ProjectFields: Equatable, Sendable {
     public func validate() throws(ValidationFailure) {
         var checks = FieldChecks()
         checks.require(ProjectCode.isValid(code), "/code", "must be 2–32 characters of A–Z, 0–9, '_' and '-', starting with a letter or digit")
-        checks.require(TextRules.isPrintable(name, maxLength: 200) && !TextRules.isBlank(name), "/name", "must be 1–200 characters, not blank, without control characters")
+        checks.requireName(name)
         if let sponsor { checks.require(TextRules.isPrintable(sponsor, maxLength: 200), "/sponsor", "must be 1–200 characters without control characters") }
         if let manager { checks.require(TextRules.isPrintable(manager, maxLength: 200), "/manager", "must be 1–200 characters without control characters") }
         checks.require(budgetAtCompletion >= 0, "/budgetAtCompletion", "must not be negative")

@@ -1,0 +1,17 @@
+import APIDefinition
+import Auth
+import Domain
+import Foundation
+
+/// Between the generated wire types and API clients.
+enum ClientMapping {
+    static func resource(_ record: ClientRecord) -> Components.Schemas.ApiClient {
+        Components.Schemas.ApiClient(
+            id: record.id.uuidString.lowercased(), name: record.name, scopes: record.scopes.sorted().map(\.rawValue),
+            status: Components.Schemas.ClientStatus(rawValue: record.status.rawValue)!, disabledAt: record.disabledAt,
+            lastUsedAt: record.lastUsedAt, createdAt: record.createdAt, updatedAt: record.updatedAt,
+            version: record.version)
+    }
+
+    static func etag(_ record: ClientRecord) -> String { "\"\(record.version)\"" }
+}
