@@ -22,10 +22,11 @@ public enum APIRoutes {
         public var databaseTarget: String
         /// The database watchdog's verdict (see `DatabaseHealth`).
         public var health: DatabaseHealth
+        public var throttle: FailedAuthThrottle
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
-                    health: DatabaseHealth) {
+                    health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle()) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -33,6 +34,7 @@ public enum APIRoutes {
             self.logger = logger
             self.databaseTarget = databaseTarget
             self.health = health
+            self.throttle = throttle
         }
     }
 
@@ -56,6 +58,7 @@ public enum APIRoutes {
             // costs CPU and bytes on every response and helps no client.
             configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [OperationMiddleware(access: catalog.access, session: session, meter: dependencies.meter,
-                                              environment: dependencies.environment, logger: dependencies.logger)])
+                                              environment: dependencies.environment, throttle: dependencies.throttle,
+                                              logger: dependencies.logger)])
     }
 }

@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 import Logging
 import Persistence
@@ -16,10 +17,13 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Event-loop threads (HTTP, database client and Swift concurrency all run on them); nil: one per core.
     public var serverThreads: Int?
+    /// Failed authentications allowed per client address and per key prefix in a minute.
+    public var authThrottle: FailedAuthThrottle.Limits
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
-                logLevel: Logger.Level = .info, serverThreads: Int? = nil) {
+                logLevel: Logger.Level = .info, serverThreads: Int? = nil,
+                authThrottle: FailedAuthThrottle.Limits = .init()) {
         self.host = host
         self.port = port
         self.database = database
@@ -28,6 +32,7 @@ public struct AppConfiguration: Sendable {
         self.databaseProbeInterval = databaseProbeInterval
         self.logLevel = logLevel
         self.serverThreads = serverThreads
+        self.authThrottle = authThrottle
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -36,7 +41,7 @@ public struct AppConfiguration: Sendable {
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
-    /// `LOG_LEVEL` and `SERVER_THREADS`.
+    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS` and `AUTH_FAILURES_PER_KEY`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -63,6 +68,8 @@ public struct AppConfiguration: Sendable {
             usageFlushInterval: .seconds(try integer("USAGE_FLUSH_SECONDS", default: 5, range: 1...3600)),
             databaseProbeInterval: .seconds(try integer("DB_PROBE_SECONDS", default: 2, range: 1...60)),
             logLevel: level,
-            serverThreads: threads == 0 ? nil : threads)
+            serverThreads: threads == 0 ? nil : threads,
+            authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 1...1_000_000),
+                                perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)))
     }
 }

@@ -28,11 +28,11 @@ public func buildApplication(
     let health = DatabaseHealth()
     let keyUsage = KeyUsageTracker()
 
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: ServerRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
                                              environment: environment, logger: logger,
                                              databaseTarget: configuration.database.target,
-                                             health: health))
+                                             health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle)))
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
     // The watchdog probes over a client of its own, so a busy request pool never delays a probe

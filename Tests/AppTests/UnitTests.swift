@@ -192,3 +192,16 @@ import Testing
         #expect(throws: (any Error).self) { try transcoder.decode("26 Nov 2026") }
     }
 }
+
+extension AppConfigurationTests {
+    @Test func failedAuthenticationLimitsAreConfigurable() throws {
+        let defaults = try AppConfiguration.fromEnvironment(database).authThrottle
+        #expect(defaults.perAddress == 30 && defaults.perKeyPrefix == 10)
+        let set = try AppConfiguration.fromEnvironment(database.merging(["AUTH_FAILURES_PER_ADDRESS": "100",
+                                                                         "AUTH_FAILURES_PER_KEY": "5"]) { $1 })
+        #expect(set.authThrottle.perAddress == 100 && set.authThrottle.perKeyPrefix == 5)
+        #expect(throws: (any Error).self) {
+            try AppConfiguration.fromEnvironment(database.merging(["AUTH_FAILURES_PER_KEY": "0"]) { $1 })
+        }
+    }
+}

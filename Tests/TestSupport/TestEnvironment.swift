@@ -41,13 +41,18 @@ public struct TestEnvironment: Sendable {
 
     /// Starts the application (with its background services) and runs `test` against its router;
     /// on return the application shuts down gracefully, flushing usage.
+    /// `testing: .live` serves on a loopback port (requests then have a client address);
+    /// `logger` replaces the suite's logger (to capture what the server logs).
     public func withApp<Result: Sendable>(
         environment: Domain.Environment = .live, usageFlushInterval: Duration = .seconds(3600),
+        testing: TestingSetup = .router, logger: Logger? = nil,
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        let configuration = AppConfiguration(database: try appURL, databasePoolSize: 8,
+        // Port 0: a live test server takes any free port.
+        let configuration = AppConfiguration(port: 0, database: try appURL, databasePoolSize: 8,
                                              usageFlushInterval: usageFlushInterval)
-        let app = try buildApplication(configuration: configuration, environment: environment, logger: TestCluster.logger)
-        return try await app.test(.router, test)
+        let app = try buildApplication(configuration: configuration, environment: environment,
+                                       logger: logger ?? TestCluster.logger)
+        return try await app.test(testing, test)
     }
 }

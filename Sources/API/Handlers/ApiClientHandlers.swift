@@ -13,8 +13,7 @@ extension APIHandler {
         let page = try await session.run { context in
             try await clients(context).list(status: status, after: cursor, limit: limit + 1)
         }
-        let items = page.prefix(limit)
-        let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(ClientMapping.resource), nextCursor: next))))
     }
 

@@ -16,8 +16,7 @@ extension APIHandler {
             try await AuditLog.page(filter, after: cursor, limit: limit + 1, tenantID: context.tenantID,
                                     on: context.connection, logger: context.logger)
         }
-        let items = page.prefix(limit)
-        let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(AuditMapping.resource), nextCursor: next))))
     }
 

@@ -14,8 +14,7 @@ extension APIHandler {
         let page = try await session.run { context in
             try await members(context).list(status: status, role: role, after: cursor, limit: limit + 1)
         }
-        let items = page.prefix(limit)
-        let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(MemberMapping.resource), nextCursor: next))))
     }
 
@@ -105,6 +104,7 @@ extension APIHandler {
         checks.requireName(body.name)
         try checks.throwIfAny()
         guard let presented = SecretToken(token: body.token, kind: .invitation) else { throw InvitationRefusal.unknown }
+        RequestScope.current?.credentialPrefix.withLock { $0 = presented.publicID }
         let environment = session.environment
         let (member, key, secret) = try await session.withoutKey { connection, requestID, logger in
             let stored = try await Invitation.begin(publicID: presented.publicID, on: connection, logger: logger)

@@ -14,8 +14,7 @@ extension APIHandler {
         } _: { rows in
             try rows.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
         }
-        let items = page.prefix(limit)
-        let next = page.count > limit ? items.last.map { Pagination.encode(cursor: $0.id) } : nil
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(ProjectMapping.resource), nextCursor: next))))
     }
 

@@ -26,6 +26,13 @@ enum Pagination {
         return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }
 
+    /// Splits rows read with `limit + 1` (one more tells whether another page follows) into the
+    /// page and the cursor of the next one, nil on the last page.
+    static func split<Row>(_ rows: [Row], limit: Int, id: (Row) -> UUID) -> (items: ArraySlice<Row>, nextCursor: String?) {
+        let items = rows.prefix(limit)
+        return (items, rows.count > limit ? items.last.map { encode(cursor: id($0)) } : nil)
+    }
+
     static func encode(cursor id: UUID) -> String {
         let u = id.uuid
         let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]

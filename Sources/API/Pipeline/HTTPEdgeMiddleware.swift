@@ -24,7 +24,9 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw HTTPError(.contentTooLarge)
             }
             let body = try await request.collectBody(upTo: Self.maxBodyBytes)
-            let scope = RequestScope(requestID: requestID, rawBody: Array(buffer: body), rawHeaders: request.headers)
+            let address = (context as? any RemoteAddressRequestContext)?.remoteAddress
+            let scope = RequestScope(requestID: requestID, rawBody: Array(buffer: body), rawHeaders: request.headers,
+                                     clientAddress: address?.ipAddress ?? address?.pathname)
             let forwarded = request
             response = try await RequestScope.$current.withValue(scope) {
                 try await next(forwarded, context)

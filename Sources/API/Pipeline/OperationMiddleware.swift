@@ -14,7 +14,11 @@ struct OperationMiddleware: ServerMiddleware {
     let session: TenantSession
     let meter: UsageMeter
     let environment: Domain.Environment
+    let throttle: FailedAuthThrottle
     let logger: Logger
+
+    /// Open operations whose credential travels in the body: failed attempts count as for keys.
+    static let bodyCredentialOperations: Set<String> = ["acceptInvitation"]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -22,12 +26,15 @@ struct OperationMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let scope = RequestScope.current else { return try await next(request, body, metadata) }
         let result: (HTTPResponse, HTTPBody?)
+        let guarded: Bool
         do {
             switch access[operationID] {
             case .open:
-                break
+                guarded = Self.bodyCredentialOperations.contains(operationID)
             case .scope(let required):
+                guarded = request.headerFields[.authorization] != nil
                 let credential = try Self.credential(from: request)
+                scope.credentialPrefix.withLock { $0 = credential.publicID }
                 scope.operation.withLock {
                     $0 = .init(operationID: operationID, requiredScope: required, credential: credential)
                 }
@@ -35,12 +42,16 @@ struct OperationMiddleware: ServerMiddleware {
                 logger.error("operation missing from the catalog", metadata: ["operation": "\(operationID)"])
                 throw APIProblem.internalError
             }
+            if guarded, let seconds = throttle.retryAfter(Self.source(scope), now: environment.now()) {
+                throw APIProblem.throttled(retryAfter: seconds)
+            }
             result = Self.plainHeaders(try await next(request, body, metadata))
         } catch {
             var problem = ProblemTranslation.problem(for: error, logger: logger)
             // Input refused before the credential was checked (bad JSON, invalid fields): the
             // credential decides first, so an unknown, revoked or under-scoped key still gets 401/403.
-            if (400..<500).contains(problem.status), !(error is AuthFailure),
+            // A throttled source is not checked at all (that is the point of throttling it).
+            if (400..<500).contains(problem.status), problem.status != 429, !(error is AuthFailure),
                scope.operation.withLock({ $0 }) != nil, !scope.authenticated.withLock({ $0 }) {
                 do {
                     try await session.authenticate()
@@ -50,11 +61,42 @@ struct OperationMiddleware: ServerMiddleware {
             }
             result = Self.response(for: problem, requestID: scope.requestID)
         }
+        if Self.isFailedAuthentication(status: result.0.status.code, operationID: operationID,
+                                       presented: request.headerFields[.authorization] != nil) {
+            await recordFailure(scope)
+        }
         if let tenantID = scope.meteredTenant.withLock({ $0 }) {
             meter.record(tenantID: tenantID, operationID: operationID, status: result.0.status.code,
                          at: environment.now())
         }
         return result
+    }
+
+    /// A presented credential that was refused: 401 for keys and tokens; for an invitation token in the
+    /// body, 404 (unknown) or 410 (expired). A request without any credential is not an attempt.
+    static func isFailedAuthentication(status: Int, operationID: String, presented: Bool) -> Bool {
+        if bodyCredentialOperations.contains(operationID) { return status == 404 || status == 410 }
+        return status == 401 && presented
+    }
+
+    static func source(_ scope: RequestScope) -> FailedAuthThrottle.Source {
+        .init(address: scope.clientAddress, keyPrefix: scope.credentialPrefix.withLock { $0 })
+    }
+
+    /// Counts the failure; when it starts a burst, says so in the log and, if the key exists, in its
+    /// tenant's audit log (the key's owner learns that someone is guessing).
+    private func recordFailure(_ scope: RequestScope) async {
+        let source = Self.source(scope)
+        guard throttle.recordFailure(source, now: environment.now()) else { return }
+        logger.warning("failed authentication throttled", metadata: [
+            "address": "\(source.address ?? "unknown")", "keyPrefix": "\(source.keyPrefix ?? "none")",
+            "requestId": "\(scope.requestID)"])
+        guard let key = scope.presentedKey.withLock({ $0 }) else { return }
+        do {
+            try await session.recordThrottled(tenantID: key.tenantID, keyID: key.keyID, requestID: scope.requestID)
+        } catch {
+            logger.error("could not audit a throttled key", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     /// The generated serializers percent-encode header values (URI "simple" style), which would

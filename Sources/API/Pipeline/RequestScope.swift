@@ -17,6 +17,12 @@ final class RequestScope: Sendable {
     let meteredTenant = Mutex<UUID?>(nil)
     /// Whether the credential was checked against the database during this request.
     let authenticated = Mutex(false)
+    /// The client's address (the socket peer), for throttling failed authentication.
+    let clientAddress: String?
+    /// The public part of the presented credential (a key's or invitation's public id), once parsed.
+    let credentialPrefix = Mutex<String?>(nil)
+    /// The key the presented public id names, whether or not its secret matched.
+    let presentedKey = Mutex<(tenantID: UUID, keyID: UUID)?>(nil)
 
     struct OperationContext: Sendable {
         var operationID: String
@@ -24,10 +30,11 @@ final class RequestScope: Sendable {
         var credential: SecretToken
     }
 
-    init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields) {
+    init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields, clientAddress: String? = nil) {
         self.requestID = requestID
         self.rawBody = rawBody
         self.rawHeaders = rawHeaders
+        self.clientAddress = clientAddress
     }
 
     /// A header exactly as the client sent it.

@@ -82,6 +82,17 @@ struct TenantSession: Sendable {
         return try await database.transaction { connection in try await work(connection, requestID, logger) }
     }
 
+    /// Records in a key's tenant that failed authentications with that key were throttled (the
+    /// platform itself is the actor: whoever failed is not known).
+    func recordThrottled(tenantID: UUID, keyID: UUID, requestID: String?) async throws {
+        try await database.tenantTransaction(tenantID) { connection in
+            try await AuditLog.record(
+                AuditEntry(actor: .system("auth-throttle"), operation: "throttleFailedAuthentication",
+                           resourceType: "api_key", resourceID: keyID, requestID: requestID, changedFields: []),
+                id: environment.newID(), tenantID: tenantID, at: environment.now(), on: connection, logger: database.logger)
+        }
+    }
+
     private func requireReachable() throws {
         guard health.isReachable else {
             throw DatabaseUnavailable(target: databaseTarget, limit: .zero)
@@ -102,6 +113,7 @@ struct TenantSession: Sendable {
                            operation: RequestScope.OperationContext) throws -> Principal {
         scope.authenticated.withLock { $0 = true }
         guard let stored else { throw AuthFailure.unknownKey }
+        scope.presentedKey.withLock { $0 = (stored.tenantID, stored.keyID) }
         let now = environment.now()
         if operation.credential.matches(storedHash: stored.secretHash) {
             scope.meteredTenant.withLock { $0 = stored.tenantID }

@@ -67,6 +67,13 @@ extension APIProblem {
         status: 403, type: "not-a-member", title: "Not a member",
         detail: "This operation is about the calling member; the credential belongs to an API client.")
 
+    /// Too many failed authentications from this address or with this key prefix (issue 3 §8).
+    public static func throttled(retryAfter seconds: Int) -> APIProblem {
+        APIProblem(status: 429, type: "too-many-failed-attempts", title: "Too many failed attempts",
+                   detail: "Authentication failed too often; try again in \(seconds) s.",
+                   headers: [("Retry-After", String(seconds))])
+    }
+
     public static let internalError = APIProblem(
         status: 500, type: "internal", title: "Internal error",
         detail: "The error was logged with this request's id.")

@@ -4,24 +4,26 @@ import Logging
 import PostgresNIO
 
 /// Who acted: an API key or personal access token (by id), a member acting without one (accepting
-/// their invitation), or a platform operator.
+/// their invitation), a platform operator, or the platform itself (a named mechanism).
 public enum Actor: Sendable, Equatable {
     case apiKey(UUID)
     case member(UUID)
     case operatorName(String)
+    case system(String)
 
     var type: String {
         switch self {
         case .apiKey: "api_key"
         case .member: "member"
         case .operatorName: "operator"
+        case .system: "system"
         }
     }
 
     var id: String {
         switch self {
         case .apiKey(let id), .member(let id): id.uuidString.lowercased()
-        case .operatorName(let name): name
+        case .operatorName(let name), .system(let name): name
         }
     }
 }
