@@ -23,10 +23,15 @@ public enum APIRoutes {
         /// The database watchdog's verdict (see `DatabaseHealth`).
         public var health: DatabaseHealth
         public var throttle: FailedAuthThrottle
+        /// The access-token signing keys, kept fresh by a background service.
+        public var signingKeys: SigningKeyRing
+        /// The `iss` of the access tokens this server issues and accepts.
+        public var tokenIssuer: String
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
-                    health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle()) {
+                    health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
+                    signingKeys: SigningKeyRing = SigningKeyRing(), tokenIssuer: String = "pmo") {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -35,6 +40,8 @@ public enum APIRoutes {
             self.databaseTarget = databaseTarget
             self.health = health
             self.throttle = throttle
+            self.signingKeys = signingKeys
+            self.tokenIssuer = tokenIssuer
         }
     }
 
@@ -47,8 +54,11 @@ public enum APIRoutes {
         let session = TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
                                     environment: dependencies.environment, databaseTarget: dependencies.databaseTarget,
                                     health: dependencies.health)
+        let tokens = AccessTokens(ring: dependencies.signingKeys, issuer: dependencies.tokenIssuer,
+                                  database: dependencies.database)
         let handler = APIHandler(
             session: session,
+            tokens: tokens,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
                                  databaseTarget: dependencies.databaseTarget, health: dependencies.health),
             document: document)
@@ -59,6 +69,7 @@ public enum APIRoutes {
             configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [OperationMiddleware(access: catalog.access, session: session, meter: dependencies.meter,
                                               environment: dependencies.environment, throttle: dependencies.throttle,
+                                              tokens: tokens,
                                               logger: dependencies.logger)])
     }
 }

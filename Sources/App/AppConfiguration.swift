@@ -19,11 +19,13 @@ public struct AppConfiguration: Sendable {
     public var serverThreads: Int?
     /// Failed authentications allowed per client address and per key prefix in a minute.
     public var authThrottle: FailedAuthThrottle.Limits
+    /// The `iss` of access tokens: every server of one installation must use the same.
+    public var tokenIssuer: String
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
-                authThrottle: FailedAuthThrottle.Limits = .init()) {
+                authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo") {
         self.host = host
         self.port = port
         self.database = database
@@ -33,6 +35,7 @@ public struct AppConfiguration: Sendable {
         self.logLevel = logLevel
         self.serverThreads = serverThreads
         self.authThrottle = authThrottle
+        self.tokenIssuer = tokenIssuer
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -41,7 +44,7 @@ public struct AppConfiguration: Sendable {
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
-    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS` and `AUTH_FAILURES_PER_KEY`.
+    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY` and `TOKEN_ISSUER`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -60,6 +63,13 @@ public struct AppConfiguration: Sendable {
         let level = env["LOG_LEVEL"].map { Logger.Level(rawValue: $0.lowercased()) } ?? .info
         guard let level else { throw Invalid(description: "LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical") }
         let threads = try integer("SERVER_THREADS", default: 0, range: 0...256)  // 0: one per core
+        func issuer(_ text: String?) throws -> String {
+            guard let text, !text.isEmpty else { return "pmo" }
+            guard text.utf8.count <= 200, text.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw Invalid(description: "TOKEN_ISSUER=\(text) must be 1–200 printable ASCII characters without spaces")
+            }
+            return text
+        }
         return AppConfiguration(
             host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer("PORT", default: 8080, range: 1...65535),
@@ -70,6 +80,7 @@ public struct AppConfiguration: Sendable {
             logLevel: level,
             serverThreads: threads == 0 ? nil : threads,
             authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 1...1_000_000),
-                                perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)))
+                                perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)),
+            tokenIssuer: try issuer(env["TOKEN_ISSUER"]))
     }
 }

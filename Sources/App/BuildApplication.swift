@@ -27,12 +27,15 @@ public func buildApplication(
     let meter = UsageMeter()
     let health = DatabaseHealth()
     let keyUsage = KeyUsageTracker()
+    let signingKeys = SigningKeyRing()
 
     let router = Router(context: ServerRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
                                              environment: environment, logger: logger,
                                              databaseTarget: configuration.database.target,
-                                             health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle)))
+                                             health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
+                                             signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer))
+    let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
     // The watchdog probes over a client of its own, so a busy request pool never delays a probe
@@ -49,7 +52,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo"),
-        services: [client, probeClient, watchdog, flusher],
+        services: [client, probeClient, watchdog, refresher, flusher],
         logger: logger)
 }
 

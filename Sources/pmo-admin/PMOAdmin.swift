@@ -7,5 +7,6 @@ struct PMOAdmin: AsyncParsableCommand {
         commandName: "pmo-admin",
         abstract: "Provision and operate PMO tenants.",
         discussion: "Connects as the owner role: DATABASE_URL, or the embedded cluster under .pmo/ started by ./infra/run.",
-        subcommands: [Migrate.self, TenantCommand.self, KeyCommand.self, MemberCommand.self, UsageCommand.self])
+        subcommands: [Migrate.self, TenantCommand.self, KeyCommand.self, MemberCommand.self, SigningKeyCommand.self,
+                      UsageCommand.self])
 }

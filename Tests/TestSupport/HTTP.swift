@@ -18,6 +18,16 @@ extension TestClientProtocol {
     }
 }
 
+extension TestClientProtocol {
+    /// A POST with an `application/x-www-form-urlencoded` body (the OAuth token endpoint).
+    public func postForm(_ uri: String, _ form: String, headers extra: [String: String] = [:]) async throws -> TestResponse {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        for (name, value) in extra { headers[HTTPField.Name(name)!] = value }
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: form))
+    }
+}
+
 extension TestResponse {
     /// The body parsed as a JSON object (empty when it is not one).
     public var object: [String: Any] {

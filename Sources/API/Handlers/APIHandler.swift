@@ -5,6 +5,7 @@ import Persistence
 /// Implements the generated `APIProtocol`; one extension per area in this folder.
 struct APIHandler: APIProtocol {
     let session: TenantSession
+    let tokens: AccessTokens
     let readiness: Readiness
     /// The contract text served at `/openapi.yaml`.
     let document: String

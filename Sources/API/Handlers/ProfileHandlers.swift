@@ -58,10 +58,11 @@ extension APIHandler {
 
     /// The member whose token made this request; an API client's key is not a member.
     private func me(_ context: TenantSession.Context) async throws -> MemberRecord {
-        let store = members(context)
-        guard let id = try await store.memberID(ofKey: context.principal.keyID), let member = try await store.find(id) else {
-            throw APIProblem.notAMember
-        }
+        guard !context.principal.viaAccessToken,
+              case .member(let id) = try await APIKeyStore.owner(ofKey: context.principal.keyID, tenantID: context.tenantID,
+                                                                 on: context.connection, logger: context.logger),
+              let member = try await members(context).find(id)
+        else { throw APIProblem.notAMember }
         return member
     }
 }

@@ -15,10 +15,15 @@ struct OperationMiddleware: ServerMiddleware {
     let meter: UsageMeter
     let environment: Domain.Environment
     let throttle: FailedAuthThrottle
+    let tokens: AccessTokens
     let logger: Logger
 
-    /// Open operations whose credential travels in the body: failed attempts count as for keys.
-    static let bodyCredentialOperations: Set<String> = ["acceptInvitation"]
+    /// Open operations whose credential travels in the body (or in HTTP Basic), and the statuses
+    /// that mean it was refused: failed attempts count as for keys.
+    static let bodyCredentialOperations: [String: Set<Int>] = [
+        "acceptInvitation": [404, 410],  // unknown or expired invitation
+        "issueAccessToken": [401],  // invalid_client
+    ]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -30,11 +35,11 @@ struct OperationMiddleware: ServerMiddleware {
         do {
             switch access[operationID] {
             case .open:
-                guarded = Self.bodyCredentialOperations.contains(operationID)
+                guarded = Self.bodyCredentialOperations[operationID] != nil
             case .scope(let required):
                 guarded = request.headerFields[.authorization] != nil
-                let credential = try Self.credential(from: request)
-                scope.credentialPrefix.withLock { $0 = credential.publicID }
+                let credential = try await credential(from: request)
+                if case .key(let key) = credential { scope.credentialPrefix.withLock { $0 = key.publicID } }
                 scope.operation.withLock {
                     $0 = .init(operationID: operationID, requiredScope: required, credential: credential)
                 }
@@ -72,10 +77,10 @@ struct OperationMiddleware: ServerMiddleware {
         return result
     }
 
-    /// A presented credential that was refused: 401 for keys and tokens; for an invitation token in the
-    /// body, 404 (unknown) or 410 (expired). A request without any credential is not an attempt.
+    /// A presented credential that was refused: 401 for keys and tokens, the operation's own statuses
+    /// for credentials in the body. A request without any credential is not an attempt.
     static func isFailedAuthentication(status: Int, operationID: String, presented: Bool) -> Bool {
-        if bodyCredentialOperations.contains(operationID) { return status == 404 || status == 410 }
+        if let statuses = bodyCredentialOperations[operationID] { return statuses.contains(status) }
         return status == 401 && presented
     }
 
@@ -112,17 +117,21 @@ struct OperationMiddleware: ServerMiddleware {
         return (response, body)
     }
 
-    /// `Authorization: Bearer <key>`, parsed on UTF-8 bytes (Foundation's trimming showed up in
-    /// profiles of this path).
-    static func credential(from request: HTTPRequest) throws(AuthFailure) -> SecretToken {
+    /// `Authorization: Bearer <key or access token>`, parsed on UTF-8 bytes (Foundation's trimming
+    /// showed up in profiles of this path). An access token is verified here (signature, issuer,
+    /// expiry: CPU only); its client is checked with the request's first statement.
+    func credential(from request: HTTPRequest) async throws(AuthFailure) -> PresentedCredential {
         guard let header = request.headerFields[.authorization] else { throw .missingCredential }
         let bytes = header.utf8
         guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
               String(header[..<space]).lowercased() == "bearer"
         else { throw .malformedCredential }
         let token = header[header.index(after: space)...].drop { $0 == " " }
+        if AccessToken.looksLikeToken(token) {
+            return .accessToken(try await tokens.verify(token, now: environment.now()))
+        }
         guard let key = SecretToken(token: token) else { throw .malformedCredential }
-        return key
+        return .key(key)
     }
 
     static func response(for problem: APIProblem, requestID: String) -> (HTTPResponse, HTTPBody?) {

@@ -27,7 +27,7 @@ final class RequestScope: Sendable {
     struct OperationContext: Sendable {
         var operationID: String
         var requiredScope: Scope
-        var credential: SecretToken
+        var credential: PresentedCredential
     }
 
     init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields, clientAddress: String? = nil) {

@@ -27,7 +27,7 @@ struct TenantSession: Sendable {
         let environment: Domain.Environment
 
         var tenantID: UUID { principal.tenantID }
-        var actor: Actor { .apiKey(principal.keyID) }
+        var actor: Actor { principal.actor }
     }
 
     /// A request's work in one transaction (writes, and reads of more than one statement).
@@ -38,7 +38,7 @@ struct TenantSession: Sendable {
         try requireReachable()
         return try await database.transaction { connection in
             let stored = try await APIKeyStore.beginRequest(
-                publicID: operation.credential.publicID, on: connection, logger: logger)
+                publicID: operation.credential.lookupID, on: connection, logger: logger)
             let principal = try authorize(stored, scope: scope, operation: operation)
             return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
                                           rawBody: scope.rawBody, logger: logger, environment: environment))
@@ -54,7 +54,7 @@ struct TenantSession: Sendable {
         let (scope, operation) = try current()
         try requireReachable()
         let (stored, rows) = try await KeyedRead.run(
-            query(operation.credential.publicID), on: database.client, logger: database.logger)
+            query(operation.credential.lookupID), on: database.client, logger: database.logger)
         _ = try authorize(stored, scope: scope, operation: operation)
         return try decode(rows)
     }
@@ -65,7 +65,7 @@ struct TenantSession: Sendable {
         let (scope, operation) = try current()
         try requireReachable()
         let stored = try await database.transaction { connection in
-            try await APIKeyStore.beginRequest(publicID: operation.credential.publicID, on: connection,
+            try await APIKeyStore.beginRequest(publicID: operation.credential.lookupID, on: connection,
                                                logger: database.logger)
         }
         _ = try authorize(stored, scope: scope, operation: operation)
@@ -115,11 +115,18 @@ struct TenantSession: Sendable {
         guard let stored else { throw AuthFailure.unknownKey }
         scope.presentedKey.withLock { $0 = (stored.tenantID, stored.keyID) }
         let now = environment.now()
-        if operation.credential.matches(storedHash: stored.secretHash) {
+        let principal: Principal
+        switch operation.credential {
+        case .key(let key):
+            if key.matches(storedHash: stored.secretHash) {
+                scope.meteredTenant.withLock { $0 = stored.tenantID }
+            }
+            principal = try stored.authorize(key, requiring: operation.requiredScope, now: now)
+            keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
+        case .accessToken(let claims):
             scope.meteredTenant.withLock { $0 = stored.tenantID }
+            principal = try stored.authorize(claims, requiring: operation.requiredScope)
         }
-        let principal = try stored.authorize(operation.credential, requiring: operation.requiredScope, now: now)
-        keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
         return principal
     }
 }

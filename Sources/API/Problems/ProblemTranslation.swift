@@ -94,11 +94,11 @@ enum ProblemTranslation {
         switch failure {
         case .missingCredential:
             return APIProblem(status: 401, type: "unauthenticated", title: "Authentication required",
-                              detail: "Send an API key as 'Authorization: Bearer pmo_live_...'.",
+                              detail: "Send an API key or access token as 'Authorization: Bearer ...'.",
                               headers: [("WWW-Authenticate", "Bearer realm=\"pmo\"")])
         case .malformedCredential:
             return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
-                              detail: "The bearer token is not a well-formed API key.",
+                              detail: "The bearer token is neither a well-formed API key nor an access token.",
                               headers: challenge("invalid_token", "malformed token"))
         case .unknownKey:
             return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
@@ -116,6 +116,21 @@ enum ProblemTranslation {
             return APIProblem(status: 403, type: "insufficient-scope", title: "Insufficient scope",
                               detail: "This operation needs the scope \(scope.rawValue).",
                               headers: challenge("insufficient_scope", "requires \(scope.rawValue)"))
+        case .invalidAccessToken(let rejection):
+            let reason = switch rejection {
+            case .malformed: "malformed token"
+            case .unsupportedAlgorithm: "unsupported algorithm"
+            case .unknownKey: "unknown signing key"
+            case .badSignature: "bad signature"
+            case .expired: "expired token"
+            case .wrongIssuer: "wrong issuer"
+            }
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The access token is not valid: \(reason).", headers: challenge("invalid_token", reason))
+        case .disabledClient:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The API client of this access token is disabled.",
+                              headers: challenge("invalid_token", "client disabled"))
         }
     }
 

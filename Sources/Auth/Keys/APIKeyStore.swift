@@ -75,6 +75,17 @@ public enum APIKeyStore {
         return (record, secret)
     }
 
+    /// Who a key belongs to; nil for a key made with the admin CLI.
+    public static func owner(ofKey keyID: UUID, tenantID: UUID, on connection: PostgresConnection,
+                             logger: Logger) async throws -> KeyOwner? {
+        let rows = try await connection.query(
+            "select member_id, client_id from api_keys where tenant_id = \(tenantID) and id = \(keyID)", logger: logger)
+        for try await (memberID, clientID) in rows.decode((UUID?, UUID?).self) {
+            return memberID.map(KeyOwner.member) ?? clientID.map(KeyOwner.client)
+        }
+        return nil
+    }
+
     /// The owner's keys, newest first, inside the caller's tenant transaction.
     public static func keys(of owner: KeyOwner, tenantID: UUID, on connection: PostgresConnection,
                             logger: Logger) async throws -> [APIKeyRecord] {

@@ -108,14 +108,6 @@ public struct MemberStore: Sendable {
             """)!
     }
 
-    /// The member a key belongs to; nil for an API client's key.
-    public func memberID(ofKey keyID: UUID) async throws -> UUID? {
-        let rows = try await connection.query(
-            "select member_id from api_keys where tenant_id = \(tenantID) and id = \(keyID)", logger: logger)
-        for try await memberID in rows.decode(UUID?.self) { return memberID }
-        return nil
-    }
-
     func single(_ query: PostgresQuery) async throws -> MemberRecord? {
         try await all(connection.query(query, logger: logger)).first
     }

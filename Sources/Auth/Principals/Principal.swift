@@ -2,20 +2,44 @@ import Domain
 import Foundation
 import Persistence
 
-/// The authenticated caller of a tenant operation.
+/// The authenticated caller of a tenant operation: an API key (or personal access token), or an
+/// API client holding an access token.
 public struct Principal: Sendable, Equatable {
     public let tenantID: UUID
+    /// The key's id, or for an access token the client's id.
     public let keyID: UUID
     public let scopes: Set<Scope>
+    public let viaAccessToken: Bool
 
-    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>) {
+    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>, viaAccessToken: Bool = false) {
         self.tenantID = tenantID
         self.keyID = keyID
         self.scopes = scopes
+        self.viaAccessToken = viaAccessToken
+    }
+
+    /// Who the audit log names for this caller's writes.
+    public var actor: Actor { viaAccessToken ? .apiClient(keyID) : .apiKey(keyID) }
+}
+
+/// A bearer credential as presented: an API key, or an access token whose signature, issuer and
+/// expiry have been verified (its client and tenant are checked against the database next).
+public enum PresentedCredential: Sendable, Equatable {
+    case key(SecretToken)
+    case accessToken(AccessTokenClaims)
+
+    /// What `pmo.begin_key_request` looks the caller up by.
+    public var lookupID: String {
+        switch self {
+        case .key(let key): key.publicID
+        case .accessToken(let claims):
+            "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased())"
+        }
     }
 }
 
-/// Why a credential was refused. The first five are 401 (with `WWW-Authenticate`), the rest 403.
+/// Why a credential was refused: 401 (with `WWW-Authenticate`) except `tenantSuspended` and
+/// `insufficientScope`, which are 403.
 public enum AuthFailure: Error, Equatable, Sendable {
     case missingCredential
     case malformedCredential
@@ -24,6 +48,8 @@ public enum AuthFailure: Error, Equatable, Sendable {
     case expiredKey
     case tenantSuspended
     case insufficientScope(required: Scope)
+    case invalidAccessToken(AccessTokenRejection)
+    case disabledClient
 }
 
 extension StoredKey {
@@ -37,5 +63,17 @@ extension StoredKey {
         let granted = Set(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
         return Principal(tenantID: tenantID, keyID: keyID, scopes: granted)
+    }
+}
+
+extension StoredKey {
+    /// The decision for a request with a verified access token: `self` describes the token's client
+    /// as it is now, so a disabled client or a narrowed scope set applies to tokens already issued.
+    public func authorize(_ token: AccessTokenClaims, requiring scope: Scope) throws(AuthFailure) -> Principal {
+        if revokedAt != nil { throw .disabledClient }
+        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        let granted = Set(token.scopes).intersection(scopes.compactMap(Scope.init(rawValue:)))
+        guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
+        return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, viaAccessToken: true)
     }
 }

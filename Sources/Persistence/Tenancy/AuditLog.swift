@@ -7,6 +7,8 @@ import PostgresNIO
 /// their invitation), a platform operator, or the platform itself (a named mechanism).
 public enum Actor: Sendable, Equatable {
     case apiKey(UUID)
+    /// An API client calling with an access token.
+    case apiClient(UUID)
     case member(UUID)
     case operatorName(String)
     case system(String)
@@ -14,6 +16,7 @@ public enum Actor: Sendable, Equatable {
     var type: String {
         switch self {
         case .apiKey: "api_key"
+        case .apiClient: "api_client"
         case .member: "member"
         case .operatorName: "operator"
         case .system: "system"
@@ -22,7 +25,7 @@ public enum Actor: Sendable, Equatable {
 
     var id: String {
         switch self {
-        case .apiKey(let id), .member(let id): id.uuidString.lowercased()
+        case .apiKey(let id), .apiClient(let id), .member(let id): id.uuidString.lowercased()
         case .operatorName(let name), .system(let name): name
         }
     }

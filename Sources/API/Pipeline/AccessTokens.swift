@@ -1,0 +1,49 @@
+import Auth
+import Domain
+import Foundation
+import Persistence
+
+/// Issues and verifies access tokens with the server's signing key ring (see `SigningKeyRing`).
+public struct AccessTokens: Sendable {
+    let ring: SigningKeyRing
+    let issuer: String
+    let database: Database
+
+    public init(ring: SigningKeyRing, issuer: String, database: Database) {
+        self.ring = ring
+        self.issuer = issuer
+        self.database = database
+    }
+
+    /// Verifies a presented token; a `kid` not seen yet reloads the keys once (a rotation made on
+    /// another machine) before the token is refused.
+    func verify(_ token: Substring, now: Date) async throws(AuthFailure) -> AccessTokenClaims {
+        do {
+            return try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
+        } catch .unknownKey where ring.mayReloadForUnknownKey(now: now) {
+            try? await ring.reload(database: database, now: now)
+            do {
+                return try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
+            } catch {
+                throw .invalidAccessToken(error)
+            }
+        } catch {
+            throw .invalidAccessToken(error)
+        }
+    }
+
+    /// Signs a token with the current key.
+    func issue(_ claims: AccessTokenClaims, now: Date) async throws -> String {
+        try await ensureLoaded(now: now)
+        guard let key = ring.current else { throw APIProblem.internalError }
+        return try AccessToken.sign(claims, with: key)
+    }
+
+    /// Loads the keys if this server has none yet, creating the installation's first key if there is
+    /// none at all.
+    func ensureLoaded(now: Date) async throws {
+        guard ring.current == nil else { return }
+        try await SigningKeyStore.ensureOne(database: database, now: now)
+        try await ring.reload(database: database, now: now)
+    }
+}
