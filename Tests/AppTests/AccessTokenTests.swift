@@ -55,6 +55,27 @@ import TestSupport
     }
 }
 
+@Suite struct VerifiedTokenCacheTests {
+    @Test func tokensAreRememberedUntilTheyExpireAndTheCacheStaysBounded() {
+        let cache = VerifiedTokenCache(capacity: 3)
+        let now = Date()
+        func claims(expiring seconds: TimeInterval) -> AccessTokenClaims {
+            AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), scopes: [.projectsRead], issuedAt: now,
+                              expiresAt: now.addingTimeInterval(seconds), tokenID: UUID())
+        }
+        let long = claims(expiring: 900)
+        cache.remember("eyJ.a.b", long, now: now)
+        #expect(cache.claims(for: "eyJ.a.b", now: now) == long)
+        #expect(cache.claims(for: "eyJ.a.c", now: now) == nil, "another text is another token")
+        #expect(cache.claims(for: "eyJ.a.b", now: now.addingTimeInterval(900)) == nil, "expired")
+        cache.remember("eyJ.short.1", claims(expiring: 1), now: now)
+        cache.remember("eyJ.short.2", claims(expiring: 1), now: now)
+        cache.remember("eyJ.new", claims(expiring: 900), now: now.addingTimeInterval(2))
+        #expect(cache.count == 2, "expired entries made room")
+        #expect(cache.claims(for: "eyJ.a.b", now: now.addingTimeInterval(2)) == long)
+    }
+}
+
 /// The client credentials grant end to end (issue 3 §4).
 @Suite struct AccessTokenAPITests {
     struct Robot: Sendable {

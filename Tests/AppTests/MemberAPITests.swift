@@ -239,6 +239,9 @@ import TestSupport
             let unknown = try await client.call(.post, "/v1/members/me/tokens", auth: viewer.authorization,
                                                 json: #"{"name":"ci","scopes":["root:all"]}"#)
             #expect(unknown.status.code == 422)
+            let nullScopes = try await client.call(.post, "/v1/members/me/tokens", auth: viewer.authorization,
+                                                   json: #"{"name":"ci","scopes":null}"#)
+            #expect(nullScopes.status.code == 422)
             let past = try await client.call(.post, "/v1/members/me/tokens", auth: viewer.authorization,
                                              json: #"{"name":"ci","expiresAt":"2020-01-01T00:00:00Z"}"#)
             #expect(past.status.code == 422)

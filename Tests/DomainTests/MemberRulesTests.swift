@@ -5,7 +5,8 @@ import Testing
     let owner = MemberChange(role: .owner, status: .active)
 
     @Test func rolesAreNestedWhereTheMatrixSaysSo() {
-        #expect(Role.owner.scopes == Set(Scope.allCases))
+        #expect(Role.owner.scopes == Set(Scope.allCases.filter { !$0.isPlatform }), "every tenant scope, no platform one")
+        #expect(Role.allCases.allSatisfy { $0.scopes.allSatisfy { !$0.isPlatform } })
         for role in Role.allCases {
             #expect(role.scopes.isSubset(of: Role.owner.scopes))
             #expect(Role.viewer.scopes.isSubset(of: role.scopes), "every role can do what a viewer can")

@@ -105,6 +105,9 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
+        // The generated type reads `"scopes": null` as absent; the contract says an array or nothing.
+        checks.require(!JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).nulls.contains("scopes"), "/scopes",
+                       "cannot be null; leave it out for all the scopes allowed")
         if let expiresAt = body.expiresAt {
             checks.require(expiresAt > session.environment.now(), "/expiresAt", "must be in the future")
         }

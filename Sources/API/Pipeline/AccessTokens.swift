@@ -8,6 +8,7 @@ public struct AccessTokens: Sendable {
     let ring: SigningKeyRing
     let issuer: String
     let database: Database
+    let verified = VerifiedTokenCache()
 
     public init(ring: SigningKeyRing, issuer: String, database: Database) {
         self.ring = ring
@@ -15,21 +16,25 @@ public struct AccessTokens: Sendable {
         self.database = database
     }
 
-    /// Verifies a presented token; a `kid` not seen yet reloads the keys once (a rotation made on
-    /// another machine) before the token is refused.
+    /// Verifies a presented token (or finds it verified before); a `kid` not seen yet reloads the
+    /// keys once (a rotation made on another machine) before the token is refused.
     func verify(_ token: Substring, now: Date) async throws(AuthFailure) -> AccessTokenClaims {
+        if let claims = verified.claims(for: token, now: now) { return claims }
+        let claims: AccessTokenClaims
         do {
-            return try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
+            claims = try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
         } catch .unknownKey where ring.mayReloadForUnknownKey(now: now) {
             try? await ring.reload(database: database, now: now)
             do {
-                return try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
+                claims = try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
             } catch {
                 throw .invalidAccessToken(error)
             }
         } catch {
             throw .invalidAccessToken(error)
         }
+        verified.remember(token, claims, now: now)
+        return claims
     }
 
     /// Signs a token with the current key.

@@ -39,7 +39,14 @@ struct OperationMiddleware: ServerMiddleware {
             case .scope(let required):
                 guarded = request.headerFields[.authorization] != nil
                 let credential = try await credential(from: request)
-                if case .key(let key) = credential { scope.credentialPrefix.withLock { $0 = key.publicID } }
+                switch credential {
+                case .key(let key), .operatorKey(let key): scope.credentialPrefix.withLock { $0 = key.publicID }
+                case .accessToken: break
+                }
+                // The platform API and the tenant API never share a credential: a tenant's credential
+                // holds no platform scope, an operator's key no tenant scope.
+                let isOperator = if case .operatorKey = credential { true } else { false }
+                if isOperator != required.isPlatform { throw AuthFailure.insufficientScope(required: required) }
                 scope.operation.withLock {
                     $0 = .init(operationID: operationID, requiredScope: required, credential: credential)
                 }
@@ -129,6 +136,10 @@ struct OperationMiddleware: ServerMiddleware {
         let token = header[header.index(after: space)...].drop { $0 == " " }
         if AccessToken.looksLikeToken(token) {
             return .accessToken(try await tokens.verify(token, now: environment.now()))
+        }
+        if token.hasPrefix(SecretToken.Kind.operatorKey.rawValue) {
+            guard let key = SecretToken(token: token, kind: .operatorKey) else { throw .malformedCredential }
+            return .operatorKey(key)
         }
         guard let key = SecretToken(token: token) else { throw .malformedCredential }
         return .key(key)

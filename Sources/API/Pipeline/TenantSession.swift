@@ -59,11 +59,32 @@ struct TenantSession: Sendable {
         return try decode(rows)
     }
 
+    /// A platform operation: authenticates the operator's key (one round trip), then runs `work`
+    /// with the database client (platform reads go through SECURITY DEFINER functions that answer
+    /// for that operator only).
+    func platform<Result: Sendable>(
+        _ work: (OperatorPrincipal, PostgresClient, Logger) async throws -> Result
+    ) async throws -> Result {
+        let (scope, operation) = try current()
+        try requireReachable()
+        guard case .operatorKey(let key) = operation.credential else {
+            throw AuthFailure.insufficientScope(required: operation.requiredScope)
+        }
+        scope.authenticated.withLock { $0 = true }
+        let principal = try await OperatorStore.authenticate(key, client: database.client, logger: database.logger)
+        return try await work(principal, database.client, database.logger)
+    }
+
     /// Checks the credential alone (one round trip). Used when a request fails before reaching the
     /// database, so that a bad credential is still answered 401/403 rather than 400/422.
     func authenticate() async throws {
         let (scope, operation) = try current()
         try requireReachable()
+        if case .operatorKey(let key) = operation.credential {
+            scope.authenticated.withLock { $0 = true }
+            _ = try await OperatorStore.authenticate(key, client: database.client, logger: database.logger)
+            return
+        }
         let stored = try await database.transaction { connection in
             try await APIKeyStore.beginRequest(publicID: operation.credential.lookupID, on: connection,
                                                logger: database.logger)
@@ -126,6 +147,8 @@ struct TenantSession: Sendable {
         case .accessToken(let claims):
             scope.meteredTenant.withLock { $0 = stored.tenantID }
             principal = try stored.authorize(claims, requiring: operation.requiredScope)
+        case .operatorKey:
+            throw AuthFailure.insufficientScope(required: operation.requiredScope)  // refused earlier, by the middleware
         }
         return principal
     }

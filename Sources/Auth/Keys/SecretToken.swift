@@ -1,14 +1,16 @@
 import Crypto
 import Foundation
 
-/// A secret as its holder sees it: `<prefix><publicId>_<secret>`, for API keys (`pmo_live_`) and
-/// member invitations (`pmo_inv_`). The public id finds the record (and its tenant) without revealing
+/// A secret as its holder sees it: `<prefix><publicId>_<secret>`, for API keys (`pmo_live_`),
+/// member invitations (`pmo_inv_`) and operator keys (`pmo_op_`). The public id finds the record (and its tenant) without revealing
 /// anything; the 256-bit secret is stored only as a SHA-256 hash, which is enough for a random
 /// secret of that length (no password stretching needed).
 public struct SecretToken: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case apiKey = "pmo_live_"
         case invitation = "pmo_inv_"
+        /// A platform operator's key: accepted only by the platform API.
+        case operatorKey = "pmo_op_"
     }
 
     public let kind: Kind

@@ -27,11 +27,13 @@ public struct Principal: Sendable, Equatable {
 public enum PresentedCredential: Sendable, Equatable {
     case key(SecretToken)
     case accessToken(AccessTokenClaims)
+    /// A platform operator's key: good only for the platform API.
+    case operatorKey(SecretToken)
 
     /// What `pmo.begin_key_request` looks the caller up by.
     public var lookupID: String {
         switch self {
-        case .key(let key): key.publicID
+        case .key(let key), .operatorKey(let key): key.publicID
         case .accessToken(let claims):
             "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased())"
         }

@@ -11,7 +11,7 @@ public enum Role: String, CaseIterable, Sendable {
     public var scopes: Set<Scope> {
         let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite]
         switch self {
-        case .owner: return Set(Scope.allCases)
+        case .owner: return Set(Scope.allCases.filter { !$0.isPlatform })
         case .pmoAdmin:
             return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite, .apiClientsRead,
                                       .apiClientsWrite])
@@ -93,4 +93,13 @@ public struct MemberChange: Sendable, Equatable {
 public enum ClientStatus: String, CaseIterable, Sendable {
     case active
     case disabled
+}
+
+/// A platform operator's role (DOMAIN.md §1): an account manager sees the tenants assigned to them,
+/// a platform admin every tenant.
+public enum OperatorRole: String, CaseIterable, Sendable {
+    case accountManager = "account_manager"
+    case platformAdmin = "platform_admin"
+
+    public var scopes: Set<Scope> { [.platformRead] }
 }

@@ -9,6 +9,8 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     case auditRead = "audit:read"
     case apiClientsRead = "api-clients:read"
     case apiClientsWrite = "api-clients:write"
+    /// The platform API (`/v1/platform/...`): held only by operators, never by a tenant's credential.
+    case platformRead = "platform:read"
     /// A member's own profile and personal access tokens.
     case profileRead = "profile:read"
     case profileWrite = "profile:write"
@@ -42,4 +44,9 @@ extension StringProtocol {
         while slice.last == character { slice = slice.dropLast() }
         return String(slice)
     }
+}
+
+extension Scope {
+    /// Scopes of the platform API, which only operator keys hold.
+    public var isPlatform: Bool { rawValue.hasPrefix("platform:") }
 }

@@ -1,0 +1,122 @@
+import Domain
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+
+/// A platform operator, authenticated for one request.
+public struct OperatorPrincipal: Sendable, Equatable {
+    public let operatorID: UUID
+    public let role: OperatorRole
+}
+
+/// An operator as the admin CLI lists them.
+public struct OperatorRecord: Sendable, Equatable {
+    public let id: UUID
+    public let email: String
+    public let role: OperatorRole
+    public let tenants: [String]
+}
+
+public struct UnknownOperator: Error, Equatable { public let email: String }
+public struct DuplicateOperator: Error, Equatable { public let email: String }
+
+/// A tenant as the platform API shows it.
+public struct PlatformTenantRecord: Sendable, Equatable {
+    public let id: UUID
+    public let slug: String
+    public let name: String
+    public let plan: String
+    public let status: String
+    public let createdAt: Date
+    public let updatedAt: Date
+}
+
+/// SQL for operators: created and assigned with the admin CLI (owner role), authenticated and
+/// served through SECURITY DEFINER functions (app role).
+public enum OperatorStore {
+    /// Creates an operator with one key; the returned secret is the only copy.
+    public static func create(email: String, role: OperatorRole, database: Database) async throws -> (UUID, SecretToken) {
+        let key = SecretToken.generate(.operatorKey)
+        let id = Domain.Environment.live.newID()
+        try await database.transaction { connection in
+            do {
+                try await connection.query(
+                    "insert into operators (id, email, role) values (\(id), \(email), \(role.rawValue))", logger: database.logger)
+            } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+                throw DuplicateOperator(email: email)
+            }
+            try await connection.query("""
+                insert into operator_keys (public_id, operator_id, secret_hash)
+                values (\(key.publicID), \(id), \(ByteBuffer(bytes: key.secretHash)))
+                """, logger: database.logger)
+        }
+        return (id, key)
+    }
+
+    /// Assigns a tenant to an account manager (again: no change).
+    public static func assign(email: String, tenantID: UUID, database: Database) async throws {
+        let rows = try await database.client.query("""
+            insert into operator_assignments (operator_id, tenant_id)
+            select id, \(tenantID) from operators where email = \(email)
+            on conflict do nothing
+            returning operator_id
+            """, logger: database.logger)
+        var found = false
+        for try await _ in rows.decode(UUID.self) { found = true }
+        if !found {
+            // Either no such operator, or the assignment existed already.
+            guard try await list(database: database).contains(where: { $0.email == email }) else {
+                throw UnknownOperator(email: email)
+            }
+        }
+    }
+
+    public static func list(database: Database) async throws -> [OperatorRecord] {
+        let rows = try await database.client.query("""
+            select o.id, o.email, o.role,
+                   coalesce(array_agg(t.slug order by t.slug) filter (where t.slug is not null), '{}')
+            from operators o
+            left join operator_assignments a on a.operator_id = o.id
+            left join tenants t on t.id = a.tenant_id
+            group by o.id order by o.email
+            """, logger: database.logger)
+        var operators: [OperatorRecord] = []
+        for try await (id, email, role, tenants) in rows.decode((UUID, String, String, [String]).self) {
+            guard let role = OperatorRole(rawValue: role) else { throw CorruptRow(table: "operators", id: id) }
+            operators.append(OperatorRecord(id: id, email: email, role: role, tenants: tenants))
+        }
+        return operators
+    }
+
+    /// Authenticates an operator key: one statement, the hash compared here in constant time.
+    /// Refusals are `AuthFailure`s; database errors pass through.
+    public static func authenticate(_ key: SecretToken, client: PostgresClient, logger: Logger) async throws -> OperatorPrincipal {
+        var found: (UUID, [UInt8], String, Date?, Date?)?
+        let rows = try await client.query("select * from pmo.begin_operator_request(\(key.publicID))", logger: logger)
+        for try await (id, hash, role, revokedAt, disabledAt) in rows.decode((UUID, ByteBuffer, String, Date?, Date?).self) {
+            found = (id, Array(buffer: hash), role, revokedAt, disabledAt)
+        }
+        guard let (id, hash, roleName, revokedAt, disabledAt) = found, key.matches(storedHash: hash) else {
+            throw AuthFailure.unknownKey
+        }
+        guard revokedAt == nil, disabledAt == nil else { throw AuthFailure.revokedKey }
+        guard let role = OperatorRole(rawValue: roleName) else { throw AuthFailure.unknownKey }
+        return OperatorPrincipal(operatorID: id, role: role)
+    }
+
+    /// The tenants the operator may see: a page after `after`, or the one with `id`.
+    public static func tenants(for principal: OperatorPrincipal, id: UUID? = nil, after: UUID? = nil, limit: Int,
+                               client: PostgresClient, logger: Logger) async throws -> [PlatformTenantRecord] {
+        let rows = try await client.query("""
+            select * from pmo.operator_tenants(\(principal.operatorID), \(id), \(after), \(Int64(limit)))
+            """, logger: logger)
+        var tenants: [PlatformTenantRecord] = []
+        for try await (id, slug, name, plan, status, createdAt, updatedAt) in rows.decode(
+            (UUID, String, String, String, String, Date, Date).self) {
+            tenants.append(PlatformTenantRecord(id: id, slug: slug, name: name, plan: plan, status: status,
+                                                createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return tenants
+    }
+}
