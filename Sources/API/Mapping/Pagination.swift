@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 
 /// Cursor pagination (API-CONVENTIONS "Lists"): the cursor is the last id of the previous page,
@@ -17,9 +18,7 @@ enum Pagination {
 
     static func decode(cursor: String?) throws(APIProblem) -> UUID? {
         guard let cursor else { return nil }
-        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), data.count == 16 else {
+        guard let data = Base64URL.decode(cursor[...]), data.count == 16 else {
             throw .badRequest("cursor is not one this API returned.", errors: [.init(pointer: "/cursor", detail: "unknown cursor")])
         }
         let b = Array(data)
@@ -35,10 +34,7 @@ enum Pagination {
 
     static func encode(cursor id: UUID) -> String {
         let u = id.uuid
-        let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15]
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode([u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15])
     }
 }
 
