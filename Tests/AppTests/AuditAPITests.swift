@@ -72,6 +72,26 @@ import TestSupport
         #expect(try await env.auditOperations(tenant: tenant.id) == ["createProject", "inviteMember", "updateProject"])
     }
 
+    @Test func eventsSayWhereTheRequestCameFrom() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("audit-where").tenant
+        let owner = try await env.createMember(in: tenant, role: .owner)
+        // Served on loopback, so the request has a client address.
+        let addresses = try await env.withApp(testing: .live) { client in
+            #expect(try await client.call(.post, "/v1/projects", auth: owner.authorization,
+                                          json: #"{"code":"WHERE-1","name":"From loopback","currency":"EUR"}"#).status == .created)
+            let listed = try await client.call(.get, "/v1/audit-events?operation=createProject", auth: owner.authorization)
+            return (listed.object["items"] as? [[String: Any]] ?? []).map { $0["clientAddress"] as? String }
+        }
+        #expect(addresses == ["127.0.0.1"])
+        // The admin CLI's events have none.
+        try await env.withApp { client in
+            let operatorEvents = try await client.call(.get, "/v1/audit-events?actorType=operator", auth: owner.authorization)
+            let items = try #require(operatorEvents.object["items"] as? [[String: Any]])
+            #expect(!items.isEmpty && items.allSatisfy { $0["clientAddress"] == nil })
+        }
+    }
+
     @Test func theExportStreamsEveryMatchingEventAsNDJSONAcrossPages() async throws {
         let env = try await TestEnvironment()
         let tenant = try await env.createTenant("audit-export").tenant

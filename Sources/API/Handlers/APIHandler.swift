@@ -17,7 +17,7 @@ extension APIHandler {
                changed: [String]) async throws {
         try await AuditLog.record(
             AuditEntry(actor: context.actor, operation: operation, resourceType: type, resourceID: id,
-                       requestID: context.requestID, changedFields: changed),
+                       requestID: context.requestID, changedFields: changed, clientAddress: context.clientAddress),
             id: context.environment.newID(), tenantID: context.tenantID, at: context.environment.now(),
             on: context.connection, logger: context.logger)
     }

@@ -118,7 +118,8 @@ extension APIHandler {
             for (operation, type, id) in [("acceptInvitation", "member", member.id), ("createMyToken", "api_key", key.id)] {
                 try await AuditLog.record(
                     AuditEntry(actor: .member(member.id), operation: operation, resourceType: type, resourceID: id,
-                               requestID: requestID, changedFields: operation == "acceptInvitation" ? ["status"] : []),
+                               requestID: requestID, changedFields: operation == "acceptInvitation" ? ["status"] : [],
+                               clientAddress: RequestScope.current?.clientAddress),
                     id: environment.newID(), tenantID: invitation.tenantID, at: now, on: connection, logger: logger)
             }
             return (member, key, secret)

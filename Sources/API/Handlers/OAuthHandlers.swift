@@ -53,7 +53,8 @@ extension APIHandler {
                 expiresAt: now.addingTimeInterval(AccessToken.lifetime), tokenID: environment.newID())
             try await AuditLog.record(
                 AuditEntry(actor: .apiKey(stored.keyID), operation: "issueAccessToken", resourceType: "api_client",
-                           resourceID: clientID, requestID: requestID, changedFields: []),
+                           resourceID: clientID, requestID: requestID, changedFields: [],
+                           clientAddress: RequestScope.current?.clientAddress),
                 id: environment.newID(), tenantID: stored.tenantID, at: now, on: connection, logger: logger)
             session.keyUsage.recordUse(keyID: stored.keyID, tenantID: stored.tenantID, at: now)
             return .granted(claims)

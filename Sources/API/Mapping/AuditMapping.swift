@@ -11,7 +11,7 @@ enum AuditMapping {
             actor: .init(_type: Components.Schemas.AuditActorType(rawValue: event.actorType) ?? ._operator, id: event.actorID),
             operation: event.operation,
             resource: .init(_type: event.resourceType, id: event.resourceID.uuidString.lowercased()),
-            requestId: event.requestID, changedFields: event.changedFields)
+            requestId: event.requestID, changedFields: event.changedFields, clientAddress: event.clientAddress)
     }
 
     /// The query's filters, checked against the contract's patterns (the generated code does not):

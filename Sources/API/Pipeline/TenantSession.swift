@@ -22,6 +22,7 @@ struct TenantSession: Sendable {
         let connection: PostgresConnection
         let principal: Principal
         let requestID: String
+        let clientAddress: String?
         let rawBody: [UInt8]
         let logger: Logger
         let environment: Domain.Environment
@@ -41,7 +42,8 @@ struct TenantSession: Sendable {
                 publicID: operation.credential.lookupID, on: connection, logger: logger)
             let principal = try authorize(stored, scope: scope, operation: operation)
             return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
-                                          rawBody: scope.rawBody, logger: logger, environment: environment))
+                                          clientAddress: scope.clientAddress, rawBody: scope.rawBody, logger: logger,
+                                          environment: environment))
         }
     }
 
@@ -109,7 +111,8 @@ struct TenantSession: Sendable {
         try await database.tenantTransaction(tenantID) { connection in
             try await AuditLog.record(
                 AuditEntry(actor: .system("auth-throttle"), operation: "throttleFailedAuthentication",
-                           resourceType: "api_key", resourceID: keyID, requestID: requestID, changedFields: []),
+                           resourceType: "api_key", resourceID: keyID, requestID: requestID, changedFields: [],
+                           clientAddress: RequestScope.current?.clientAddress),
                 id: environment.newID(), tenantID: tenantID, at: environment.now(), on: connection, logger: database.logger)
         }
     }

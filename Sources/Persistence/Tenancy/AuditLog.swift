@@ -39,15 +39,18 @@ public struct AuditEntry: Sendable {
     public var resourceID: UUID
     public var requestID: String?
     public var changedFields: [String]
+    /// Where the request came from (the socket peer), when it came over the network.
+    public var clientAddress: String?
 
     public init(actor: Actor, operation: String, resourceType: String, resourceID: UUID,
-                requestID: String?, changedFields: [String]) {
+                requestID: String?, changedFields: [String], clientAddress: String? = nil) {
         self.actor = actor
         self.operation = operation
         self.resourceType = resourceType
         self.resourceID = resourceID
         self.requestID = requestID
         self.changedFields = changedFields
+        self.clientAddress = clientAddress
     }
 }
 
@@ -71,9 +74,10 @@ public enum AuditLog {
                               on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
             insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
-                resource_id, request_id, changed_fields)
+                resource_id, request_id, changed_fields, client_address)
             values (\(tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
-                \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields))
+                \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields),
+                \(entry.clientAddress.map { String($0.prefix(100)) }))
             """, logger: logger)
     }
 }

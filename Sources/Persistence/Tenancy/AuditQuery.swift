@@ -14,6 +14,7 @@ public struct AuditEventRecord: Sendable, Equatable {
     public var resourceID: UUID
     public var requestID: String?
     public var changedFields: [String]
+    public var clientAddress: String?
 }
 
 /// Which events to read; nil matches everything. `from` is inclusive, `to` exclusive.
@@ -45,7 +46,8 @@ extension AuditLog {
     public static func page(_ filter: AuditFilter, after cursor: UUID?, limit: Int, tenantID: UUID,
                             on connection: PostgresConnection, logger: Logger) async throws -> [AuditEventRecord] {
         let rows = try await connection.query("""
-            select id, occurred_at, actor_type, actor_id, operation, resource_type, resource_id, request_id, changed_fields
+            select id, occurred_at, actor_type, actor_id, operation, resource_type, resource_id, request_id, changed_fields,
+                   client_address
             from audit_events
             where tenant_id = \(tenantID) and id > \(cursor ?? UUIDv7.lowest)
               and (\(filter.actorType)::text is null or actor_type = \(filter.actorType))
@@ -58,11 +60,12 @@ extension AuditLog {
             order by id limit \(limit)
             """, logger: logger)
         var events: [AuditEventRecord] = []
-        for try await (id, occurredAt, actorType, actorID, operation, resourceType, resourceID, requestID, changed) in rows.decode(
-            (UUID, Date, String, String, String, String, UUID, String?, [String]).self) {
+        for try await (id, occurredAt, actorType, actorID, operation, resourceType, resourceID, requestID, changed,
+                       address) in rows.decode((UUID, Date, String, String, String, String, UUID, String?, [String], String?).self) {
             events.append(AuditEventRecord(
                 id: id, occurredAt: occurredAt, actorType: actorType, actorID: actorID, operation: operation,
-                resourceType: resourceType, resourceID: resourceID, requestID: requestID, changedFields: changed))
+                resourceType: resourceType, resourceID: resourceID, requestID: requestID, changedFields: changed,
+                clientAddress: address))
         }
         return events
     }
