@@ -79,7 +79,7 @@ public struct AppConfiguration: Sendable {
             databaseProbeInterval: .seconds(try integer("DB_PROBE_SECONDS", default: 2, range: 1...60)),
             logLevel: level,
             serverThreads: threads == 0 ? nil : threads,
-            authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 1...1_000_000),
+            authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 0...1_000_000),
                                 perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)),
             tokenIssuer: try issuer(env["TOKEN_ISSUER"]))
     }

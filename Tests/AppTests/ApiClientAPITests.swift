@@ -104,4 +104,31 @@ import TestSupport
         #expect(try await env.count("api_clients", tenant: tenant.id) == 1)
         #expect(try await env.auditOperations(tenant: tenant.id) == ["createApiClient"])
     }
+
+    @Test func nobodyManagesAClientMorePowerfulThanThemselves() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("clients-c").tenant
+        let owner = try await env.createMember(in: tenant, role: .owner)
+        let admin = try await env.createMember(in: tenant, role: .pmoAdmin)
+        // A key that may only manage clients.
+        let automation = try await env.createKey(for: tenant, scopes: [.apiClientsWrite])
+        try await env.withApp { client in
+            let auditing = try await client.call(.post, "/v1/api-clients", auth: owner.authorization,
+                                                 json: #"{"name":"Auditing robot","scopes":["audit:read","members:write"]}"#)
+            let id = try #require(auditing.object["id"] as? String)
+            let key = try await client.call(.post, "/v1/api-clients/\(id)/keys", auth: owner.authorization, json: #"{"name":"k"}"#)
+            let keyID = try #require(key.object["id"] as? String)
+            for auth in [admin.authorization, automation.authorization] {
+                let mint = try await client.call(.post, "/v1/api-clients/\(id)/keys", auth: auth, json: #"{"name":"stolen"}"#)
+                #expect(mint.status == .forbidden)
+                #expect(mint.object["type"] as? String == "/problems/client-not-manageable")
+                let change = try await client.call(.patch, "/v1/api-clients/\(id)", auth: auth, json: #"{"status":"disabled"}"#)
+                #expect(change.status == .forbidden)
+                #expect(try await client.call(.delete, "/v1/api-clients/\(id)/keys/\(keyID)", auth: auth).status == .forbidden)
+            }
+            // The owner, holding everything, can.
+            #expect(try await client.call(.post, "/v1/api-clients/\(id)/keys", auth: owner.authorization, json: #"{"name":"k2"}"#).status == .created)
+        }
+        #expect(try await env.count("api_keys", tenant: tenant.id) == 6)  // fixture, owner, admin, automation, k, k2
+    }
 }

@@ -74,6 +74,21 @@ import TestSupport
             #expect(try await client.call(.post, "/v1/invitations/accept", json: #"{"token":"#).status == .badRequest)
         }
         #expect(try await env.auditOperations(tenant: tenant.id) == ["inviteMember"])
+
+        // Inviting the address again replaces the expired invitation; the old token stays dead.
+        try await env.withApp { client in
+            let again = try await client.call(.post, "/v1/members", auth: owner.authorization,
+                                              json: #"{"email":"late@example.com","role":"contributor"}"#)
+            #expect(again.status == .created)
+            #expect((again.object["member"] as? [String: Any])?["role"] as? String == "contributor")
+            let fresh = try #require((again.object["invitation"] as? [String: Any])?["token"] as? String)
+            #expect(try await client.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(token)"}"#).status == .notFound)
+            #expect(try await client.call(.post, "/v1/invitations/accept", json: #"{"token":"\#(fresh)"}"#).status == .ok)
+            // Once accepted, the address is a member's: a third invitation is a duplicate.
+            let third = try await client.call(.post, "/v1/members", auth: owner.authorization,
+                                              json: #"{"email":"late@example.com","role":"viewer"}"#)
+            #expect(third.status == .conflict)
+        }
     }
 
     @Test func invitationsRefuseBadInputDuplicatesAndRolesTheCallerCannotGive() async throws {
@@ -266,11 +281,21 @@ import TestSupport
             #expect(try await client.call(.delete, "/v1/members/me/tokens/\(id)", auth: viewer.authorization).status == .noContent)
             #expect(try await client.call(.delete, "/v1/members/me/tokens/\(UUID())", auth: viewer.authorization).status == .notFound)
 
+            // A narrowed token cannot mint a wider one, even within the role.
+            let narrow = try await client.call(.post, "/v1/members/me/tokens", auth: viewer.authorization,
+                                               json: #"{"name":"narrow","scopes":["profile:write"]}"#)
+            let narrowSecret = try #require(narrow.object["token"] as? String)
+            let wider = try await client.call(.post, "/v1/members/me/tokens", auth: "Bearer \(narrowSecret)",
+                                              json: #"{"name":"wider","scopes":["projects:read"]}"#)
+            #expect(wider.status.code == 422)
+            let byDefault = try await client.call(.post, "/v1/members/me/tokens", auth: "Bearer \(narrowSecret)", json: #"{"name":"same"}"#)
+            #expect(byDefault.object["scopes"] as? [String] == ["profile:write"])
+
             // An API client's key is no member.
             let notMember = try await client.call(.get, "/v1/members/me", auth: tenant.authorization)
             #expect(notMember.status == .forbidden)
             #expect(notMember.object["type"] as? String == "/problems/not-a-member")
         }
-        #expect(try await env.auditOperations(tenant: tenant.tenant.id) == ["createMyToken", "revokeMyToken"])
+        #expect(try await env.auditOperations(tenant: tenant.tenant.id) == ["createMyToken", "createMyToken", "createMyToken", "revokeMyToken"])
     }
 }

@@ -25,9 +25,19 @@ import TestSupport
                                     now: start.addingTimeInterval(11)) == 49)
         #expect(throttle.retryAfter(FailedAuthThrottle.Source(address: "10.0.0.2", keyPrefix: nil),
                                     now: start.addingTimeInterval(11)) == nil)
+        // The same key prefix from another address is counted apart: its holder is not locked out.
+        #expect(throttle.retryAfter(.init(address: "10.0.0.9", keyPrefix: "abcdefghijkl"), now: start.addingTimeInterval(11)) == nil)
         // A new window forgives.
         #expect(throttle.retryAfter(key, now: start.addingTimeInterval(61)) == nil)
         #expect(!throttle.recordFailure(key, now: start.addingTimeInterval(61)))
+    }
+
+    @Test func theAddressLimitCanBeTurnedOffForDeploymentsBehindAProxy() {
+        let throttle = FailedAuthThrottle(limits: .init(perAddress: 0, perKeyPrefix: 2, window: 60, maxSources: 100))
+        let now = Date()
+        for index in 0..<10 { throttle.recordFailure(.init(address: "10.0.0.1", keyPrefix: "k\(index)"), now: now) }
+        #expect(throttle.retryAfter(.init(address: "10.0.0.1", keyPrefix: nil), now: now) == nil)
+        #expect(throttle.retryAfter(.init(address: "10.0.0.1", keyPrefix: "k1"), now: now) == nil, "one failure each")
     }
 
     @Test func trackedSourcesStayBounded() {
@@ -58,7 +68,8 @@ import TestSupport
             #expect(throttled.object["type"] as? String == "/problems/too-many-failed-attempts")
             let retryAfter = try #require(throttled.header("Retry-After").flatMap(Int.init))
             #expect((1...60).contains(retryAfter))
-            // The key itself is throttled for the window (the price of counting per key prefix)…
+            // The key itself is throttled for the window from this address (the price of counting per key
+            // prefix; another address is not affected, see failuresAreCountedPerSourceInWindows)…
             #expect(try await client.call(.get, "/v1/projects", auth: victim.authorization).status == .tooManyRequests)
             // …while other keys are not.
             let other = try await env.createKey(for: victim.tenant, scopes: [.projectsRead])

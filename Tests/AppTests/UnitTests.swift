@@ -203,5 +203,7 @@ extension AppConfigurationTests {
         #expect(throws: (any Error).self) {
             try AppConfiguration.fromEnvironment(database.merging(["AUTH_FAILURES_PER_KEY": "0"]) { $1 })
         }
+        let off = try AppConfiguration.fromEnvironment(database.merging(["AUTH_FAILURES_PER_ADDRESS": "0"]) { $1 })
+        #expect(off.authThrottle.perAddress == 0, "0 turns the per-address limit off (behind a proxy)")
     }
 }

@@ -63,6 +63,7 @@ extension APIHandler {
                 throw APIProblem.notFound("API client \(input.path.clientId)")
             }
             try Preconditions.check(ifMatch, currentVersion: current.version)
+            try requireManageable(current, by: context)
             var next = current
             if let name = patch.name { next.name = name }
             if let scopes {
@@ -116,6 +117,7 @@ extension APIHandler {
             guard let client = try await clients(context).find(id, lock: true) else {
                 throw APIProblem.notFound("API client \(input.path.clientId)")
             }
+            try requireManageable(client, by: context)
             let scopes = requested ?? client.scopes
             try KeyMapping.requireWithin(scopes, Set(client.scopes), at: "/scopes", whose: "the client \(client.name)")
             let created = try await APIKeyStore.insert(
@@ -131,12 +133,26 @@ extension APIHandler {
         let id = try clientID(input.path.clientId)
         guard let keyID = UUID(uuidString: input.path.keyId) else { throw APIProblem.notFound("Key \(input.path.keyId)") }
         try await session.run { context in
+            guard let client = try await clients(context).find(id, lock: true) else {
+                throw APIProblem.notFound("Key \(input.path.keyId) of API client \(input.path.clientId)")
+            }
+            try requireManageable(client, by: context)
             guard let revokedNow = try await APIKeyStore.revokeKey(keyID, of: .client(id), tenantID: context.tenantID,
                                                                    on: context.connection, logger: context.logger)
             else { throw APIProblem.notFound("Key \(input.path.keyId) of API client \(input.path.clientId)") }
             if revokedNow { try await audit(context, "revokeApiClientKey", "api_key", keyID, changed: ["revokedAt"]) }
         }
         return .noContent(.init())
+    }
+
+    /// Whoever changes a client or its keys must hold every scope the client holds: otherwise a
+    /// caller could mint a key for a client more powerful than itself (as for members' roles).
+    private func requireManageable(_ client: ClientRecord, by context: TenantSession.Context) throws {
+        let missing = Set(client.scopes).subtracting(context.principal.scopes)
+        guard missing.isEmpty else {
+            throw APIProblem(status: 403, type: "client-not-manageable", title: "Client not manageable",
+                             detail: "Managing this client needs every scope it holds; your credential lacks \(missing.map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
     }
 
     private func clients(_ context: TenantSession.Context) -> ClientStore {

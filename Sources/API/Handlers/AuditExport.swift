@@ -40,7 +40,7 @@ struct AuditExport: Sendable {
                 next = page.count < AuditExport.pageSize ? nil : try await export.page(after: page.last!.id)
                 var chunk: [UInt8] = []
                 for event in page {
-                    chunk += try WireJSON.encoder.encode(AuditMapping.resource(event))
+                    chunk += try WireJSON.encoder.encode(try AuditMapping.resource(event))
                     chunk.append(UInt8(ascii: "\n"))
                 }
                 return chunk[...]

@@ -17,7 +17,7 @@ extension APIHandler {
                                     on: context.connection, logger: context.logger)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
-        return .ok(.init(body: .json(.init(items: items.map(AuditMapping.resource), nextCursor: next))))
+        return .ok(.init(body: .json(.init(items: try items.map(AuditMapping.resource), nextCursor: next))))
     }
 
     func exportAuditEvents(_ input: Operations.ExportAuditEvents.Input) async throws -> Operations.ExportAuditEvents.Output {

@@ -32,8 +32,12 @@ extension APIHandler {
         try checks.throwIfAny()
         let (key, secret) = try await session.run { context in
             let member = try await me(context)
-            let scopes = requested ?? Array(member.role.scopes)
-            try KeyMapping.requireWithin(scopes, member.role.scopes, at: "/scopes", whose: "your role \(member.role.rawValue)")
+            // No more than the role, and no more than the credential making the token: a narrowed
+            // token cannot mint a wider one.
+            let allowed = member.role.scopes.intersection(context.principal.scopes)
+            let scopes = requested ?? Array(allowed)
+            try KeyMapping.requireWithin(scopes, allowed, at: "/scopes",
+                                         whose: "both your role \(member.role.rawValue) and this credential")
             let created = try await APIKeyStore.insert(
                 tenantID: context.tenantID, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
                 id: context.environment.newID(), owner: .member(member.id), on: context.connection, logger: context.logger)
@@ -61,11 +65,15 @@ extension APIHandler {
 
     /// The member whose token made this request; an API client's key is not a member.
     private func me(_ context: TenantSession.Context) async throws -> MemberRecord {
-        guard !context.principal.viaAccessToken,
-              case .member(let id) = try await APIKeyStore.owner(ofKey: context.principal.keyID, tenantID: context.tenantID,
-                                                                 on: context.connection, logger: context.logger),
-              let member = try await members(context).find(id)
-        else { throw APIProblem.notAMember }
+        let memberID: UUID?
+        switch context.principal.kind {
+        case .apiClient: memberID = nil
+        case .apiKey:
+            let owner = try await APIKeyStore.owner(ofKey: context.principal.keyID, tenantID: context.tenantID,
+                                                    on: context.connection, logger: context.logger)
+            if case .member(let id) = owner { memberID = id } else { memberID = nil }
+        }
+        guard let memberID, let member = try await members(context).find(memberID) else { throw APIProblem.notAMember }
         return member
     }
 }

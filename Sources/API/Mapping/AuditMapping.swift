@@ -5,10 +5,13 @@ import Persistence
 
 /// Between the generated wire types and audit events.
 enum AuditMapping {
-    static func resource(_ event: AuditEventRecord) -> Components.Schemas.AuditEvent {
-        Components.Schemas.AuditEvent(
+    static func resource(_ event: AuditEventRecord) throws -> Components.Schemas.AuditEvent {
+        guard let actorType = Components.Schemas.AuditActorType(rawValue: event.actorType) else {
+            throw CorruptRow(table: "audit_events", id: event.id)  // the table's check makes this unreachable
+        }
+        return Components.Schemas.AuditEvent(
             id: event.id.uuidString.lowercased(), occurredAt: event.occurredAt,
-            actor: .init(_type: Components.Schemas.AuditActorType(rawValue: event.actorType) ?? ._operator, id: event.actorID),
+            actor: .init(_type: actorType, id: event.actorID),
             operation: event.operation,
             resource: .init(_type: event.resourceType, id: event.resourceID.uuidString.lowercased()),
             requestId: event.requestID, changedFields: event.changedFields, clientAddress: event.clientAddress)

@@ -23,7 +23,7 @@ public struct AccessTokens: Sendable {
         let claims: AccessTokenClaims
         do {
             claims = try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)
-        } catch .unknownKey where ring.mayReloadForUnknownKey(now: now) {
+        } catch .unknownKey where ring.reserveReloadForUnknownKey(now: now) {
             try? await ring.reload(database: database, now: now)
             do {
                 claims = try AccessToken.verify(token, keys: { ring.verifyingKey($0, now: now) }, issuer: issuer, now: now)

@@ -24,9 +24,8 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw HTTPError(.contentTooLarge)
             }
             let body = try await request.collectBody(upTo: Self.maxBodyBytes)
-            let address = (context as? any RemoteAddressRequestContext)?.remoteAddress
             let scope = RequestScope(requestID: requestID, rawBody: Array(buffer: body), rawHeaders: request.headers,
-                                     clientAddress: address?.ipAddress ?? address?.pathname)
+                                     clientAddress: Self.clientAddress(context))
             let forwarded = request
             response = try await RequestScope.$current.withValue(scope) {
                 try await next(forwarded, context)
@@ -47,6 +46,14 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         response.headers[.requestID] = requestID
         return response
+    }
+
+    /// The socket peer's IP address; nil over a Unix socket or in router tests.
+    static func clientAddress(_ context: Context) -> String? {
+        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress, !address.isEmpty else {
+            return nil
+        }
+        return address
     }
 
     static func problem(for error: any Error, logger: Logger) -> APIProblem {

@@ -137,11 +137,11 @@ struct TenantSession: Sendable {
                            operation: RequestScope.OperationContext) throws -> Principal {
         scope.authenticated.withLock { $0 = true }
         guard let stored else { throw AuthFailure.unknownKey }
-        scope.presentedKey.withLock { $0 = (stored.tenantID, stored.keyID) }
         let now = environment.now()
         let principal: Principal
         switch operation.credential {
         case .key(let key):
+            scope.presentedKey.withLock { $0 = (stored.tenantID, stored.keyID) }
             if key.matches(storedHash: stored.secretHash) {
                 scope.meteredTenant.withLock { $0 = stored.tenantID }
             }

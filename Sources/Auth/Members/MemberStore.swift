@@ -43,14 +43,18 @@ public struct MemberStore: Sendable {
         updated_at
         """
 
-    /// Adds an invited member; the returned invitation secret is the only copy.
+    /// Adds an invited member; the returned invitation secret is the only copy. An address whose
+    /// invitation is still open, expired or withdrawn (never accepted) gets a new invitation instead,
+    /// with the new role and name; an address that has been an active member is a duplicate.
     public func invite(id: UUID, email: String, name: String?, role: Role, at now: Date,
                        expiresAt: Date) async throws -> (MemberRecord, SecretToken) {
         let invitation = SecretToken.generate(.invitation)
         if let existing = try await single("""
-            select \(unescaped: Self.columns) from members where tenant_id = \(tenantID) and email = \(email)
+            select \(unescaped: Self.columns) from members where tenant_id = \(tenantID) and email = \(email) for update
             """) {
-            throw DuplicateMemberEmail(email: email, memberID: existing.id)
+            guard existing.activatedAt == nil else { throw DuplicateMemberEmail(email: email, memberID: existing.id) }
+            return (try await reinvite(existing, invitation: invitation, name: name, role: role, at: now,
+                                       expiresAt: expiresAt), invitation)
         }
         try await connection.query("select pmo.register_invitation(\(invitation.publicID))", logger: logger)
         do {
@@ -65,6 +69,24 @@ public struct MemberStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateMemberEmail(email: email, memberID: nil)
         }
+    }
+
+    /// Replaces a never-accepted member's invitation: the old token stops working.
+    private func reinvite(_ member: MemberRecord, invitation: SecretToken, name: String?, role: Role, at now: Date,
+                          expiresAt: Date) async throws -> MemberRecord {
+        let rows = try await connection.query(
+            "select invitation_public_id from members where tenant_id = \(tenantID) and id = \(member.id)", logger: logger)
+        for try await old in rows.decode(String?.self) {
+            if let old { try await connection.query("select pmo.forget_invitation(\(old))", logger: logger) }
+        }
+        try await connection.query("select pmo.register_invitation(\(invitation.publicID))", logger: logger)
+        return try await single("""
+            update members set status = 'invited', role = \(role.rawValue), name = coalesce(\(name), name),
+                invitation_public_id = \(invitation.publicID), invitation_hash = \(ByteBuffer(bytes: invitation.secretHash)),
+                invitation_expires_at = \(expiresAt), deactivated_at = null, version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(member.id)
+            returning \(unescaped: Self.columns)
+            """)!
     }
 
     /// The member, or nil when it does not exist in this tenant. `lock` takes a row lock for a write.

@@ -2,24 +2,34 @@ import Domain
 import Foundation
 import Persistence
 
-/// The authenticated caller of a tenant operation: an API key (or personal access token), or an
-/// API client holding an access token.
+/// The authenticated caller of a tenant operation: an API key (or personal access token), or an API
+/// client holding an access token.
 public struct Principal: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case apiKey
+        case apiClient
+    }
+
     public let tenantID: UUID
-    /// The key's id, or for an access token the client's id.
+    /// The key's id; for an access token the client's id.
     public let keyID: UUID
     public let scopes: Set<Scope>
-    public let viaAccessToken: Bool
+    public let kind: Kind
 
-    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>, viaAccessToken: Bool = false) {
+    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>, kind: Kind = .apiKey) {
         self.tenantID = tenantID
         self.keyID = keyID
         self.scopes = scopes
-        self.viaAccessToken = viaAccessToken
+        self.kind = kind
     }
 
     /// Who the audit log names for this caller's writes.
-    public var actor: Actor { viaAccessToken ? .apiClient(keyID) : .apiKey(keyID) }
+    public var actor: Actor {
+        switch kind {
+        case .apiKey: .apiKey(keyID)
+        case .apiClient: .apiClient(keyID)
+        }
+    }
 }
 
 /// A bearer credential as presented: an API key, or an access token whose signature, issuer and
@@ -76,6 +86,6 @@ extension StoredKey {
         guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
         let granted = Set(token.scopes).intersection(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
-        return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, viaAccessToken: true)
+        return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, kind: .apiClient)
     }
 }

@@ -2,8 +2,11 @@ import Foundation
 import Synchronization
 
 /// Slows down credential guessing (issue 3 §8): failed authentications are counted per client
-/// address and per key prefix (a key's public id, or an invitation's) in fixed windows; a source
-/// that reaches its limit is refused (429) until its window ends, before any database work.
+/// address and per key prefix (a key's public id, or an invitation's) from that address, in fixed
+/// windows; a source that reaches its limit is refused (429) until its window ends, before any
+/// database work. The prefix is counted per address so that knowing a key's public id (which is
+/// not secret) does not let anyone else lock its holder out. Behind a proxy every client has the
+/// proxy's address: set the per-address limit to 0 (off) there and limit at the proxy.
 ///
 /// Per server process: behind a load balancer each instance counts on its own, which bounds an
 /// attacker to `instances × limit` attempts per window, still far below what guessing a 256-bit
@@ -80,8 +83,8 @@ public final class FailedAuthThrottle: Sendable {
 
     private func entries(_ source: Source) -> [(String, Int)] {
         var entries: [(String, Int)] = []
-        if let address = source.address { entries.append(("address:" + address, limits.perAddress)) }
-        if let prefix = source.keyPrefix { entries.append(("key:" + prefix, limits.perKeyPrefix)) }
+        if let address = source.address, limits.perAddress > 0 { entries.append(("address:" + address, limits.perAddress)) }
+        if let prefix = source.keyPrefix { entries.append(("key:\(prefix)@\(source.address ?? "-")", limits.perKeyPrefix)) }
         return entries
     }
 

@@ -127,9 +127,14 @@ public final class SigningKeyRing: Sendable {
         }
     }
 
-    /// Whether an unknown `kid` may trigger a reload now (at most one every 5 seconds).
-    public func mayReloadForUnknownKey(now: Date) -> Bool {
-        state.withLock { now.timeIntervalSince($0.lastReload) >= 5 }
+    /// Whether an unknown `kid` may trigger a reload now: at most one every 5 seconds, reserved
+    /// here so that concurrent requests (or a failing database) do not reload at once.
+    public func reserveReloadForUnknownKey(now: Date) -> Bool {
+        state.withLock { state in
+            guard now.timeIntervalSince(state.lastReload) >= 5 else { return false }
+            state.lastReload = now
+            return true
+        }
     }
 
     /// The JWK set of every live key.

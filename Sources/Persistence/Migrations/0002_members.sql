@@ -15,7 +15,7 @@ create table members (
                                                          'viewer', 'auditor')),
     status                 text not null check (status in ('invited', 'active', 'deactivated')),
     -- The invitation: its public id (for the directory) and the SHA-256 of its secret; cleared once used.
-    invitation_public_id   text unique,
+    invitation_public_id   text,
     invitation_hash        bytea,
     invitation_expires_at  timestamptz,
     activated_at           timestamptz,
@@ -25,6 +25,8 @@ create table members (
     updated_at             timestamptz not null default now(),
     primary key (tenant_id, id),
     unique (tenant_id, email),
+    -- Unique per tenant (distributable by tenant); the directory's primary key makes it unique overall.
+    unique (tenant_id, invitation_public_id),
     check ((invitation_public_id is null) = (invitation_hash is null))
 );
 -- "Is this the last active owner?" reads only the owners.

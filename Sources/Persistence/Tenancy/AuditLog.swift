@@ -77,7 +77,7 @@ public enum AuditLog {
                 resource_id, request_id, changed_fields, client_address)
             values (\(tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
                 \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields),
-                \(entry.clientAddress.map { String($0.prefix(100)) }))
+                \(entry.clientAddress.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(100))) }))
             """, logger: logger)
     }
 }
