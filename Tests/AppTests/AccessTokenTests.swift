@@ -13,7 +13,7 @@ import TestSupport
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     var claims: AccessTokenClaims {
-        AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), scopes: [.projectsRead, .usageRead],
+        AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead, .usageRead],
                           issuedAt: now, expiresAt: now.addingTimeInterval(900), tokenID: UUID())
     }
 
@@ -60,7 +60,7 @@ import TestSupport
         let cache = VerifiedTokenCache(capacity: 3)
         let now = Date()
         func claims(expiring seconds: TimeInterval) -> AccessTokenClaims {
-            AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), scopes: [.projectsRead], issuedAt: now,
+            AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead], issuedAt: now,
                               expiresAt: now.addingTimeInterval(seconds), tokenID: UUID())
         }
         let long = claims(expiring: 900)
@@ -129,6 +129,25 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects/TOK-1", auth: reader).status == .ok)
             #expect(try await client.call(.delete, "/v1/projects/TOK-1", auth: reader).status == .forbidden)
 
+            // Revoking the key that obtained a token stops the token at once; the client's other keys' tokens go on.
+            let spare = try await client.call(.post, "/v1/api-clients/\(robot.id)/keys", auth: admin.authorization,
+                                              json: #"{"name":"spare","expiresAt":"2099-01-01T00:00:00Z"}"#)
+            let spareRobot = Robot(id: robot.id, secret: try #require(spare.object["token"] as? String),
+                                   keyID: try #require(spare.object["id"] as? String))
+            let spareToken = "Bearer \(try await Self.token(client, spareRobot))"
+            #expect(try await client.call(.delete, "/v1/api-clients/\(robot.id)/keys/\(spareRobot.keyID)",
+                                          auth: admin.authorization).status == .noContent)
+            #expect(try await client.call(.get, "/v1/projects", auth: spareToken).status == .unauthorized)
+            #expect(try await client.call(.get, "/v1/projects", auth: bearer).status == .ok)
+            // A token never outlives its key.
+            let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(120))
+            let shortKey = try await client.call(.post, "/v1/api-clients/\(robot.id)/keys", auth: admin.authorization,
+                                                 json: #"{"name":"short","expiresAt":"\#(soon)"}"#)
+            let shortSecret = try #require(shortKey.object["token"] as? String)
+            let short = try await client.postForm(
+                "/v1/oauth/token", "grant_type=client_credentials&client_id=\(robot.id)&client_secret=\(shortSecret)")
+            #expect((short.object["expires_in"] as? Int).map { (100...120).contains($0) } == true, "\(short.text)")
+
             // Narrowing the client narrows tokens already issued; disabling it stops them at once.
             #expect(try await client.call(.patch, "/v1/api-clients/\(robot.id)", auth: admin.authorization,
                                           json: #"{"scopes":["projects:read"]}"#).status == .ok)
@@ -143,7 +162,7 @@ import TestSupport
             #expect(noMore.status == .unauthorized)
         }
         let audited = try await env.auditOperations(tenant: tenant.id)
-        #expect(audited.filter { $0 == "issueAccessToken" }.count == 2)
+        #expect(audited.filter { $0 == "issueAccessToken" }.count == 4)
         let byClient = try await env.withOwner { database in
             var actors: [String] = []
             for try await actor in try await database.client.query(
@@ -222,7 +241,8 @@ import TestSupport
             payload["scope"] = Scope.allCases.map(\.rawValue).joined(separator: " ")
             let widened = Base64URL.encode(try JSONSerialization.data(withJSONObject: payload))
             let foreign = try AccessToken.sign(
-                AccessTokenClaims(issuer: "pmo", tenantID: tenant.id, clientID: UUID(uuidString: robot.id)!, scopes: Scope.allCases,
+                AccessTokenClaims(issuer: "pmo", tenantID: tenant.id, clientID: UUID(uuidString: robot.id)!,
+                                  keyID: UUID(uuidString: robot.keyID)!, scopes: Scope.allCases,
                                   issuedAt: Date(), expiresAt: Date().addingTimeInterval(600), tokenID: UUID()),
                 with: SigningKey(kid: Self.kid(oldToken), privateKey: .init(), createdAt: Date(), retireAfter: nil))
             for forged in ["\(parts[0]).\(widened).\(parts[2])", "\(none).\(parts[1]).", foreign, "\(parts[0]).\(parts[1])"] {

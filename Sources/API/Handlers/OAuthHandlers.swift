@@ -48,9 +48,11 @@ extension APIHandler {
                 return .refused(.invalidScope, "The key does not hold every requested scope.")
             }
             RequestScope.current?.meteredTenant.withLock { $0 = stored.tenantID }
+            // Never beyond the key that obtains it.
+            let expiresAt = min(now.addingTimeInterval(AccessToken.lifetime), stored.expiresAt ?? .distantFuture)
             let claims = AccessTokenClaims(
-                issuer: tokens.issuer, tenantID: stored.tenantID, clientID: clientID, scopes: granted, issuedAt: now,
-                expiresAt: now.addingTimeInterval(AccessToken.lifetime), tokenID: environment.newID())
+                issuer: tokens.issuer, tenantID: stored.tenantID, clientID: clientID, keyID: stored.keyID, scopes: granted,
+                issuedAt: now, expiresAt: expiresAt, tokenID: environment.newID())
             try await AuditLog.record(
                 AuditEntry(actor: .apiKey(stored.keyID), operation: "issueAccessToken", resourceType: "api_client",
                            resourceID: clientID, requestID: requestID, changedFields: [],
@@ -66,7 +68,7 @@ extension APIHandler {
         case .granted(let claims):
             let token = try await tokens.issue(claims, now: now)
             return .ok(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(
-                accessToken: token, tokenType: .bearer, expiresIn: Int(AccessToken.lifetime),
+                accessToken: token, tokenType: .bearer, expiresIn: Int(claims.expiresAt.timeIntervalSince(now).rounded(.down)),
                 scope: claims.scopes.map(\.rawValue).sorted().joined(separator: " ")))))
         }
     }

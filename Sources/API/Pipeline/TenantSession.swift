@@ -149,7 +149,7 @@ struct TenantSession: Sendable {
             keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
         case .accessToken(let claims):
             scope.meteredTenant.withLock { $0 = stored.tenantID }
-            principal = try stored.authorize(claims, requiring: operation.requiredScope)
+            principal = try stored.authorize(claims, requiring: operation.requiredScope, now: now)
         case .operatorKey:
             throw AuthFailure.insufficientScope(required: operation.requiredScope)  // refused earlier, by the middleware
         }

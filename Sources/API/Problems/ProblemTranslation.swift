@@ -129,8 +129,8 @@ enum ProblemTranslation {
                               detail: "The access token is not valid: \(reason).", headers: challenge("invalid_token", reason))
         case .disabledClient:
             return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
-                              detail: "The API client of this access token is disabled.",
-                              headers: challenge("invalid_token", "client disabled"))
+                              detail: "The API client of this access token is disabled, or the key that obtained it was revoked.",
+                              headers: challenge("invalid_token", "client disabled or key revoked"))
         }
     }
 

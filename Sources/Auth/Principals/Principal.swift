@@ -45,7 +45,8 @@ public enum PresentedCredential: Sendable, Equatable {
         switch self {
         case .key(let key), .operatorKey(let key): key.publicID
         case .accessToken(let claims):
-            "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased())"
+            "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased()):"
+                + claims.keyID.uuidString.lowercased()
         }
     }
 }
@@ -80,9 +81,11 @@ extension StoredKey {
 
 extension StoredKey {
     /// The decision for a request with a verified access token: `self` describes the token's client
-    /// as it is now, so a disabled client or a narrowed scope set applies to tokens already issued.
-    public func authorize(_ token: AccessTokenClaims, requiring scope: Scope) throws(AuthFailure) -> Principal {
+    /// and the key that obtained it as they are now, so a disabled client, a revoked or expired key,
+    /// or a narrowed scope set applies to tokens already issued.
+    public func authorize(_ token: AccessTokenClaims, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {
         if revokedAt != nil { throw .disabledClient }
+        if let expiresAt, expiresAt <= now { throw .expiredKey }
         guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
         let granted = Set(token.scopes).intersection(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }

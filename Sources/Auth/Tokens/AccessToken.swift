@@ -2,21 +2,24 @@ import Crypto
 import Domain
 import Foundation
 
-/// What a verified access token says: which client of which tenant, with which scopes, until when.
+/// What a verified access token says: which client of which tenant (and which of its keys obtained
+/// it), with which scopes, until when.
 public struct AccessTokenClaims: Sendable, Equatable {
     public var issuer: String
     public var tenantID: UUID
     public var clientID: UUID
+    public var keyID: UUID
     public var scopes: [Scope]
     public var issuedAt: Date
     public var expiresAt: Date
     public var tokenID: UUID
 
-    public init(issuer: String, tenantID: UUID, clientID: UUID, scopes: [Scope], issuedAt: Date, expiresAt: Date,
-                tokenID: UUID) {
+    public init(issuer: String, tenantID: UUID, clientID: UUID, keyID: UUID, scopes: [Scope], issuedAt: Date,
+                expiresAt: Date, tokenID: UUID) {
         self.issuer = issuer
         self.tenantID = tenantID
         self.clientID = clientID
+        self.keyID = keyID
         self.scopes = scopes
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
@@ -35,7 +38,8 @@ public enum AccessTokenRejection: Error, Equatable, Sendable {
 }
 
 /// Access tokens as compact JWS (RFC 7515/7519) signed with Ed25519 (`alg: EdDSA`, RFC 8037). The
-/// claims are `iss`, `sub` (the API client), `tenant`, `scope` (space-separated), `iat`, `exp`, `jti`.
+/// claims are `iss`, `sub` (the API client), `tenant`, `key` (the client key that obtained it), `scope`
+/// (space-separated), `iat`, `exp`, `jti`.
 public enum AccessToken {
     /// Tokens live 15 minutes (issue 3 §4).
     public static let lifetime: TimeInterval = 15 * 60
@@ -49,7 +53,7 @@ public enum AccessToken {
         let header = ["alg": "EdDSA", "kid": key.kid, "typ": "JWT"]
         let payload: [String: Any] = [
             "iss": claims.issuer, "sub": claims.clientID.uuidString.lowercased(),
-            "tenant": claims.tenantID.uuidString.lowercased(),
+            "tenant": claims.tenantID.uuidString.lowercased(), "key": claims.keyID.uuidString.lowercased(),
             "scope": claims.scopes.map(\.rawValue).sorted().joined(separator: " "),
             "iat": Int(claims.issuedAt.timeIntervalSince1970), "exp": Int(claims.expiresAt.timeIntervalSince1970),
             "jti": claims.tokenID.uuidString.lowercased(),
@@ -76,6 +80,7 @@ public enum AccessToken {
         guard let claims = (try? JSONSerialization.jsonObject(with: payloadData)) as? [String: Any],
               let iss = claims["iss"] as? String, let sub = (claims["sub"] as? String).flatMap(UUID.init(uuidString:)),
               let tenant = (claims["tenant"] as? String).flatMap(UUID.init(uuidString:)),
+              let keyID = (claims["key"] as? String).flatMap(UUID.init(uuidString:)),
               let scope = claims["scope"] as? String, let iat = claims["iat"] as? Int, let exp = claims["exp"] as? Int,
               let jti = (claims["jti"] as? String).flatMap(UUID.init(uuidString:))
         else { throw .malformed }
@@ -83,7 +88,7 @@ public enum AccessToken {
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(exp))
         guard expiresAt > now else { throw .expired }
         return AccessTokenClaims(
-            issuer: iss, tenantID: tenant, clientID: sub,
+            issuer: iss, tenantID: tenant, clientID: sub, keyID: keyID,
             scopes: scope.split(separator: " ").compactMap { Scope(rawValue: String($0)) },
             issuedAt: Date(timeIntervalSince1970: TimeInterval(iat)), expiresAt: expiresAt, tokenID: jti)
     }

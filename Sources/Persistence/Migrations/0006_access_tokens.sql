@@ -13,9 +13,10 @@ create table signing_keys (
 );
 
 -- An access token's requests: the server has verified the token's signature and expiry, and the
--- statement that starts the request then sets the token's tenant and reads its client, so a
--- disabled client's tokens are refused on their next request. `p_public_id` is either a key's
--- public id (as in 0004) or 'client:<tenant id>:<client id>' (no public id contains ':').
+-- statement that starts the request then sets the token's tenant and reads its client and the key
+-- that obtained it, so a disabled client's tokens, and tokens of a revoked or expired key, are
+-- refused on their next request. `p_public_id` is either a key's public id (as in 0004) or
+-- 'client:<tenant id>:<client id>:<key id>' (no public id contains ':').
 create or replace function pmo.begin_key_request(p_public_id text)
 returns table (tenant_id uuid, key_id uuid, secret_hash bytea, scopes text[], expires_at timestamptz,
                revoked_at timestamptz, tenant_status text)
@@ -23,14 +24,19 @@ language plpgsql volatile security definer as $$
 declare
     v_tenant uuid;
     v_client uuid;
+    v_key uuid;
 begin
     if left(p_public_id, 7) = 'client:' then
         v_tenant := split_part(p_public_id, ':', 2)::uuid;
         v_client := split_part(p_public_id, ':', 3)::uuid;
+        v_key := split_part(p_public_id, ':', 4)::uuid;
         perform pmo.set_tenant(v_tenant);
         return query
-            select c.tenant_id, c.id, ''::bytea, c.scopes, null::timestamptz, c.disabled_at, t.status
-            from public.api_clients c join public.tenants t on t.id = c.tenant_id
+            select c.tenant_id, c.id, ''::bytea, c.scopes, k.expires_at,
+                   coalesce(c.disabled_at, k.revoked_at, case when k.id is null then now() end), t.status
+            from public.api_clients c
+            join public.tenants t on t.id = c.tenant_id
+            left join public.api_keys k on k.tenant_id = c.tenant_id and k.id = v_key and k.client_id = c.id
             where c.tenant_id = v_tenant and c.id = v_client;
         return;
     end if;
