@@ -52,9 +52,7 @@ extension APIHandler {
         let record = try await session.run { context in
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            for key in ["name", "scopes", "status"] where presence.nulls.contains(key) {
-                checks.require(false, "/\(key)", "cannot be null")
-            }
+            presence.refuseNulls(["name", "scopes", "status"], &checks)
             checks.requireName(patch.name)
             let scopes = patch.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
             try checks.throwIfAny()
@@ -106,9 +104,8 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
-        // The generated type reads `"scopes": null` as absent; the contract says an array or nothing.
-        checks.require(!JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).nulls.contains("scopes"), "/scopes",
-                       "cannot be null; leave it out for all the scopes allowed")
+        JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).refuseNulls(
+            ["scopes"], &checks, detail: "cannot be null; leave it out for all the scopes allowed")
         if let expiresAt = body.expiresAt {
             checks.require(expiresAt > session.environment.now(), "/expiresAt", "must be in the future")
         }

@@ -57,7 +57,7 @@ extension APIHandler {
         let record = try await session.run { context in
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            for key in ["role", "status"] where presence.nulls.contains(key) { checks.require(false, "/\(key)", "cannot be null") }
+            presence.refuseNulls(["role", "status"], &checks)
             checks.requireName(patch.name)
             try checks.throwIfAny()
             let store = members(context)

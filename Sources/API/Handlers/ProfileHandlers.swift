@@ -24,9 +24,8 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
-        // The generated type reads `"scopes": null` as absent; the contract says an array or nothing.
-        checks.require(!JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).nulls.contains("scopes"), "/scopes",
-                       "cannot be null; leave it out for all the scopes allowed")
+        JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).refuseNulls(
+            ["scopes"], &checks, detail: "cannot be null; leave it out for all the scopes allowed")
         let now = session.environment.now()
         if let expiresAt = body.expiresAt { checks.require(expiresAt > now, "/expiresAt", "must be in the future") }
         try checks.throwIfAny()

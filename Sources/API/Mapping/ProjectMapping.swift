@@ -43,10 +43,7 @@ enum ProjectMapping {
     static func apply(_ patch: Components.Schemas.ProjectPatch, presence: JSONPresence,
                       to current: ProjectFields) throws(ValidationFailure) -> ProjectFields {
         var checks = FieldChecks()
-        for key in ["code", "name", "methodology", "phase", "status", "budgetAtCompletion", "currency"]
-        where presence.nulls.contains(key) {
-            checks.require(false, "/\(key)", "cannot be null")
-        }
+        presence.refuseNulls(["code", "name", "methodology", "phase", "status", "budgetAtCompletion", "currency"], &checks)
         var next = current
         if let code = patch.code { next.code = code }
         if let name = patch.name { next.name = name }
@@ -81,5 +78,11 @@ struct JSONPresence: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(rawBody)) as? [String: Any] else { return }
         keys = Set(object.keys)
         nulls = Set(object.compactMap { $0.value is NSNull ? $0.key : nil })
+    }
+
+    /// The generated (Optional-based) types read `null` as absent; for fields that may be left out
+    /// but not cleared, an explicit `null` is a field error.
+    func refuseNulls(_ fields: [String], _ checks: inout FieldChecks, detail: String = "cannot be null") {
+        for field in fields where nulls.contains(field) { checks.require(false, "/\(field)", detail) }
     }
 }

@@ -57,19 +57,12 @@ public enum OperatorStore {
     /// Assigns a tenant to an account manager (again: no change).
     public static func assign(email: String, tenantID: UUID, database: Database) async throws {
         let rows = try await database.client.query("""
-            insert into operator_assignments (operator_id, tenant_id)
-            select id, \(tenantID) from operators where email = \(email)
-            on conflict do nothing
-            returning operator_id
+            with found as (select id from operators where email = \(email)),
+                 added as (insert into operator_assignments (operator_id, tenant_id)
+                           select id, \(tenantID) from found on conflict do nothing)
+            select count(*)::int from found
             """, logger: database.logger)
-        var found = false
-        for try await _ in rows.decode(UUID.self) { found = true }
-        if !found {
-            // Either no such operator, or the assignment existed already.
-            guard try await list(database: database).contains(where: { $0.email == email }) else {
-                throw UnknownOperator(email: email)
-            }
-        }
+        for try await found in rows.decode(Int.self) where found == 0 { throw UnknownOperator(email: email) }
     }
 
     public static func list(database: Database) async throws -> [OperatorRecord] {

@@ -15,8 +15,8 @@ create table signing_keys (
 -- An access token's requests: the server has verified the token's signature and expiry, and the
 -- statement that starts the request then sets the token's tenant and reads its client and the key
 -- that obtained it, so a disabled client's tokens, and tokens of a revoked or expired key, are
--- refused on their next request. `p_public_id` is either a key's public id (as in 0004) or
--- 'client:<tenant id>:<client id>:<key id>' (no public id contains ':').
+-- refused on their next request; a disabled client's keys read as revoked too. `p_public_id` is
+-- either a key's public id (as in 0001) or 'client:<tenant id>:<client id>:<key id>' (no public id contains ':').
 create or replace function pmo.begin_key_request(p_public_id text)
 returns table (tenant_id uuid, key_id uuid, secret_hash bytea, scopes text[], expires_at timestamptz,
                revoked_at timestamptz, tenant_status text)
