@@ -55,6 +55,10 @@ import TestSupport
                 #expect(refused.status == .forbidden, "\(path)")
                 #expect(refused.object["type"] as? String == "/problems/insufficient-scope")
             }
+            // Bad input: a reference that is no id, a page size out of range, a cursor we never gave.
+            #expect(try await client.call(.get, "/v1/platform/tenants/not-a-uuid", auth: "Bearer \(admin)").status == .notFound)
+            #expect(try await client.call(.get, "/v1/platform/tenants?limit=0", auth: "Bearer \(admin)").status == .badRequest)
+            #expect(try await client.call(.get, "/v1/platform/tenants?cursor=xyz", auth: "Bearer \(admin)").status == .badRequest)
             let forged = String(manager.dropLast(3)) + "aaa"
             #expect(try await client.call(.get, "/v1/platform/tenants", auth: "Bearer \(forged)").status == .unauthorized)
         }
