@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure types and rules: no I/O, fast unit tests.
@@ -36,12 +38,15 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
-        // Credentials, principals and scopes.
+        // Credentials, principals and scopes; tenant SSO verifies identity providers' tokens
+        // (JWTKit) against key sets it may fetch over HTTP (AsyncHTTPClient).
         .target(
             name: "Auth",
             dependencies: [
                 "Domain", "Persistence",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // Metering and usage.
@@ -113,6 +118,7 @@ let package = Package(
                 "App", "Persistence", "Auth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/TestSupport"
         ),

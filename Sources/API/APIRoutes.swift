@@ -27,11 +27,14 @@ public enum APIRoutes {
         public var signingKeys: SigningKeyRing
         /// The `iss` of the access tokens this server issues and accepts.
         public var tokenIssuer: String
+        /// Whether SSO configurations may fetch their JWKS over plain http (see `AppConfiguration`).
+        public var ssoAllowsHTTPKeySets: Bool
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
                     health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
-                    signingKeys: SigningKeyRing = SigningKeyRing(), tokenIssuer: String = "pmo") {
+                    signingKeys: SigningKeyRing = SigningKeyRing(), tokenIssuer: String = "pmo",
+                    ssoAllowsHTTPKeySets: Bool = false) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -42,6 +45,7 @@ public enum APIRoutes {
             self.throttle = throttle
             self.signingKeys = signingKeys
             self.tokenIssuer = tokenIssuer
+            self.ssoAllowsHTTPKeySets = ssoAllowsHTTPKeySets
         }
     }
 
@@ -56,9 +60,11 @@ public enum APIRoutes {
                                     health: dependencies.health)
         let tokens = AccessTokens(ring: dependencies.signingKeys, issuer: dependencies.tokenIssuer,
                                   database: dependencies.database)
+        let sso = SSOTokenVerifier(keys: IdentityProviderKeys(logger: dependencies.logger), database: dependencies.database)
         let handler = APIHandler(
             session: session,
             tokens: tokens,
+            ssoAllowsHTTPKeySets: dependencies.ssoAllowsHTTPKeySets,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
                                  databaseTarget: dependencies.databaseTarget, health: dependencies.health),
             document: document)
@@ -69,7 +75,7 @@ public enum APIRoutes {
             configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [OperationMiddleware(access: catalog.access, session: session, meter: dependencies.meter,
                                               environment: dependencies.environment, throttle: dependencies.throttle,
-                                              tokens: tokens,
+                                              tokens: tokens, sso: sso,
                                               logger: dependencies.logger)])
     }
 }

@@ -21,11 +21,15 @@ public struct AppConfiguration: Sendable {
     public var authThrottle: FailedAuthThrottle.Limits
     /// The `iss` of access tokens: every server of one installation must use the same.
     public var tokenIssuer: String
+    /// Whether tenants' SSO configurations may name a JWKS URL over plain http (development and tests
+    /// with a local identity provider); otherwise only https.
+    public var ssoAllowsHTTPKeySets: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
-                authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo") {
+                authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
+                ssoAllowsHTTPKeySets: Bool = false) {
         self.host = host
         self.port = port
         self.database = database
@@ -36,6 +40,7 @@ public struct AppConfiguration: Sendable {
         self.serverThreads = serverThreads
         self.authThrottle = authThrottle
         self.tokenIssuer = tokenIssuer
+        self.ssoAllowsHTTPKeySets = ssoAllowsHTTPKeySets
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -44,7 +49,7 @@ public struct AppConfiguration: Sendable {
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
-    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY` and `TOKEN_ISSUER`.
+    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER` and `SSO_JWKS_ALLOW_HTTP`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -53,6 +58,13 @@ public struct AppConfiguration: Sendable {
                 throw Invalid(description: "\(key)=\(text) is not a whole number in \(range.lowerBound)...\(range.upperBound)")
             }
             return parsed
+        }
+        func flag(_ key: String) throws -> Bool {
+            switch env[key]?.lowercased() {
+            case nil, "", "0", "false", "no": return false
+            case "1", "true", "yes": return true
+            case let other?: throw Invalid(description: "\(key)=\(other) must be true or false")
+            }
         }
         let database: DatabaseURL
         do {
@@ -81,6 +93,7 @@ public struct AppConfiguration: Sendable {
             serverThreads: threads == 0 ? nil : threads,
             authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 0...1_000_000),
                                 perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)),
-            tokenIssuer: try issuer(env["TOKEN_ISSUER"]))
+            tokenIssuer: try issuer(env["TOKEN_ISSUER"]),
+            ssoAllowsHTTPKeySets: try flag("SSO_JWKS_ALLOW_HTTP"))
     }
 }

@@ -34,7 +34,8 @@ public func buildApplication(
                                              environment: environment, logger: logger,
                                              databaseTarget: configuration.database.target,
                                              health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
-                                             signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer))
+                                             signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer,
+                                             ssoAllowsHTTPKeySets: configuration.ssoAllowsHTTPKeySets))
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)

@@ -62,11 +62,13 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    /// The member whose token made this request; an API client's key is not a member.
+    /// The member whose token (personal, or from the tenant's identity provider) made this request; an
+    /// API client's key is not a member.
     private func me(_ context: TenantSession.Context) async throws -> MemberRecord {
         let memberID: UUID?
         switch context.principal.kind {
         case .apiClient: memberID = nil
+        case .member: memberID = context.principal.keyID
         case .apiKey:
             let owner = try await APIKeyStore.owner(ofKey: context.principal.keyID, tenantID: context.tenantID,
                                                     on: context.connection, logger: context.logger)

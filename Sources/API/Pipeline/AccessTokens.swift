@@ -16,6 +16,12 @@ public struct AccessTokens: Sendable {
         self.database = database
     }
 
+    /// Whether this token was verified before and is still within its validity (the common case of
+    /// the request path: no parsing at all).
+    func hasVerified(_ token: Substring, now: Date) -> Bool {
+        verified.claims(for: token, now: now) != nil
+    }
+
     /// Verifies a presented token (or finds it verified before); a `kid` not seen yet reloads the
     /// keys once (a rotation made on another machine) before the token is refused.
     func verify(_ token: Substring, now: Date) async throws(AuthFailure) -> AccessTokenClaims {

@@ -16,6 +16,7 @@ struct OperationMiddleware: ServerMiddleware {
     let environment: Domain.Environment
     let throttle: FailedAuthThrottle
     let tokens: AccessTokens
+    let sso: SSOTokenVerifier
     let logger: Logger
 
     /// Open operations whose credential travels in the body (or in HTTP Basic), and the statuses
@@ -41,7 +42,7 @@ struct OperationMiddleware: ServerMiddleware {
                 let credential = try await credential(from: request)
                 switch credential {
                 case .key(let key), .operatorKey(let key): scope.credentialPrefix.withLock { $0 = key.publicID }
-                case .accessToken: break
+                case .accessToken, .ssoMember: break
                 }
                 // The platform API and the tenant API never share a credential: a tenant's credential
                 // holds no platform scope, an operator's key no tenant scope.
@@ -124,24 +125,33 @@ struct OperationMiddleware: ServerMiddleware {
         return (response, body)
     }
 
-    /// `Authorization: Bearer <key or access token>`, parsed on UTF-8 bytes (Foundation's trimming
-    /// showed up in profiles of this path). An access token is verified here (signature, issuer,
-    /// expiry: CPU only); its client is checked with the request's first statement.
-    func credential(from request: HTTPRequest) async throws(AuthFailure) -> PresentedCredential {
-        guard let header = request.headerFields[.authorization] else { throw .missingCredential }
+    /// `Authorization: Bearer <key or token>`, parsed on UTF-8 bytes (Foundation's trimming showed up
+    /// in profiles of this path). A JWT is ours (an access token: its issuer is this installation's)
+    /// or a tenant's identity provider's (SSO). Either is verified here; its client or member is
+    /// checked with the request's first statement.
+    func credential(from request: HTTPRequest) async throws -> PresentedCredential {
+        guard let header = request.headerFields[.authorization] else { throw AuthFailure.missingCredential }
         let bytes = header.utf8
         guard let space = bytes.firstIndex(of: UInt8(ascii: " ")),
               String(header[..<space]).lowercased() == "bearer"
-        else { throw .malformedCredential }
+        else { throw AuthFailure.malformedCredential }
         let token = header[header.index(after: space)...].drop { $0 == " " }
         if AccessToken.looksLikeToken(token) {
-            return .accessToken(try await tokens.verify(token, now: environment.now()))
+            let now = environment.now()
+            if tokens.hasVerified(token, now: now) || (IdentityToken.issuer(of: token) ?? tokens.issuer) == tokens.issuer {
+                return .accessToken(try await tokens.verify(token, now: now))
+            }
+            do {
+                return .ssoMember(try await sso.verify(token, now: now))
+            } catch let rejection as SSORejection {
+                throw AuthFailure.invalidSSOToken(rejection)
+            }
         }
         if token.hasPrefix(SecretToken.Kind.operatorKey.rawValue) {
-            guard let key = SecretToken(token: token, kind: .operatorKey) else { throw .malformedCredential }
+            guard let key = SecretToken(token: token, kind: .operatorKey) else { throw AuthFailure.malformedCredential }
             return .operatorKey(key)
         }
-        guard let key = SecretToken(token: token) else { throw .malformedCredential }
+        guard let key = SecretToken(token: token) else { throw AuthFailure.malformedCredential }
         return .key(key)
     }
 

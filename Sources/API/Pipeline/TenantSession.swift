@@ -136,7 +136,10 @@ struct TenantSession: Sendable {
     private func authorize(_ stored: StoredKey?, scope: RequestScope,
                            operation: RequestScope.OperationContext) throws -> Principal {
         scope.authenticated.withLock { $0 = true }
-        guard let stored else { throw AuthFailure.unknownKey }
+        guard let stored else {
+            if case .ssoMember = operation.credential { throw AuthFailure.inactiveMember }
+            throw AuthFailure.unknownKey
+        }
         let now = environment.now()
         let principal: Principal
         switch operation.credential {
@@ -150,6 +153,9 @@ struct TenantSession: Sendable {
         case .accessToken(let claims):
             scope.meteredTenant.withLock { $0 = stored.tenantID }
             principal = try stored.authorize(claims, requiring: operation.requiredScope, now: now)
+        case .ssoMember:
+            scope.meteredTenant.withLock { $0 = stored.tenantID }
+            principal = try stored.authorizeMember(requiring: operation.requiredScope)
         case .operatorKey:
             throw AuthFailure.insufficientScope(required: operation.requiredScope)  // refused earlier, by the middleware
         }

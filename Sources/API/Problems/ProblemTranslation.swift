@@ -37,6 +37,11 @@ enum ProblemTranslation {
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
                               detail: "An API client named \(duplicate.name) exists already\(which).",
                               errors: [FieldError(pointer: "/name", detail: "is already used")])
+        case let inUse as SSOIssuerInUse:
+            return APIProblem(status: 409, type: "sso-issuer-in-use", title: "Issuer in use",
+                              detail: "Another tenant trusts \(inUse.issuer) for the audience \(inUse.audience); "
+                                  + "ask the provider for an audience (client id) of your own.",
+                              errors: [FieldError(pointer: "/audience", detail: "is trusted by another tenant for this issuer")])
         case let refusal as InvitationRefusal:
             return invitationProblem(refusal)
         case is IdempotencyKeyInFlight:
@@ -131,6 +136,27 @@ enum ProblemTranslation {
             return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
                               detail: "The API client of this access token is disabled, or the key that obtained it was revoked.",
                               headers: challenge("invalid_token", "client disabled or key revoked"))
+        case .invalidSSOToken(let rejection):
+            let reason = switch rejection {
+            case .malformed: "malformed token"
+            case .unsupportedAlgorithm: "unsupported algorithm"
+            case .untrustedIssuerOrAudience: "no tenant trusts this issuer for this audience"
+            case .ambiguousAudience: "the token's audiences match more than one tenant"
+            case .unknownKey: "unknown signing key"
+            case .badSignature: "bad signature"
+            case .expired: "expired token"
+            case .notYetValid: "token not yet valid"
+            case .missingEmail: "no e-mail in the configured claim"
+            case .emailNotVerified: "e-mail not verified by the identity provider"
+            case .keySetUnavailable: "the identity provider's keys could not be fetched"
+            }
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "The identity provider's token is not valid: \(reason).",
+                              headers: challenge("invalid_token", reason))
+        case .inactiveMember:
+            return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
+                              detail: "No active member has this e-mail, or the tenant's SSO configuration changed.",
+                              headers: challenge("invalid_token", "no active member"))
         }
     }
 
@@ -143,7 +169,7 @@ enum ProblemTranslation {
                 || underlying is ValidationFailure || underlying is IllegalStatusChange
                 || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight
                 || underlying is MemberRuleViolation || underlying is DuplicateMemberEmail || underlying is InvitationRefusal
-                || underlying is DuplicateClientName
+                || underlying is DuplicateClientName || underlying is SSOIssuerInUse
                 || underlying is DatabaseUnavailable {
                 return problem(for: underlying, logger: logger)
             }

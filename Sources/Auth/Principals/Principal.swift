@@ -2,16 +2,18 @@ import Domain
 import Foundation
 import Persistence
 
-/// The authenticated caller of a tenant operation: an API key (or personal access token), or an API
-/// client holding an access token.
+/// The authenticated caller of a tenant operation: an API key (or personal access token), an API
+/// client holding an access token, or a member signed in through the tenant's identity provider.
 public struct Principal: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case apiKey
         case apiClient
+        /// A member with a token from the tenant's identity provider (SSO): `keyID` is the member's id.
+        case member
     }
 
     public let tenantID: UUID
-    /// The key's id; for an access token the client's id.
+    /// The key's id; for an access token the client's id; for a member signed in through SSO the member's id.
     public let keyID: UUID
     public let scopes: Set<Scope>
     public let kind: Kind
@@ -28,6 +30,7 @@ public struct Principal: Sendable, Equatable {
         switch kind {
         case .apiKey: .apiKey(keyID)
         case .apiClient: .apiClient(keyID)
+        case .member: .member(keyID)
         }
     }
 }
@@ -39,6 +42,9 @@ public enum PresentedCredential: Sendable, Equatable {
     case accessToken(AccessTokenClaims)
     /// A platform operator's key: good only for the platform API.
     case operatorKey(SecretToken)
+    /// A token from a tenant's identity provider whose signature, audience and validity have been
+    /// verified (the member and the configuration are checked against the database next).
+    case ssoMember(SSOIdentity)
 
     /// What `pmo.begin_key_request` looks the caller up by.
     public var lookupID: String {
@@ -47,6 +53,7 @@ public enum PresentedCredential: Sendable, Equatable {
         case .accessToken(let claims):
             "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased()):"
                 + claims.keyID.uuidString.lowercased()
+        case .ssoMember(let identity): identity.lookupID
         }
     }
 }
@@ -63,6 +70,10 @@ public enum AuthFailure: Error, Equatable, Sendable {
     case insufficientScope(required: Scope)
     case invalidAccessToken(AccessTokenRejection)
     case disabledClient
+    case invalidSSOToken(SSORejection)
+    /// The SSO token's member is not active, or the tenant's SSO configuration changed since the
+    /// token was verified.
+    case inactiveMember
 }
 
 extension StoredKey {
@@ -90,5 +101,17 @@ extension StoredKey {
         let granted = Set(token.scopes).intersection(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
         return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, kind: .apiClient)
+    }
+}
+
+extension StoredKey {
+    /// The decision for a member signed in through SSO: `self` describes the member as they are now
+    /// (their role travels in `scopes`), so a deactivated member or a changed role applies at once.
+    public func authorizeMember(requiring scope: Scope) throws(AuthFailure) -> Principal {
+        if revokedAt != nil { throw .inactiveMember }
+        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        let granted = scopes.compactMap(Role.init(rawValue:)).first?.scopes ?? []
+        guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
+        return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, kind: .member)
     }
 }

@@ -18,7 +18,7 @@ public enum Role: String, CaseIterable, Sendable {
         case .projectManager: return everyMember.union([.projectsWrite, .membersRead])
         case .contributor: return everyMember.union([.projectsWrite])
         case .viewer: return everyMember
-        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead])
+        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead, .ssoRead])
         }
     }
 

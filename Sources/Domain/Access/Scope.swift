@@ -14,6 +14,9 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     /// A member's own profile and personal access tokens.
     case profileRead = "profile:read"
     case profileWrite = "profile:write"
+    /// The tenant's single sign-on configuration (`/v1/sso`).
+    case ssoRead = "sso:read"
+    case ssoWrite = "sso:write"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {
