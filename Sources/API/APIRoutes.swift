@@ -28,13 +28,13 @@ public enum APIRoutes {
         /// The `iss` of the access tokens this server issues and accepts.
         public var tokenIssuer: String
         /// Whether SSO configurations may fetch their JWKS over plain http (see `AppConfiguration`).
-        public var ssoAllowsHTTPKeySets: Bool
+        public var ssoAllowsInsecureKeySets: Bool
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
                     health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
                     signingKeys: SigningKeyRing = SigningKeyRing(), tokenIssuer: String = "pmo",
-                    ssoAllowsHTTPKeySets: Bool = false) {
+                    ssoAllowsInsecureKeySets: Bool = false) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -45,7 +45,7 @@ public enum APIRoutes {
             self.throttle = throttle
             self.signingKeys = signingKeys
             self.tokenIssuer = tokenIssuer
-            self.ssoAllowsHTTPKeySets = ssoAllowsHTTPKeySets
+            self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
         }
     }
 
@@ -60,11 +60,14 @@ public enum APIRoutes {
                                     health: dependencies.health)
         let tokens = AccessTokens(ring: dependencies.signingKeys, issuer: dependencies.tokenIssuer,
                                   database: dependencies.database)
-        let sso = SSOTokenVerifier(keys: IdentityProviderKeys(logger: dependencies.logger), database: dependencies.database)
+        let sso = SSOTokenVerifier(
+            keys: IdentityProviderKeys(policy: KeySetURLPolicy(allowInsecure: dependencies.ssoAllowsInsecureKeySets),
+                                       logger: dependencies.logger),
+            database: dependencies.database)
         let handler = APIHandler(
             session: session,
             tokens: tokens,
-            ssoAllowsHTTPKeySets: dependencies.ssoAllowsHTTPKeySets,
+            ssoAllowsInsecureKeySets: dependencies.ssoAllowsInsecureKeySets,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
                                  databaseTarget: dependencies.databaseTarget, health: dependencies.health),
             document: document)

@@ -23,13 +23,13 @@ public struct AppConfiguration: Sendable {
     public var tokenIssuer: String
     /// Whether tenants' SSO configurations may name a JWKS URL over plain http (development and tests
     /// with a local identity provider); otherwise only https.
-    public var ssoAllowsHTTPKeySets: Bool
+    public var ssoAllowsInsecureKeySets: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
                 authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
-                ssoAllowsHTTPKeySets: Bool = false) {
+                ssoAllowsInsecureKeySets: Bool = false) {
         self.host = host
         self.port = port
         self.database = database
@@ -40,7 +40,7 @@ public struct AppConfiguration: Sendable {
         self.serverThreads = serverThreads
         self.authThrottle = authThrottle
         self.tokenIssuer = tokenIssuer
-        self.ssoAllowsHTTPKeySets = ssoAllowsHTTPKeySets
+        self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -49,7 +49,7 @@ public struct AppConfiguration: Sendable {
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
-    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER` and `SSO_JWKS_ALLOW_HTTP`.
+    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER` and `SSO_JWKS_ALLOW_INSECURE`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -94,6 +94,6 @@ public struct AppConfiguration: Sendable {
             authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 0...1_000_000),
                                 perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)),
             tokenIssuer: try issuer(env["TOKEN_ISSUER"]),
-            ssoAllowsHTTPKeySets: try flag("SSO_JWKS_ALLOW_HTTP"))
+            ssoAllowsInsecureKeySets: try flag("SSO_JWKS_ALLOW_INSECURE"))
     }
 }

@@ -35,7 +35,7 @@ public func buildApplication(
                                              databaseTarget: configuration.database.target,
                                              health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
                                              signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer,
-                                             ssoAllowsHTTPKeySets: configuration.ssoAllowsHTTPKeySets))
+                                             ssoAllowsInsecureKeySets: configuration.ssoAllowsInsecureKeySets))
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)

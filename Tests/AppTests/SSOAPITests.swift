@@ -99,7 +99,7 @@ import TestSupport
         let key = idp.newKey(kid: "2026-11")
         idp.publish([key])
         try await idp.serve { jwksURL in
-            try await env.withApp(ssoAllowsHTTPKeySets: true) { client in
+            try await env.withApp(ssoAllowsInsecureKeySets: true) { client in
                 let created = try await configure(client, owner: owner, """
                     {"issuer":"\(idp.issuer)","audience":"\(Self.audience)","jwksUrl":"\(jwksURL)"}
                     """)
@@ -160,12 +160,15 @@ import TestSupport
         let unpublished = idp.newKey(kid: "k-unknown")
         let otherIssuer = TestIdentityProvider(issuer: "https://elsewhere.example.test")
         try await idp.serve { jwksURL in
-            try await env.withApp(ssoAllowsHTTPKeySets: true) { client in
+            try await env.withApp(ssoAllowsInsecureKeySets: true) { client in
                 #expect(try await configure(client, owner: owner, """
                     {"issuer":"\(idp.issuer)","audience":"\(Self.audience)","jwksUrl":"\(jwksURL)"}
                     """).status == .created)
                 let good = idp.claims(email: "ada@example.com", audience: Self.audience)
                 #expect(try await client.call(.get, "/v1/projects", auth: bearer(idp.token(good, key: key))).status == .ok)
+                // Without kid, the provider's only key is the one.
+                let withoutKid = idp.token(good, key: key, header: ["kid": NSNull()])
+                #expect(try await client.call(.get, "/v1/projects", auth: bearer(withoutKid)).status == .ok)
 
                 var expired = good
                 expired["exp"] = Int(Date().timeIntervalSince1970) - 120
@@ -182,6 +185,8 @@ import TestSupport
                     ("wrong audience", idp.token(wrongAudience, key: key)),
                     ("wrong issuer", otherIssuer.token(otherIssuer.claims(email: "ada@example.com", audience: Self.audience), key: key)),
                     ("unknown kid", idp.token(good, key: unpublished)),
+                    ("unknown kid on a published key's signature", idp.token(good, key: key, header: ["kid": "nope"])),
+                    ("another algorithm for the key", idp.token(good, key: key, header: ["alg": "ES384"])),
                     ("alg none", "\(TestIdentityProvider.part(["alg": "none", "kid": "k1"])).\(parts[1])."),
                     ("HS256", "\(TestIdentityProvider.part(["alg": "HS256", "kid": "k1"])).\(parts[1]).\(parts[2])"),
                     ("signed by another key", idp.token(good, key: stranger)),
@@ -190,12 +195,18 @@ import TestSupport
                     ("unknown member", idp.token(idp.claims(email: "nobody@example.com", audience: Self.audience), key: key)),
                     ("invited, not yet a member", idp.token(idp.claims(email: invited, audience: Self.audience), key: key)),
                 ]
+                // Until the signature verifies, every refusal gives the same reason.
+                let untrusted = "not signed by an identity provider trusted for this audience"
+                let reasons = ["expired": "expired token", "unverified e-mail": "e-mail not verified",
+                               "unknown member": "No active member", "invited, not yet a member": "No active member"]
                 for (name, token) in cases {
                     let response = try await client.call(.get, "/v1/projects", auth: bearer(token))
                     #expect(response.status == .unauthorized, "\(name): \(response.status) \(response.text)")
                     #expect(response.header("WWW-Authenticate")?.contains("invalid_token") == true, "\(name)")
+                    let detail = response.object["detail"] as? String ?? ""
+                    #expect(detail.contains(reasons[name] ?? untrusted), "\(name): \(detail)")
                 }
-                #expect(idp.fetchCount == 2, "the unknown kid fetched the JWKS once more, no more")
+                #expect(idp.fetchCount == 2, "the unknown kids fetched the JWKS once more, no more")
 
                 // A deactivated member's token stops at once.
                 let ada = try await client.call(.get, "/v1/members/me", auth: bearer(valid))
@@ -203,7 +214,37 @@ import TestSupport
                 #expect(try await client.call(.patch, "/v1/members/\(adaID)", auth: owner.authorization,
                                               json: #"{"status":"deactivated"}"#).status == .ok)
                 #expect(try await client.call(.get, "/v1/projects", auth: bearer(valid)).status == .unauthorized)
+
+                // A suspended tenant's members are refused like its keys.
+                let active = idp.token(idp.claims(email: "grace@example.com", audience: Self.audience), key: key)
+                _ = try await env.createMember(in: tenant, role: .viewer, email: "grace@example.com")
+                #expect(try await client.call(.get, "/v1/projects", auth: bearer(active)).status == .ok)
+                try await env.setStatus(tenant, .suspended)
+                let suspended = try await client.call(.get, "/v1/projects", auth: bearer(active))
+                #expect(suspended.status == .forbidden && suspended.object["type"] as? String == "/problems/tenant-suspended")
             }
+        }
+    }
+
+    @Test func anRSAKeyWithoutAlgIsPinnedToRS256() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("sso-rsa").tenant
+        let owner = try await env.createMember(in: tenant, role: .owner)
+        _ = try await env.createMember(in: tenant, role: .viewer, email: "ada@example.com")
+        let idp = TestIdentityProvider()
+        let key = idp.newRSAKey(kid: "rsa-1")
+        #expect(key.jwk["alg"] == nil)
+        try await env.withApp { client in
+            let configured = try await configure(client, owner: owner, """
+                {"issuer":"\(idp.issuer)","audience":"\(Self.audience)","jwks":\(TestIdentityProvider.jwks([key]))}
+                """)
+            #expect(configured.status == .created, "\(configured.text)")
+            let claims = idp.claims(email: "ada@example.com", audience: Self.audience)
+            // A forged token naming another RSA algorithm first must not decide how the key is used...
+            let forged = idp.token(claims, key: key, header: ["alg": "PS512"])
+            #expect(try await client.call(.get, "/v1/projects", auth: bearer(forged)).status == .unauthorized)
+            // ...so the provider's RS256 tokens still verify.
+            #expect(try await client.call(.get, "/v1/projects", auth: bearer(idp.token(claims, key: key))).status == .ok)
         }
     }
 
@@ -217,7 +258,7 @@ import TestSupport
         let new = idp.newKey(kid: "new")
         idp.publish([old])
         try await idp.serve { jwksURL in
-            try await env.withApp(ssoAllowsHTTPKeySets: true) { client in
+            try await env.withApp(ssoAllowsInsecureKeySets: true) { client in
                 #expect(try await configure(client, owner: owner, """
                     {"issuer":"\(idp.issuer)","audience":"\(Self.audience)","jwksUrl":"\(jwksURL)"}
                     """).status == .created)
@@ -243,10 +284,18 @@ import TestSupport
                 #expect(try await client.call(.get, "/v1/projects", auth: bearer(token)).status == .unauthorized)
                 #expect(try await client.call(.get, "/v1/sso", auth: owner.authorization).status == .notFound)
                 #expect(try await client.call(.delete, "/v1/sso", auth: owner.authorization).status == .notFound)
+
+                // Made again (version 1 again) with another key: the earlier key set is not used.
+                let other = idp.newKey(kid: "new")
+                #expect(try await configure(client, owner: owner, """
+                    {"issuer":"\(idp.issuer)","audience":"\(Self.audience)","jwks":\(TestIdentityProvider.jwks([other]))}
+                    """).status == .created)
+                #expect(try await client.call(.get, "/v1/projects", auth: bearer(token)).status == .unauthorized)
+                #expect(try await client.call(.get, "/v1/projects", auth: bearer(idp.token(claims, key: other))).status == .ok)
             }
         }
         #expect(try await env.auditOperations(tenant: tenant.id).filter { $0.contains("SSO") }
-            == ["deleteSSOConfiguration", "putSSOConfiguration", "putSSOConfiguration"])
+            == ["deleteSSOConfiguration", "putSSOConfiguration", "putSSOConfiguration", "putSSOConfiguration"])
     }
 
     @Test func aProvidersTokenNeverReachesAnotherTenant() async throws {
@@ -269,7 +318,7 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects", auth: bearer(token)).status == .unauthorized)
             // B cannot trust the same issuer for the same audience (a token could not tell them apart)...
             let taken = try await configure(client, owner: bOwner, body)
-            #expect(taken.status == .conflict && taken.object["type"] as? String == "/problems/sso-issuer-in-use")
+            #expect(taken.status == .conflict && taken.object["type"] as? String == "/problems/sso-issuer-in-use", "\(taken.text)")
             // ...nor see A's configuration.
             #expect(try await client.call(.get, "/v1/sso", auth: bOwner.authorization).status == .notFound)
             // With an audience of its own, B's members sign in to B.
@@ -291,12 +340,21 @@ import TestSupport
         withPrivate["d"] = "c2VjcmV0"
         let privateSet = String(decoding: try JSONSerialization.data(withJSONObject: ["keys": [withPrivate]]), as: UTF8.self)
         let jwks = TestIdentityProvider.jwks([key])
+        var nulKID = key.jwk
+        nulKID["kid"] = "k\u{0}1"
+        let nulKey = String(decoding: try JSONSerialization.data(withJSONObject: nulKID), as: UTF8.self)
         try await env.withApp { client in
             let cases: [(String, String)] = [
                 (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://idp/k","jwks":\#(jwks)}"#, "/jwksUrl"),
                 (#"{"issuer":"https://idp","audience":"a"}"#, "/jwksUrl"),
                 (#"{"issuer":"https://idp","audience":"a","jwksUrl":"http://idp/keys"}"#, "/jwksUrl"),
                 (#"{"issuer":"https://idp","audience":"a","jwksUrl":"not a url"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://127.0.0.1/keys"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://localhost:8443/keys"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://[::1]/keys"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://169.254.169.254/latest"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwksUrl":"https://10.1.2.3/keys"}"#, "/jwksUrl"),
+                (#"{"issuer":"https://idp","audience":"a","jwks":{"keys":[\#(nulKey)]}}"#, "/jwks"),
                 (#"{"issuer":"https://idp","audience":"a","jwks":\#(privateSet)}"#, "/jwks/keys/0/d"),
                 (#"{"issuer":"pmo","audience":"a","jwks":\#(jwks)}"#, "/issuer"),
                 (#"{"issuer":"with space","audience":"a","jwks":\#(jwks)}"#, "/issuer"),

@@ -43,16 +43,16 @@ public struct TestEnvironment: Sendable {
     /// on return the application shuts down gracefully, flushing usage.
     /// `testing: .live` serves on a loopback port (requests then have a client address);
     /// `logger` replaces the suite's logger (to capture what the server logs).
-    /// `ssoAllowsHTTPKeySets` lets SSO configurations name a local identity provider's http JWKS URL.
+    /// `ssoAllowsInsecureKeySets` lets SSO configurations name a local identity provider's http JWKS URL.
     public func withApp<Result: Sendable>(
         environment: Domain.Environment = .live, usageFlushInterval: Duration = .seconds(3600),
-        testing: TestingSetup = .router, logger: Logger? = nil, ssoAllowsHTTPKeySets: Bool = false,
+        testing: TestingSetup = .router, logger: Logger? = nil, ssoAllowsInsecureKeySets: Bool = false,
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         // Port 0: a live test server takes any free port.
         let configuration = AppConfiguration(port: 0, database: try appURL, databasePoolSize: 8,
                                              usageFlushInterval: usageFlushInterval,
-                                             ssoAllowsHTTPKeySets: ssoAllowsHTTPKeySets)
+                                             ssoAllowsInsecureKeySets: ssoAllowsInsecureKeySets)
         let app = try buildApplication(configuration: configuration, environment: environment,
                                        logger: logger ?? TestCluster.logger)
         return try await app.test(testing, test)

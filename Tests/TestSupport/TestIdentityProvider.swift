@@ -1,5 +1,6 @@
 import Auth
 import Crypto
+import _CryptoExtras
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -9,14 +10,46 @@ import Synchronization
 /// loopback, and tokens signed as a provider signs them.
 public final class TestIdentityProvider: Sendable {
     public struct Key: Sendable {
+        enum Material: Sendable {
+            case p256(P256.Signing.PrivateKey)
+            case rsa(_RSA.Signing.PrivateKey)
+        }
+
         public let kid: String
-        let privateKey: P256.Signing.PrivateKey
+        let material: Material
+        /// Whether the published JWK names its algorithm (some providers' RSA keys do not).
+        let publishesAlgorithm: Bool
+
+        /// The algorithm the provider signs with: ES256 or RS256.
+        public var algorithm: String {
+            switch material {
+            case .p256: "ES256"
+            case .rsa: "RS256"
+            }
+        }
 
         /// The public JWK (what a provider publishes).
         public var jwk: [String: String] {
-            let point = privateKey.publicKey.rawRepresentation  // x || y
-            return ["kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
-                    "x": Base64URL.encode(point.prefix(32)), "y": Base64URL.encode(point.suffix(32))]
+            var fields = ["kid": kid, "use": "sig"]
+            if publishesAlgorithm { fields["alg"] = algorithm }
+            switch material {
+            case .p256(let key):
+                let point = key.publicKey.rawRepresentation  // x || y
+                fields.merge(["kty": "EC", "crv": "P-256", "x": Base64URL.encode(point.prefix(32)),
+                              "y": Base64URL.encode(point.suffix(32))]) { $1 }
+            case .rsa(let key):
+                let primitives = try! key.publicKey.getKeyPrimitives()
+                fields.merge(["kty": "RSA", "n": Base64URL.encode(primitives.modulus),
+                              "e": Base64URL.encode(primitives.publicExponent)]) { $1 }
+            }
+            return fields
+        }
+
+        func sign(_ input: Data) -> Data {
+            switch material {
+            case .p256(let key): try! key.signature(for: input).rawRepresentation
+            case .rsa(let key): try! key.signature(for: input, padding: .insecurePKCS1v1_5).rawRepresentation
+            }
         }
     }
 
@@ -28,7 +61,14 @@ public final class TestIdentityProvider: Sendable {
         self.issuer = issuer
     }
 
-    public func newKey(kid: String) -> Key { Key(kid: kid, privateKey: P256.Signing.PrivateKey()) }
+    public func newKey(kid: String) -> Key {
+        Key(kid: kid, material: .p256(P256.Signing.PrivateKey()), publishesAlgorithm: true)
+    }
+
+    /// A 2048-bit RSA key published without `alg`, as some providers publish theirs.
+    public func newRSAKey(kid: String) -> Key {
+        Key(kid: kid, material: .rsa(try! _RSA.Signing.PrivateKey(keySize: .bits2048)), publishesAlgorithm: false)
+    }
 
     /// What the served JWKS holds from now on.
     public func publish(_ keys: [Key]) { published.withLock { $0 = keys } }
@@ -51,11 +91,10 @@ public final class TestIdentityProvider: Sendable {
     /// A compact JWS of `claims`, signed with `key`; `header` entries replace the usual ones (a value
     /// of NSNull removes one).
     public func token(_ claims: [String: Any], key: Key, header: [String: Any] = [:]) -> String {
-        var fields: [String: Any] = ["alg": "ES256", "typ": "JWT", "kid": key.kid]
+        var fields: [String: Any] = ["alg": key.algorithm, "typ": "JWT", "kid": key.kid]
         for (name, value) in header { fields[name] = value is NSNull ? nil : value }
         let input = Self.part(fields) + "." + Self.part(claims)
-        let signature = try! key.privateKey.signature(for: Data(input.utf8)).rawRepresentation
-        return input + "." + Base64URL.encode(signature)
+        return input + "." + Base64URL.encode(key.sign(Data(input.utf8)))
     }
 
     public static func part(_ object: [String: Any]) -> String {

@@ -7,7 +7,7 @@ struct APIHandler: APIProtocol {
     let session: TenantSession
     let tokens: AccessTokens
     /// Whether an SSO configuration's JWKS URL may be plain http (otherwise https only).
-    let ssoAllowsHTTPKeySets: Bool
+    let ssoAllowsInsecureKeySets: Bool
     let readiness: Readiness
     /// The contract text served at `/openapi.yaml`.
     let document: String

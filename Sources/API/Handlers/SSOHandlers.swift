@@ -66,14 +66,16 @@ extension APIHandler {
         var keys: SSOKeySource?
         switch (body.jwksUrl, body.jwks) {
         case (let url?, nil):
-            checks.require(isAcceptableKeySetURL(url), "/jwksUrl",
-                           ssoAllowsHTTPKeySets ? "must be an http or https URL with a host"
-                                                : "must be an https URL with a host")
+            checks.require(KeySetURLPolicy(allowInsecure: ssoAllowsInsecureKeySets).accepts(url), "/jwksUrl",
+                           ssoAllowsInsecureKeySets ? "must be an http or https URL with a host"
+                                                    : "must be an https URL of a public host")
             keys = .url(url)
         case (nil, let document?):
             do {
                 let json = String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
                 _ = try await ProviderKeySet.parse(Data(json.utf8), strict: true)
+                // PostgreSQL's jsonb holds no NUL character; nothing in a key set needs one.
+                checks.require(!json.contains("\\u0000"), "/jwks", "must not contain NUL characters")
                 keys = .inline(json)
             } catch let problem as ProviderKeySet.Problem {
                 checks.require(false, "/jwks" + problem.pointer, problem.detail)
@@ -84,17 +86,6 @@ extension APIHandler {
         try checks.throwIfAny()
         guard let keys else { throw APIProblem.internalError }
         return SSOConfigFields(issuer: body.issuer, audience: body.audience, keys: keys, emailClaim: emailClaim)
-    }
-
-    private func isAcceptableKeySetURL(_ text: String) -> Bool {
-        guard text.utf8.count <= 2048, let url = URL(string: text), let host = url.host, !host.isEmpty,
-              url.user == nil, url.password == nil
-        else { return false }
-        switch url.scheme?.lowercased() {
-        case "https": return true
-        case "http": return ssoAllowsHTTPKeySets
-        default: return false
-        }
     }
 
     private static func changedFields(from old: SSOConfigRecord?, to new: SSOConfigRecord) -> [String] {

@@ -39,6 +39,12 @@ struct OperationMiddleware: ServerMiddleware {
                 guarded = Self.bodyCredentialOperations[operationID] != nil
             case .scope(let required):
                 guarded = request.headerFields[.authorization] != nil
+                // An address already throttled gets no verification at all (an SSO token's costs a
+                // database read and possibly a fetch of its provider's keys).
+                if guarded, let seconds = throttle.retryAfter(.init(address: scope.clientAddress, keyPrefix: nil),
+                                                              now: environment.now()) {
+                    throw APIProblem.throttled(retryAfter: seconds)
+                }
                 let credential = try await credential(from: request)
                 switch credential {
                 case .key(let key), .operatorKey(let key): scope.credentialPrefix.withLock { $0 = key.publicID }
@@ -141,9 +147,11 @@ struct OperationMiddleware: ServerMiddleware {
             if tokens.hasVerified(token, now: now) || (IdentityToken.issuer(of: token) ?? tokens.issuer) == tokens.issuer {
                 return .accessToken(try await tokens.verify(token, now: now))
             }
+            try session.requireReachable()
             do {
                 return .ssoMember(try await sso.verify(token, now: now))
             } catch let rejection as SSORejection {
+                logger.debug("identity provider token refused", metadata: ["reason": "\(rejection)"])
                 throw AuthFailure.invalidSSOToken(rejection)
             }
         }

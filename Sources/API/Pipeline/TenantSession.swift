@@ -117,7 +117,8 @@ struct TenantSession: Sendable {
         }
     }
 
-    private func requireReachable() throws {
+    /// 503 at once while the watchdog finds the database unreachable.
+    func requireReachable() throws {
         guard health.isReachable else {
             throw DatabaseUnavailable(target: databaseTarget, limit: .zero)
         }

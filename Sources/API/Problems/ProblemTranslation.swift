@@ -38,10 +38,10 @@ enum ProblemTranslation {
                               detail: "An API client named \(duplicate.name) exists already\(which).",
                               errors: [FieldError(pointer: "/name", detail: "is already used")])
         case let inUse as SSOIssuerInUse:
-            return APIProblem(status: 409, type: "sso-issuer-in-use", title: "Issuer in use",
-                              detail: "Another tenant trusts \(inUse.issuer) for the audience \(inUse.audience); "
+            return APIProblem(status: 409, type: "sso-issuer-in-use", title: "Issuer and audience in use",
+                              detail: "The issuer \(inUse.issuer) with the audience \(inUse.audience) is already in use; "
                                   + "ask the provider for an audience (client id) of your own.",
-                              errors: [FieldError(pointer: "/audience", detail: "is trusted by another tenant for this issuer")])
+                              errors: [FieldError(pointer: "/audience", detail: "is already in use with this issuer")])
         case let refusal as InvitationRefusal:
             return invitationProblem(refusal)
         case is IdempotencyKeyInFlight:
@@ -137,18 +137,16 @@ enum ProblemTranslation {
                               detail: "The API client of this access token is disabled, or the key that obtained it was revoked.",
                               headers: challenge("invalid_token", "client disabled or key revoked"))
         case .invalidSSOToken(let rejection):
+            // Until the signature has verified, one reason for all: the caller learns nothing about
+            // which providers, audiences or keys tenants trust (the server's log has the detail).
             let reason = switch rejection {
-            case .malformed: "malformed token"
-            case .unsupportedAlgorithm: "unsupported algorithm"
-            case .untrustedIssuerOrAudience: "no tenant trusts this issuer for this audience"
-            case .ambiguousAudience: "the token's audiences match more than one tenant"
-            case .unknownKey: "unknown signing key"
-            case .badSignature: "bad signature"
             case .expired: "expired token"
             case .notYetValid: "token not yet valid"
             case .missingEmail: "no e-mail in the configured claim"
             case .emailNotVerified: "e-mail not verified by the identity provider"
-            case .keySetUnavailable: "the identity provider's keys could not be fetched"
+            case .malformed, .unsupportedAlgorithm, .untrustedIssuerOrAudience, .ambiguousAudience, .unknownKey,
+                 .badSignature, .keySetUnavailable:
+                "not signed by an identity provider trusted for this audience"
             }
             return APIProblem(status: 401, type: "unauthenticated", title: "Invalid credential",
                               detail: "The identity provider's token is not valid: \(reason).",

@@ -3,9 +3,17 @@ import JWTKit
 
 /// An identity provider's JWKS (RFC 7517), reduced to the public keys that can verify signatures.
 public struct ProviderKeySet: Sendable {
+    /// Each key with its `alg` set (the JWK's own, or the usual one for its type): a token must use
+    /// exactly that algorithm. A key without `alg` is pinned here, so no token's header can choose how
+    /// it is used.
     public let keys: [JWK]
     /// The key ids in the set: a token naming another one makes a fetched set be fetched again.
     public var keyIDs: Set<String> { Set(keys.compactMap { $0.keyIdentifier?.string }) }
+    /// The algorithm each key id verifies.
+    public var algorithms: [String: String] {
+        Dictionary(keys.compactMap { key in key.keyIdentifier.map { ($0.string, key.algorithm?.rawValue ?? "") } },
+                   uniquingKeysWith: { first, _ in first })
+    }
 
     /// Why a JWKS document was refused (what an owner is told, with a JSON pointer).
     public struct Problem: Error, Equatable, Sendable {
@@ -61,7 +69,7 @@ public struct ProviderKeySet: Sendable {
         guard let kid = object["kid"] as? String, (1...200).contains(kid.utf8.count) else {
             throw Problem(pointer: "/kid", detail: "is required (1–200 characters): tokens name their key by it")
         }
-        let key: JWK
+        var key: JWK
         do {
             key = try JSONDecoder().decode(JWK.self, from: JSONSerialization.data(withJSONObject: object))
         } catch {
@@ -70,6 +78,7 @@ public struct ProviderKeySet: Sendable {
         guard let algorithm = key.algorithm?.rawValue ?? defaultAlgorithm(key),
               IdentityToken.acceptedAlgorithms.contains(algorithm)
         else { throw Problem(pointer: "/alg", detail: "must be a signature algorithm of the key's type") }
+        key.algorithm = JWK.Algorithm(rawValue: algorithm)
         // Building the verifier checks the key material (modulus, curve point).
         do {
             _ = try await JWTKeyCollection().add(jwk: key).getKey(for: JWKIdentifier(string: kid), alg: algorithm)

@@ -89,6 +89,9 @@ public struct SSOConfigStore: Sendable {
         case .inline(let document): (nil, document)
         }
         do {
+            // Read to the end: a statement's error arrives with its result, not when it is sent.
+            _ = try await connection.query(
+                "select pmo.claim_sso_issuer(\(fields.issuer), \(fields.audience))", logger: logger).collect()
             try await connection.query("""
                 insert into sso_configs (tenant_id, id, issuer, audience, jwks_url, jwks, email_claim, created_at, updated_at)
                 values (\(tenantID), \(id), \(fields.issuer), \(fields.audience), \(jwksURL), \(jwks)::jsonb,
@@ -109,8 +112,10 @@ public struct SSOConfigStore: Sendable {
     public func delete() async throws -> Bool {
         let rows = try await connection.query(
             "delete from sso_configs where tenant_id = \(tenantID) returning id", logger: logger)
-        for try await _ in rows { return true }
-        return false
+        var deleted = false
+        for try await _ in rows { deleted = true }
+        try await connection.query("select pmo.release_sso_issuer()", logger: logger)
+        return deleted
     }
 
     /// The configurations trusting `issuer` for one of `audiences` (at most two are read: more than

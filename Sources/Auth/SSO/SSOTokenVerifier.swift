@@ -21,8 +21,9 @@ public struct SSOIdentity: Sendable, Equatable {
 }
 
 /// Verifies a bearer token from a tenant's identity provider: the issuer and audience select the
-/// tenant that trusts them, the signature must verify with that provider's keys, the token must be
-/// within its validity, and the configured claim must hold an e-mail. Whether that e-mail is an
+/// tenant that trusts them, the signature must verify with that provider's keys (the key its `kid`
+/// names, with that key's algorithm), the token must be within its validity, and the configured
+/// claim must hold an e-mail. Whether that e-mail is an
 /// active member is decided by the request's first statement, with everything else.
 public struct SSOTokenVerifier: Sendable {
     let keys: IdentityProviderKeys
@@ -40,13 +41,14 @@ public struct SSOTokenVerifier: Sendable {
                                                      client: database.client, logger: database.logger)
         guard let trust = trusts.first else { throw SSORejection.untrustedIssuerOrAudience }
         guard trusts.count == 1 else { throw SSORejection.ambiguousAudience }
-        try token.checkValidity(now: now)
-        let collection = try await keys.collection(for: trust, keyID: token.keyID, now: now)
+        let collection = try await keys.collection(for: trust, keyID: token.keyID, algorithm: token.algorithm, now: now)
         do {
             _ = try await collection.verify(token.compact, as: SignedPayload.self)
         } catch {
             throw SSORejection.badSignature
         }
+        // Only a token the provider signed learns why else it is refused.
+        try token.checkValidity(now: now)
         return SSOIdentity(tenantID: trust.tenantID, configVersion: trust.version,
                            email: try token.email(claim: trust.emailClaim))
     }

@@ -2,7 +2,7 @@
 -- are made for, its signing keys (a JWKS URL or an inline JWKS document) and the claim that holds a
 -- member's e-mail. A bearer token from that provider for an active member acts with the member's role.
 create table sso_configs (
-    tenant_id    uuid primary key references tenants (id) on delete cascade,
+    tenant_id    uuid not null references tenants (id) on delete cascade,
     id           uuid not null,
     issuer       text not null check (length(issuer) between 1 and 2048),
     audience     text not null check (length(audience) between 1 and 2048),
@@ -12,10 +12,10 @@ create table sso_configs (
     version      bigint not null default 1,
     created_at   timestamptz not null default now(),
     updated_at   timestamptz not null default now(),
-    check ((jwks_url is null) <> (jwks is null)),
-    -- A token names its issuer and audience before anything else is known: together they must find
-    -- one tenant. Two tenants may trust one provider with different audiences (client ids).
-    unique (issuer, audience)
+    primary key (tenant_id, id),
+    -- One configuration per tenant.
+    unique (tenant_id),
+    check ((jwks_url is null) <> (jwks is null))
 );
 
 alter table sso_configs enable row level security;
@@ -24,6 +24,32 @@ create policy tenant_isolation on sso_configs using (tenant_id = pmo.current_ten
     with check (tenant_id = pmo.current_tenant());
 grant select, insert, update, delete on sso_configs to pmo_app;
 
+-- A token names its issuer and audience before anything else is known: together they must find one
+-- tenant. Two tenants may trust one provider with different audiences (client ids). Platform-level
+-- routing like api_key_directory (a reference table on Citus), written and read only through the
+-- functions below.
+create table sso_directory (
+    issuer     text not null,
+    audience   text not null,
+    tenant_id  uuid not null unique references tenants (id) on delete cascade,
+    primary key (issuer, audience)
+);
+
+-- The current tenant now trusts this issuer for this audience (instead of what it trusted before);
+-- a unique violation when another tenant does already.
+create function pmo.claim_sso_issuer(p_issuer text, p_audience text) returns void
+language plpgsql volatile security definer as $$
+begin
+    delete from public.sso_directory where tenant_id = pmo.current_tenant();
+    insert into public.sso_directory (issuer, audience, tenant_id) values (p_issuer, p_audience, pmo.current_tenant());
+end
+$$;
+
+create function pmo.release_sso_issuer() returns void
+language sql volatile security definer as $$
+    delete from public.sso_directory where tenant_id = pmo.current_tenant()
+$$;
+
 -- The configuration a presented token's issuer and audiences select, before any tenant is set (the
 -- server verifies the token's signature with its keys next). Zero rows: no tenant trusts this
 -- provider for these audiences; more than one row: the token is ambiguous and is refused.
@@ -31,11 +57,13 @@ create function pmo.sso_config_for(p_issuer text, p_audiences text[])
 returns table (tenant_id uuid, version bigint, audience text, jwks_url text, jwks text, email_claim text)
 language sql stable security definer as $$
     select c.tenant_id, c.version, c.audience, c.jwks_url, c.jwks::text, c.email_claim
-    from public.sso_configs c
-    where c.issuer = p_issuer and c.audience = any (p_audiences)
+    from public.sso_directory d
+    join public.sso_configs c on c.tenant_id = d.tenant_id
+    where d.issuer = p_issuer and d.audience = any (p_audiences)
     limit 2
 $$;
-grant execute on function pmo.sso_config_for(text, text[]) to pmo_app;
+grant execute on function pmo.claim_sso_issuer(text, text), pmo.release_sso_issuer(),
+    pmo.sso_config_for(text, text[]) to pmo_app;
 
 -- A third form of caller for the request's first statement (see 0006): a member signed in through
 -- their tenant's identity provider, 'member:<tenant id>:<sso config version>:<e-mail>'. The server has
