@@ -16,6 +16,10 @@ import TestSupport
         let tokenID: String
         let clientID: String
         let clientKeyID: String
+        /// Delivery resources by kind ("portfolio", "programme", ...): their ids.
+        var delivery: [String: String] = [:]
+
+        func id(_ kind: String) -> String { delivery[kind] ?? "missing-\(kind)" }
     }
 
     /// How to call an operation as tenant B on each of tenant A's references it names.
@@ -57,6 +61,40 @@ import TestSupport
         "revokeApiClientKey": { client, auth, victim in
             [try await client.call(.delete, "/v1/api-clients/\(victim.clientID)/keys/\(victim.clientKeyID)", auth: auth)]
         },
+        "getPortfolio": { client, auth, victim in
+            [try await client.call(.get, "/v1/portfolios/\(victim.id("portfolio"))", auth: auth)]
+        },
+        "updatePortfolio": { client, auth, victim in
+            [try await client.call(.patch, "/v1/portfolios/\(victim.id("portfolio"))", auth: auth, json: #"{"name":"Taken"}"#)]
+        },
+        "deletePortfolio": { client, auth, victim in
+            [try await client.call(.delete, "/v1/portfolios/\(victim.id("portfolio"))", auth: auth)]
+        },
+        "getProgramme": { client, auth, victim in
+            [try await client.call(.get, "/v1/programmes/\(victim.id("programme"))", auth: auth)]
+        },
+        "updateProgramme": { client, auth, victim in
+            [try await client.call(.patch, "/v1/programmes/\(victim.id("programme"))", auth: auth, json: #"{"name":"Taken"}"#)]
+        },
+        "deleteProgramme": { client, auth, victim in
+            [try await client.call(.delete, "/v1/programmes/\(victim.id("programme"))", auth: auth)]
+        },
+    ]
+
+    /// Tenant A's delivery resources, made through the API, by kind.
+    static func deliveryOf(_ auth: String, projectID: String, _ client: some TestClientProtocol) async throws -> [String: String] {
+        let portfolio = try await client.call(.post, "/v1/portfolios", auth: auth, json: #"{"name":"A's portfolio"}"#)
+        let portfolioID = try #require(portfolio.object["id"] as? String)
+        let programme = try await client.call(.post, "/v1/programmes", auth: auth,
+                                              json: #"{"name":"A's programme","portfolioId":"\#(portfolioID)"}"#)
+        let programmeID = try #require(programme.object["id"] as? String)
+        return ["portfolio": portfolioID, "programme": programmeID]
+    }
+
+    /// Where tenant A reads each kind of delivery resource (to see that B changed nothing).
+    static let readPaths: [String: @Sendable (String) -> String] = [
+        "portfolio": { "/v1/portfolios/\($0)" },
+        "programme": { "/v1/programmes/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -93,11 +131,14 @@ import TestSupport
             let clientKey = try await client.call(.post, "/v1/api-clients/\(clientID)/keys", auth: aOwner.authorization,
                                                   json: #"{"name":"primary"}"#)
             let clientSecret = try #require(clientKey.object["token"] as? String)
+            let delivery = try await Self.deliveryOf(a.authorization, projectID: id, client)
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
-                                clientKeyID: try #require(clientKey.object["id"] as? String))
+                                clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)
             let state = { @Sendable in
-                try await [
+                try await delivery.sorted(by: { $0.key < $1.key }).asyncMap { kind, id in
+                    try await client.call(.get, Self.readPaths[kind]!(id), auth: a.authorization).text
+                } + [
                     client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
                     client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
                     client.call(.get, "/v1/api-clients/\(clientID)", auth: aOwner.authorization).text,

@@ -37,9 +37,9 @@ import TestSupport
                     "select count(*)::int from \(unescaped: table)", logger: database.logger)
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }
             }
-            // The directories (public id -> tenant) are readable only through pmo.begin_key_request
-            // and pmo.begin_invitation.
-            for directory in ["api_key_directory", "invitation_directory"] {
+            // The directories (public id or SSO issuer -> tenant) are readable only through
+            // pmo.begin_key_request, pmo.begin_invitation and pmo.sso_config_for.
+            for directory in ["api_key_directory", "invitation_directory", "sso_directory"] {
                 do {
                     try await database.client.query("select count(*) from \(unescaped: directory)", logger: database.logger)
                     Issue.record("the app role could read \(directory)")
@@ -123,8 +123,8 @@ import TestSupport
                        exists (select from pg_policy p where p.polrelid = c.oid)
                 from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
                 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
-                  -- Platform routing (public id -> tenant), read before any tenant is known; holds no tenant content.
-                  and c.relname not in ('api_key_directory', 'invitation_directory')
+                  -- Platform routing (public id or SSO issuer -> tenant), read before any tenant is known.
+                  and c.relname not in ('api_key_directory', 'invitation_directory', 'sso_directory')
                 """, logger: database.logger)
             var tables: [String] = []
             for try await (name, enabled, forced, hasPolicy) in rows.decode((String, Bool, Bool, Bool).self) {

@@ -1,2 +1,2 @@
 -- What pmo-server sends for GET /v1/projects/{id}: one keyed statement.
-select * from pmo.keyed_projects(:pub, :id, null, null, null, null);
+select * from pmo.keyed_projects(:pub, :id, null, null, null, null, null);

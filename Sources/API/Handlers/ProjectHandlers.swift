@@ -8,9 +8,12 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let status = input.query.status.flatMap { ProjectStatus(rawValue: $0.rawValue) }
+        var checks = FieldChecks()
+        let programme = HierarchyMapping.id(input.query.programmeId, at: "/programmeId", &checks)
+        if !checks.errors.isEmpty { throw APIProblem.badRequest("programmeId must be an id (UUID).", errors: checks.errors) }
         // One row more than the page tells whether another page follows.
         let page = try await session.read { publicID in
-            ProjectStore.keyedList(publicID: publicID, status: status, after: cursor, limit: limit + 1)
+            ProjectStore.keyedList(publicID: publicID, status: status, programme: programme, after: cursor, limit: limit + 1)
         } _: { rows in
             try rows.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
         }

@@ -15,7 +15,7 @@ enum ProjectMapping {
             sponsor: f.sponsor, manager: f.manager,
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             budgetAtCompletion: f.budgetAtCompletion, currency: f.currency,
-            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+            programmeId: f.programmeID?.uuidString.lowercased(), createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
     static func etag(_ record: ProjectRecord) -> String { "\"\(record.version)\"" }
@@ -25,6 +25,7 @@ enum ProjectMapping {
         var checks = FieldChecks()
         let start = date(body.plannedStart, "/plannedStart", &checks)
         let finish = date(body.plannedFinish, "/plannedFinish", &checks)
+        let programme = HierarchyMapping.id(body.programmeId, at: "/programmeId", &checks)
         try checks.throwIfAny()
         let fields = ProjectFields(
             code: body.code, name: body.name,
@@ -32,7 +33,7 @@ enum ProjectMapping {
             phase: body.phase.flatMap { ProjectPhase(rawValue: $0.rawValue) } ?? .initiating,
             status: body.status.flatMap { ProjectStatus(rawValue: $0.rawValue) } ?? .proposed,
             sponsor: body.sponsor, manager: body.manager, plannedStart: start, plannedFinish: finish,
-            budgetAtCompletion: body.budgetAtCompletion ?? 0, currency: body.currency)
+            budgetAtCompletion: body.budgetAtCompletion ?? 0, currency: body.currency, programmeID: programme)
         try fields.validate()
         return fields
     }
@@ -56,6 +57,9 @@ enum ProjectMapping {
         if presence.keys.contains("manager") { next.manager = patch.manager }
         if presence.keys.contains("plannedStart") { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }
         if presence.keys.contains("plannedFinish") { next.plannedFinish = date(patch.plannedFinish, "/plannedFinish", &checks) }
+        if presence.keys.contains("programmeId") {
+            next.programmeID = HierarchyMapping.id(patch.programmeId, at: "/programmeId", &checks)
+        }
         try checks.throwIfAny()
         try next.validate()
         return next

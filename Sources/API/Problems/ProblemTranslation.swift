@@ -10,43 +10,8 @@ import PostgresNIO
 /// only a request id in the body; the details go to the log (ARCHITECTURE.md rule 5).
 enum ProblemTranslation {
     static func problem(for error: any Error, logger: Logger) -> APIProblem {
+        if let problem = clientProblem(for: error) { return problem }
         switch error {
-        case let problem as APIProblem:
-            return problem
-        case let failure as AuthFailure:
-            return authProblem(failure)
-        case let failure as ValidationFailure:
-            return .validation(failure.errors)
-        case let change as IllegalStatusChange:
-            return APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
-                              detail: "A project cannot move from \(change.from.rawValue) to \(change.to.rawValue).",
-                              allowed: change.allowed.map(\.rawValue))
-        case let duplicate as DuplicateProjectCode:
-            return APIProblem(status: 409, type: "duplicate", title: "Duplicate code",
-                              detail: "A project with code \(duplicate.code) exists already.",
-                              errors: [FieldError(pointer: "/code", detail: "is already used")])
-        case let violation as MemberRuleViolation:
-            return memberProblem(violation)
-        case let duplicate as DuplicateMemberEmail:
-            let which = duplicate.memberID.map { " (member \($0.uuidString.lowercased()))" } ?? ""
-            return APIProblem(status: 409, type: "duplicate", title: "Duplicate e-mail",
-                              detail: "\(duplicate.email) is already a member of this organisation\(which).",
-                              errors: [FieldError(pointer: "/email", detail: "is already a member")])
-        case let duplicate as DuplicateClientName:
-            let which = duplicate.clientID.map { " (client \($0.uuidString.lowercased()))" } ?? ""
-            return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
-                              detail: "An API client named \(duplicate.name) exists already\(which).",
-                              errors: [FieldError(pointer: "/name", detail: "is already used")])
-        case let inUse as SSOIssuerInUse:
-            return APIProblem(status: 409, type: "sso-issuer-in-use", title: "Issuer and audience in use",
-                              detail: "The issuer \(inUse.issuer) with the audience \(inUse.audience) is already in use; "
-                                  + "ask the provider for an audience (client id) of your own.",
-                              errors: [FieldError(pointer: "/audience", detail: "is already in use with this issuer")])
-        case let refusal as InvitationRefusal:
-            return invitationProblem(refusal)
-        case is IdempotencyKeyInFlight:
-            return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
-                              detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
         case let unavailable as DatabaseUnavailable:
             logger.error("database unavailable", metadata: ["error": "\(unavailable)"])
             return .databaseUnavailable
@@ -158,17 +123,67 @@ enum ProblemTranslation {
         }
     }
 
+    /// The problem for an error the client caused (a rule, a conflict, a credential), or nil.
+    static func clientProblem(for error: any Error) -> APIProblem? {
+        switch error {
+        case let problem as APIProblem:
+            return problem
+        case let failure as AuthFailure:
+            return authProblem(failure)
+        case let failure as ValidationFailure:
+            return .validation(failure.errors)
+        case let change as IllegalStatusChange:
+            return APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
+                              detail: "A project cannot move from \(change.from.rawValue) to \(change.to.rawValue).",
+                              allowed: change.allowed.map(\.rawValue))
+        case let duplicate as DuplicateProjectCode:
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate code",
+                              detail: "A project with code \(duplicate.code) exists already.",
+                              errors: [FieldError(pointer: "/code", detail: "is already used")])
+        case let violation as MemberRuleViolation:
+            return memberProblem(violation)
+        case let duplicate as DuplicateMemberEmail:
+            let which = duplicate.memberID.map { " (member \($0.uuidString.lowercased()))" } ?? ""
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate e-mail",
+                              detail: "\(duplicate.email) is already a member of this organisation\(which).",
+                              errors: [FieldError(pointer: "/email", detail: "is already a member")])
+        case let duplicate as DuplicateClientName:
+            let which = duplicate.clientID.map { " (client \($0.uuidString.lowercased()))" } ?? ""
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
+                              detail: "An API client named \(duplicate.name) exists already\(which).",
+                              errors: [FieldError(pointer: "/name", detail: "is already used")])
+        case let inUse as SSOIssuerInUse:
+            return APIProblem(status: 409, type: "sso-issuer-in-use", title: "Issuer and audience in use",
+                              detail: "The issuer \(inUse.issuer) with the audience \(inUse.audience) is already in use; "
+                                  + "ask the provider for an audience (client id) of your own.",
+                              errors: [FieldError(pointer: "/audience", detail: "is already in use with this issuer")])
+        case let refusal as InvitationRefusal:
+            return invitationProblem(refusal)
+        case is IdempotencyKeyInFlight:
+            return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
+                              detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
+        case let duplicate as DuplicateName:
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
+                              detail: "A \(duplicate.kind) named \(duplicate.name) exists already.",
+                              errors: [FieldError(pointer: "/name", detail: "is already used")])
+        case let parent as HasChildren:
+            return APIProblem(status: 409, type: "has-children", title: "Still has children",
+                              detail: "The \(parent.kind) still has \(parent.count) \(parent.childKind); "
+                                  + "move or delete them first.")
+        case let parent as UnknownParent:
+            let which = parent.id.map { " \($0.uuidString.lowercased())" } ?? ""
+            return .validation([FieldError(pointer: parent.pointer, detail: "names no \(parent.kind)\(which) of this organisation")])
+        default:
+            return nil
+        }
+    }
+
     /// Errors raised by the generated code while reading the request: bad JSON, wrong types,
     /// unknown enum values, missing fields or parameters, wrong content type.
     static func runtimeProblem(_ error: ServerError, logger: Logger) -> APIProblem {
         if let underlying = error.underlyingError as (any Error)?, !(underlying is ServerError),
            type(of: underlying) != type(of: error) {
-            if underlying is DecodingError || underlying is APIProblem || underlying is AuthFailure
-                || underlying is ValidationFailure || underlying is IllegalStatusChange
-                || underlying is DuplicateProjectCode || underlying is IdempotencyKeyInFlight
-                || underlying is MemberRuleViolation || underlying is DuplicateMemberEmail || underlying is InvitationRefusal
-                || underlying is DuplicateClientName || underlying is SSOIssuerInUse
-                || underlying is DatabaseUnavailable {
+            if underlying is DecodingError || underlying is DatabaseUnavailable || clientProblem(for: underlying) != nil {
                 return problem(for: underlying, logger: logger)
             }
         }

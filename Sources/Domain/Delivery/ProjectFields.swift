@@ -1,3 +1,5 @@
+import struct Foundation.UUID
+
 /// The writable fields of a project, after a create or a merge-patch has been applied.
 /// `validate()` is the one place the project's field rules live; the API calls it for both.
 public struct ProjectFields: Equatable, Sendable {
@@ -12,12 +14,14 @@ public struct ProjectFields: Equatable, Sendable {
     public var plannedFinish: CalendarDate?
     public var budgetAtCompletion: Int64
     public var currency: String
+    /// The programme the project belongs to, if any.
+    public var programmeID: UUID?
 
     public init(
         code: String, name: String, methodology: Methodology = .predictive, phase: ProjectPhase = .initiating,
         status: ProjectStatus = .proposed, sponsor: String? = nil, manager: String? = nil,
         plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil,
-        budgetAtCompletion: Int64 = 0, currency: String
+        budgetAtCompletion: Int64 = 0, currency: String, programmeID: UUID? = nil
     ) {
         self.code = code
         self.name = name
@@ -30,6 +34,7 @@ public struct ProjectFields: Equatable, Sendable {
         self.plannedFinish = plannedFinish
         self.budgetAtCompletion = budgetAtCompletion
         self.currency = currency
+        self.programmeID = programmeID
     }
 
     /// Checks every field rule and reports all violations together.
@@ -49,7 +54,7 @@ public struct ProjectFields: Equatable, Sendable {
 
     /// The API names of every writable field (what a create sets, for the audit trail).
     public static let fieldNames = ["code", "name", "methodology", "phase", "status", "sponsor", "manager",
-                                    "plannedStart", "plannedFinish", "budgetAtCompletion", "currency"]
+                                    "plannedStart", "plannedFinish", "budgetAtCompletion", "currency", "programmeId"]
 
     /// The API names of the fields whose values differ from `other` (for audit trails and plans).
     public func changedFields(comparedTo other: ProjectFields) -> [String] {
@@ -66,6 +71,7 @@ public struct ProjectFields: Equatable, Sendable {
         note("plannedFinish", plannedFinish != other.plannedFinish)
         note("budgetAtCompletion", budgetAtCompletion != other.budgetAtCompletion)
         note("currency", currency != other.currency)
+        note("programmeId", programmeID != other.programmeID)
         return changed
     }
 

@@ -29,6 +29,20 @@ public enum ProjectReference: Sendable, Equatable {
     }
 }
 
+/// A reference to a parent (a programme, a portfolio, a work item) that does not exist in the tenant.
+public struct UnknownParent: Error, Equatable {
+    public let kind: String
+    /// Where the reference is in the request body.
+    public let pointer: String
+    public let id: UUID?
+
+    public init(kind: String, pointer: String, id: UUID?) {
+        self.kind = kind
+        self.pointer = pointer
+        self.id = id
+    }
+}
+
 /// A project with this code exists already in the tenant.
 public struct DuplicateProjectCode: Error, Equatable {
     public let code: String
@@ -50,23 +64,27 @@ public struct ProjectStore: Sendable {
     /// Dates are read with to_char, which does not depend on the session's DateStyle.
     static let columns = """
         id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
-        to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at
+        to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at,
+        programme_id
         """
 
     public func insert(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
         let f = fields
         let query: PostgresQuery = """
             insert into projects (tenant_id, id, code, name, methodology, phase, status, sponsor, manager,
-                planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at)
+                planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at, programme_id)
             values (\(tenantID), \(id), \(f.code), \(f.name), \(f.methodology.rawValue), \(f.phase.rawValue),
                 \(f.status.rawValue), \(f.sponsor), \(f.manager), \(f.plannedStart?.description)::date,
-                \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now))
+                \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now),
+                \(f.programmeID))
             returning \(unescaped: Self.columns)
             """
         do {
             return try await single(query)!
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateProjectCode(code: f.code)
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw UnknownParent(kind: "programme", pointer: "/programmeId", id: f.programmeID)
         }
     }
 
@@ -96,7 +114,7 @@ public struct ProjectStore: Sendable {
                 manager = \(f.manager), planned_start = \(f.plannedStart?.description)::date,
                 planned_finish = \(f.plannedFinish?.description)::date,
                 budget_at_completion = \(f.budgetAtCompletion), currency = \(f.currency),
-                version = version + 1, updated_at = \(now)
+                programme_id = \(f.programmeID), version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(id)
             returning \(unescaped: Self.columns)
             """
@@ -104,6 +122,8 @@ public struct ProjectStore: Sendable {
             return try await single(query)!
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateProjectCode(code: f.code)
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw UnknownParent(kind: "programme", pointer: "/programmeId", id: f.programmeID)
         }
     }
 
@@ -142,7 +162,8 @@ public struct ProjectStore: Sendable {
             status: status, sponsor: try cell(6, String?.self), manager: try cell(7, String?.self),
             plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
             plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
-            budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self))
+            budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self),
+            programmeID: try cell(15, UUID?.self))
         return ProjectRecord(id: id, fields: fields, version: try cell(12, Int64.self),
                              createdAt: try cell(13, Date.self), updatedAt: try cell(14, Date.self))
     }
@@ -151,8 +172,8 @@ public struct ProjectStore: Sendable {
 /// Project reads as single keyed statements (see `KeyedRead` and `pmo.keyed_projects`): one round
 /// trip per request, prepared once per connection so PostgreSQL skips parsing and planning.
 public struct KeyedProjectsStatement: PostgresPreparedStatement {
-    public static let sql = "select * from pmo.keyed_projects($1, $2, $3, $4, $5, $6)"
-    public static let bindingDataTypes: [PostgresDataType] = [.text, .uuid, .text, .text, .uuid, .int8]
+    public static let sql = "select * from pmo.keyed_projects($1, $2, $3, $4, $5, $6, $7)"
+    public static let bindingDataTypes: [PostgresDataType] = [.text, .uuid, .text, .text, .uuid, .int8, .uuid]
     public typealias Row = [PostgresCell]
 
     let publicID: String
@@ -161,15 +182,17 @@ public struct KeyedProjectsStatement: PostgresPreparedStatement {
     let status: String?
     let after: UUID?
     let limit: Int64?
+    var programme: UUID? = nil
 
     public func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 6)
+        var bindings = PostgresBindings(capacity: 7)
         bindings.append(publicID)
         bindings.append(id)
         bindings.append(code)
         bindings.append(status)
         bindings.append(after)
         bindings.append(limit)
+        bindings.append(programme)
         return bindings
     }
 
@@ -190,11 +213,10 @@ extension ProjectStore {
 
     /// One page in id order (ids are time-ordered), starting after `cursor`; reads `limit` rows and
     /// no more, so its cost does not grow with the tenant's size.
-    public static func keyedList(publicID: String, status: ProjectStatus?, after cursor: UUID?,
-                                 limit: Int) -> KeyedProjectsStatement {
+    public static func keyedList(publicID: String, status: ProjectStatus?, programme: UUID? = nil,
+                                 after cursor: UUID?, limit: Int) -> KeyedProjectsStatement {
         KeyedProjectsStatement(publicID: publicID, id: nil, code: nil, status: status?.rawValue,
-                               after: cursor ?? UUIDv7.lowest,
-                               limit: Int64(limit))
+                               after: cursor ?? UUIDv7.lowest, limit: Int64(limit), programme: programme)
     }
 }
 

@@ -1,0 +1,52 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Between the generated wire types and portfolios and programmes.
+enum HierarchyMapping {
+    static func resource(_ record: PortfolioRecord) -> Components.Schemas.Portfolio {
+        Components.Schemas.Portfolio(
+            id: record.id.uuidString.lowercased(), name: record.name, description: record.description,
+            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func resource(_ record: ProgrammeRecord) -> Components.Schemas.Programme {
+        Components.Schemas.Programme(
+            id: record.id.uuidString.lowercased(), portfolioId: record.portfolioID?.uuidString.lowercased(),
+            name: record.name, description: record.description,
+            workstreams: record.workstreams.map { .init(name: $0.name, description: $0.description) },
+            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func etag(version: Int64) -> String { "\"\(version)\"" }
+
+    static func workstreams(_ items: [Components.Schemas.Workstream], _ checks: inout FieldChecks) -> [Workstream] {
+        checks.require(items.count <= 50, "/workstreams", "must hold at most 50 workstreams")
+        var seen: Set<String> = []
+        for (index, item) in items.enumerated() {
+            checks.requireName(item.name, at: "/workstreams/\(index)/name")
+            checks.require(seen.insert(item.name).inserted, "/workstreams/\(index)/name", "is used by another workstream")
+            checks.requireText(item.description, maxLength: 2000, at: "/workstreams/\(index)/description")
+        }
+        return items.map { Workstream(name: $0.name, description: $0.description) }
+    }
+
+    /// A reference to another resource by id: a text that is no UUID names nothing.
+    static func id(_ text: String?, at pointer: String, _ checks: inout FieldChecks) -> UUID? {
+        guard let text else { return nil }
+        let id = UUID(uuidString: text)
+        checks.require(id != nil, pointer, "must be an id (UUID)")
+        return id
+    }
+}
+
+extension FieldChecks {
+    /// Free text (a description): 1–`maxLength` characters, not blank, no NUL (line breaks are fine).
+    /// Nil is not checked.
+    mutating func requireText(_ text: String?, maxLength: Int, at pointer: String) {
+        guard let text else { return }
+        require(text.unicodeScalars.count <= maxLength && !TextRules.isBlank(text) && !text.unicodeScalars.contains("\u{0}"),
+                pointer, "must be 1–\(maxLength) characters, not blank, without NUL")
+    }
+}

@@ -1,0 +1,52 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The tenant's stored working calendar; version 0 and no dates when it was never set.
+public struct CalendarRecord: Sendable, Equatable {
+    public var calendar: WorkingCalendar
+    public var version: Int64
+    public var updatedAt: Date?
+}
+
+/// SQL for `calendars` (one row per tenant at most), inside a transaction whose tenant is set.
+public struct CalendarStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    /// The calendar, or the standard one (Monday to Friday, no holidays) at version 0.
+    public func current(lock: Bool = false) async throws -> CalendarRecord {
+        let rows = try await connection.query("""
+            select working_weekdays, array(select to_char(d, 'YYYY-MM-DD') from unnest(holidays) d order by d),
+                   version, updated_at
+            from calendars where tenant_id = \(tenantID) \(unescaped: lock ? "for update" : "")
+            """, logger: logger)
+        for try await (weekdays, holidays, version, updatedAt) in rows.decode(([Int16], [String], Int64, Date).self) {
+            let calendar = WorkingCalendar(workingWeekdays: Set(weekdays.map(Int.init)),
+                                           holidays: Set(holidays.compactMap { CalendarDate($0) }))
+            return CalendarRecord(calendar: calendar, version: version, updatedAt: updatedAt)
+        }
+        return CalendarRecord(calendar: .standard, version: 0, updatedAt: nil)
+    }
+
+    /// Sets the calendar (creating the row the first time) and bumps its version.
+    public func save(_ calendar: WorkingCalendar, id: UUID, at now: Date) async throws -> CalendarRecord {
+        let weekdays = calendar.workingWeekdays.sorted().map(Int16.init)
+        let holidays = calendar.holidays.sorted().map(\.description)
+        try await connection.query("""
+            insert into calendars (tenant_id, id, working_weekdays, holidays, created_at, updated_at)
+            values (\(tenantID), \(id), \(weekdays), \(holidays)::date[], \(now), \(now))
+            on conflict (tenant_id) do update set working_weekdays = excluded.working_weekdays,
+                holidays = excluded.holidays, version = calendars.version + 1, updated_at = excluded.updated_at
+            """, logger: logger)
+        return try await current()
+    }
+}
