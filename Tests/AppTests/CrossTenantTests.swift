@@ -20,6 +20,8 @@ import TestSupport
         var delivery: [String: String] = [:]
 
         func id(_ kind: String) -> String { delivery[kind] ?? "missing-\(kind)" }
+        /// "<project id>/work-items/<item id>".
+        var workItemPath: String { "/v1/projects/\(id("workItem"))" }
     }
 
     /// How to call an operation as tenant B on each of tenant A's references it names.
@@ -79,6 +81,28 @@ import TestSupport
         "deleteProgramme": { client, auth, victim in
             [try await client.call(.delete, "/v1/programmes/\(victim.id("programme"))", auth: auth)]
         },
+        "listWorkItems": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/work-items", auth: auth) }
+        },
+        "createWorkItem": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/work-items", auth: auth, json: #"{"title":"Planted"}"#)
+            }
+        },
+        "createWorkItems": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/work-items/bulk", auth: auth, json: #"{"items":[{"title":"Planted"}]}"#)
+            }
+        },
+        "getWorkItem": { client, auth, victim in
+            [try await client.call(.get, victim.workItemPath, auth: auth)]
+        },
+        "updateWorkItem": { client, auth, victim in
+            [try await client.call(.patch, victim.workItemPath, auth: auth, json: #"{"title":"Taken"}"#)]
+        },
+        "deleteWorkItem": { client, auth, victim in
+            [try await client.call(.delete, victim.workItemPath, auth: auth)]
+        },
     ]
 
     /// Tenant A's delivery resources, made through the API, by kind.
@@ -88,13 +112,17 @@ import TestSupport
         let programme = try await client.call(.post, "/v1/programmes", auth: auth,
                                               json: #"{"name":"A's programme","portfolioId":"\#(portfolioID)"}"#)
         let programmeID = try #require(programme.object["id"] as? String)
-        return ["portfolio": portfolioID, "programme": programmeID]
+        let item = try await client.call(.post, "/v1/projects/\(projectID)/work-items", auth: auth,
+                                         json: #"{"title":"A's task","durationDays":2}"#)
+        let itemID = try #require(item.object["id"] as? String)
+        return ["portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemID)"]
     }
 
     /// Where tenant A reads each kind of delivery resource (to see that B changed nothing).
     static let readPaths: [String: @Sendable (String) -> String] = [
         "portfolio": { "/v1/portfolios/\($0)" },
         "programme": { "/v1/programmes/\($0)" },
+        "workItem": { "/v1/projects/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -175,6 +203,7 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects/SECRET-1", auth: a.authorization).object["name"] as? String == "A's project")
         }
         #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("work_items", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

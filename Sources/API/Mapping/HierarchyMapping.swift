@@ -40,13 +40,3 @@ enum HierarchyMapping {
         return id
     }
 }
-
-extension FieldChecks {
-    /// Free text (a description): 1–`maxLength` characters, not blank, no NUL (line breaks are fine).
-    /// Nil is not checked.
-    mutating func requireText(_ text: String?, maxLength: Int, at pointer: String) {
-        guard let text else { return }
-        require(text.unicodeScalars.count <= maxLength && !TextRules.isBlank(text) && !text.unicodeScalars.contains("\u{0}"),
-                pointer, "must be 1–\(maxLength) characters, not blank, without NUL")
-    }
-}

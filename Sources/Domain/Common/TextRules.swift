@@ -45,3 +45,13 @@ extension FieldChecks {
                 "must be 1–200 characters, not blank, without control characters")
     }
 }
+
+extension FieldChecks {
+    /// Free text (a description): 1–`maxLength` characters, not blank, no NUL (line breaks are fine).
+    /// Nil is not checked.
+    public mutating func requireText(_ text: String?, maxLength: Int, at pointer: String) {
+        guard let text else { return }
+        require(text.unicodeScalars.count <= maxLength && !TextRules.isBlank(text) && !text.unicodeScalars.contains("\u{0}"),
+                pointer, "must be 1–\(maxLength) characters, not blank, without NUL")
+    }
+}

@@ -1,0 +1,103 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Between the generated wire types and work items.
+enum WorkItemMapping {
+    static func resource(_ record: WorkItemRecord) -> Components.Schemas.WorkItem {
+        let f = record.fields
+        return Components.Schemas.WorkItem(
+            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(),
+            parentId: record.parentID?.uuidString.lowercased(), depth: record.depth,
+            kind: Components.Schemas.WorkItemKind(rawValue: f.kind.rawValue)!, title: f.title,
+            description: f.description, status: Components.Schemas.WorkItemStatus(rawValue: f.status.rawValue)!,
+            plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
+            durationDays: f.durationDays, estimateHours: f.estimateHours, storyPoints: f.storyPoints,
+            budgetedCost: f.budgetedCost, percentComplete: f.percentComplete,
+            assigneeId: f.assigneeID?.uuidString.lowercased(), createdAt: record.createdAt,
+            updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func etag(_ record: WorkItemRecord) -> String { "\"\(record.version)\"" }
+
+    /// One item of a create request, before the calendar completes its dates. The generated types
+    /// of a single create and of a bulk entry carry the same fields.
+    struct Draft {
+        var fields: WorkItemFields
+        var parentID: UUID?
+        var parentIndex: Int?
+    }
+
+    static func draft(_ body: Components.Schemas.WorkItemCreate, at pointer: String, _ checks: inout FieldChecks) -> Draft {
+        Draft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
+                             plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
+                             durationDays: body.durationDays, estimateHours: body.estimateHours,
+                             storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
+                             percentComplete: body.percentComplete, assigneeId: body.assigneeId, at: pointer, &checks),
+              parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks), parentIndex: nil)
+    }
+
+    static func draft(_ body: Components.Schemas.WorkItemBulkEntry, at pointer: String, _ checks: inout FieldChecks) -> Draft {
+        checks.require(body.parentId == nil || body.parentIndex == nil, pointer + "/parentIndex",
+                       "give parentId or parentIndex, not both")
+        return Draft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
+                                    plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
+                                    durationDays: body.durationDays, estimateHours: body.estimateHours,
+                                    storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
+                                    percentComplete: body.percentComplete, assigneeId: body.assigneeId, at: pointer, &checks),
+                     parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks),
+                     parentIndex: body.parentIndex)
+    }
+
+    private static func fields(
+        title: String, kind: Components.Schemas.WorkItemKind?, description: String?,
+        status: Components.Schemas.WorkItemStatus?, plannedStart: String?, plannedFinish: String?, durationDays: Int?,
+        estimateHours: Double?, storyPoints: Int?, budgetedCost: Int64?, percentComplete: Int?, assigneeId: String?,
+        at pointer: String, _ checks: inout FieldChecks
+    ) -> WorkItemFields {
+        WorkItemFields(
+            kind: kind.flatMap { WorkItemKind(rawValue: $0.rawValue) } ?? .task, title: title, description: description,
+            status: status.flatMap { WorkItemStatus(rawValue: $0.rawValue) } ?? .notStarted,
+            plannedStart: date(plannedStart, pointer + "/plannedStart", &checks),
+            plannedFinish: date(plannedFinish, pointer + "/plannedFinish", &checks), durationDays: durationDays,
+            estimateHours: estimateHours, storyPoints: storyPoints, budgetedCost: budgetedCost ?? 0,
+            percentComplete: percentComplete ?? 0,
+            assigneeID: HierarchyMapping.id(assigneeId, at: pointer + "/assigneeId", &checks))
+    }
+
+    /// Applies a merge patch. Of start, finish and duration, the one the calendar should derive
+    /// again is cleared: a new start keeps the duration (the finish moves), a new finish or a new
+    /// duration recomputes the other.
+    static func apply(_ patch: Components.Schemas.WorkItemPatch, presence: JSONPresence, to current: WorkItemFields,
+                      _ checks: inout FieldChecks) -> WorkItemFields {
+        presence.refuseNulls(["title", "kind", "status", "budgetedCost", "percentComplete"], &checks)
+        var next = current
+        if let title = patch.title { next.title = title }
+        if let kind = patch.kind { next.kind = WorkItemKind(rawValue: kind.rawValue)! }
+        if let status = patch.status { next.status = WorkItemStatus(rawValue: status.rawValue)! }
+        if let cost = patch.budgetedCost { next.budgetedCost = cost }
+        if let percent = patch.percentComplete { next.percentComplete = percent }
+        let keys = presence.keys
+        if keys.contains("description") { next.description = patch.description }
+        if keys.contains("estimateHours") { next.estimateHours = patch.estimateHours }
+        if keys.contains("storyPoints") { next.storyPoints = patch.storyPoints }
+        if keys.contains("assigneeId") { next.assigneeID = HierarchyMapping.id(patch.assigneeId, at: "/assigneeId", &checks) }
+        let start = keys.contains("plannedStart"), finish = keys.contains("plannedFinish")
+        let duration = keys.contains("durationDays")
+        if start { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }
+        if finish { next.plannedFinish = date(patch.plannedFinish, "/plannedFinish", &checks) }
+        if duration { next.durationDays = patch.durationDays }
+        if start && !finish && !duration && current.durationDays != nil { next.plannedFinish = nil }
+        if finish && !duration { next.durationDays = nil }
+        if duration && !finish { next.plannedFinish = nil }
+        return next
+    }
+
+    private static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
+        guard let text else { return nil }
+        let parsed = CalendarDate(text)
+        checks.require(parsed != nil, pointer, "must be a calendar date YYYY-MM-DD")
+        return parsed
+    }
+}

@@ -1,0 +1,125 @@
+import struct Foundation.UUID
+
+/// What a work item is in the WBS (DOMAIN.md §3).
+public enum WorkItemKind: String, CaseIterable, Sendable {
+    case deliverable
+    case workPackage = "work_package"
+    case task
+    case milestone
+    case story
+    case bug
+}
+
+public enum WorkItemStatus: String, CaseIterable, Sendable {
+    case notStarted = "not_started"
+    case inProgress = "in_progress"
+    case blocked
+    case done
+    case cancelled
+}
+
+/// The writable fields of a work item, after a create or a merge patch has been applied.
+public struct WorkItemFields: Equatable, Sendable {
+    public var kind: WorkItemKind
+    public var title: String
+    public var description: String?
+    public var status: WorkItemStatus
+    public var plannedStart: CalendarDate?
+    /// Inclusive: a one-day task starts and finishes on the same date.
+    public var plannedFinish: CalendarDate?
+    /// In working days of the tenant's calendar; a milestone has 0.
+    public var durationDays: Int?
+    public var estimateHours: Double?
+    public var storyPoints: Int?
+    /// Minor units of the project's currency.
+    public var budgetedCost: Int64
+    public var percentComplete: Int
+    /// A member of the tenant.
+    public var assigneeID: UUID?
+
+    public init(kind: WorkItemKind = .task, title: String, description: String? = nil, status: WorkItemStatus = .notStarted,
+                plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil, durationDays: Int? = nil,
+                estimateHours: Double? = nil, storyPoints: Int? = nil, budgetedCost: Int64 = 0, percentComplete: Int = 0,
+                assigneeID: UUID? = nil) {
+        self.kind = kind
+        self.title = title
+        self.description = description
+        self.status = status
+        self.plannedStart = plannedStart
+        self.plannedFinish = plannedFinish
+        self.durationDays = durationDays
+        self.estimateHours = estimateHours
+        self.storyPoints = storyPoints
+        self.budgetedCost = budgetedCost
+        self.percentComplete = percentComplete
+        self.assigneeID = assigneeID
+    }
+
+    /// The API names of every writable field (what a create sets, for the audit trail).
+    public static let fieldNames = ["kind", "title", "description", "status", "plannedStart", "plannedFinish",
+                                    "durationDays", "estimateHours", "storyPoints", "budgetedCost", "percentComplete",
+                                    "assigneeId"]
+
+    /// Checks every field rule, and completes the dates: with two of start, finish and duration the
+    /// third follows from the calendar's working days; with all three they must agree. Only a finish
+    /// and a duration leave the start open (plans are made forwards). `pointer` prefixes every
+    /// error (e.g. "/items/3" in a bulk request).
+    public func scheduled(on calendar: WorkingCalendar, at pointer: String = "") throws(ValidationFailure) -> WorkItemFields {
+        var checks = FieldChecks()
+        checks.require(TextRules.isPrintable(title, maxLength: 500) && !TextRules.isBlank(title), pointer + "/title",
+                       "must be 1–500 characters, not blank, without control characters")
+        checks.requireText(description, maxLength: 20_000, at: pointer + "/description")
+        checks.require((0...100).contains(percentComplete), pointer + "/percentComplete", "must be 0–100")
+        checks.require(budgetedCost >= 0, pointer + "/budgetedCost", "must not be negative")
+        if let storyPoints { checks.require((0...1000).contains(storyPoints), pointer + "/storyPoints", "must be 0–1000") }
+        if let estimateHours {
+            checks.require(estimateHours.isFinite && (0...1_000_000).contains(estimateHours), pointer + "/estimateHours",
+                           "must be 0–1,000,000")
+        }
+        if let durationDays { checks.require((0...100_000).contains(durationDays), pointer + "/durationDays", "must be 0–100,000") }
+        var next = self
+        if kind == .milestone {
+            checks.require((durationDays ?? 0) == 0, pointer + "/durationDays", "must be 0: a milestone has zero duration")
+            next.durationDays = 0
+            next.plannedStart = plannedStart ?? plannedFinish
+            next.plannedFinish = plannedFinish ?? plannedStart
+        }
+        if let start = next.plannedStart, let finish = next.plannedFinish {
+            if finish < start {
+                checks.require(false, pointer + "/plannedFinish", "must not be before plannedStart (\(start))")
+            } else if kind == .milestone {
+                checks.require(start == finish, pointer + "/plannedFinish", "must equal plannedStart: a milestone has zero duration")
+            } else {
+                let span = calendar.workingDays(from: start, through: finish)
+                if let given = next.durationDays {
+                    checks.require(given == span, pointer + "/durationDays",
+                                   "must match plannedStart…plannedFinish: \(span) working days")
+                }
+                next.durationDays = span
+            }
+        } else if let start = next.plannedStart, let days = next.durationDays, kind != .milestone {
+            next.plannedFinish = days == 0 ? start : calendar.adding(workingDays: days - 1, to: calendar.nextWorkingDay(onOrAfter: start))
+        }
+        try checks.throwIfAny()
+        return next
+    }
+
+    /// The API names of the fields whose values differ from `other`.
+    public func changedFields(comparedTo other: WorkItemFields) -> [String] {
+        var changed: [String] = []
+        func note(_ name: String, _ differs: Bool) { if differs { changed.append(name) } }
+        note("kind", kind != other.kind)
+        note("title", title != other.title)
+        note("description", description != other.description)
+        note("status", status != other.status)
+        note("plannedStart", plannedStart != other.plannedStart)
+        note("plannedFinish", plannedFinish != other.plannedFinish)
+        note("durationDays", durationDays != other.durationDays)
+        note("estimateHours", estimateHours != other.estimateHours)
+        note("storyPoints", storyPoints != other.storyPoints)
+        note("budgetedCost", budgetedCost != other.budgetedCost)
+        note("percentComplete", percentComplete != other.percentComplete)
+        note("assigneeId", assigneeID != other.assigneeID)
+        return changed
+    }
+}

@@ -1,0 +1,224 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored work item; `path` holds the ids from its root down to itself, joined by '/'.
+public struct WorkItemRecord: Sendable, Equatable {
+    public var id: UUID
+    public var projectID: UUID
+    public var parentID: UUID?
+    public var path: String
+    public var fields: WorkItemFields
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// 0 for a root item.
+    public var depth: Int { path.utf8.filter { $0 == UInt8(ascii: "/") }.count }
+
+    /// Whether `other` is this item or one of its descendants.
+    public func contains(path other: String) -> Bool { other == path || other.hasPrefix(path + "/") }
+}
+
+/// A work item to insert: its id, parent and path are decided by the caller (a bulk request names
+/// parents inside the same batch).
+public struct NewWorkItem: Sendable {
+    public var id: UUID
+    public var parentID: UUID?
+    public var path: String
+    public var fields: WorkItemFields
+
+    public init(id: UUID, parentID: UUID?, path: String, fields: WorkItemFields) {
+        self.id = id
+        self.parentID = parentID
+        self.path = path
+        self.fields = fields
+    }
+
+    public static func path(for id: UUID, under parentPath: String?) -> String {
+        let own = id.uuidString.lowercased()
+        return parentPath.map { $0 + "/" + own } ?? own
+    }
+}
+
+/// SQL for `work_items` of one project, inside a transaction whose tenant is set.
+public struct WorkItemStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let projectID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, projectID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.projectID = projectID
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
+        to_char(planned_finish, 'YYYY-MM-DD'), duration_days, estimate_hours::float8, story_points, budgeted_cost,
+        percent_complete, assignee_id, version, created_at, updated_at
+        """
+
+    /// Inserts every item in one statement (all or nothing): the rows travel as one JSON array.
+    public func insert(_ items: [NewWorkItem], at now: Date) async throws -> [WorkItemRecord] {
+        let rows: [[String: Any]] = items.map { item in
+            let f = item.fields
+            var row: [String: Any] = [
+                "id": item.id.uuidString, "path": item.path, "kind": f.kind.rawValue, "title": f.title,
+                "status": f.status.rawValue, "budgeted_cost": f.budgetedCost, "percent_complete": f.percentComplete,
+            ]
+            row["parent_id"] = item.parentID?.uuidString
+            row["description"] = f.description
+            row["planned_start"] = f.plannedStart?.description
+            row["planned_finish"] = f.plannedFinish?.description
+            row["duration_days"] = f.durationDays
+            row["estimate_hours"] = f.estimateHours
+            row["story_points"] = f.storyPoints
+            row["assignee_id"] = f.assigneeID?.uuidString
+            return row
+        }
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
+        let query: PostgresQuery = """
+            insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
+                planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
+                percent_complete, assignee_id, created_at, updated_at)
+            select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
+                x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
+                x.percent_complete, x.assignee_id, \(now), \(now)
+            from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
+                description text, status text, planned_start date, planned_finish date, duration_days integer,
+                estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
+                assignee_id uuid)
+            order by length(x.path)
+            returning \(unescaped: Self.columns)
+            """
+        do {
+            let inserted = try await all(query)
+            let order = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
+            return inserted.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw Self.unknownReference(error)
+        }
+    }
+
+    /// The item, if it is in this project. `lock` takes a row lock for a write.
+    public func find(_ id: UUID, lock: Bool = false) async throws -> WorkItemRecord? {
+        try await all("""
+            select \(unescaped: Self.columns) from work_items
+            where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(id)
+            \(unescaped: lock ? "for update" : "")
+            """).first
+    }
+
+    /// The paths of these items of the project (parents named by a bulk request), by id.
+    public func paths(of ids: [UUID]) async throws -> [UUID: String] {
+        var paths: [UUID: String] = [:]
+        let rows = try await connection.query("""
+            select id, path from work_items where tenant_id = \(tenantID) and project_id = \(projectID) and id = any(\(ids))
+            """, logger: logger)
+        for try await (id, path) in rows.decode((UUID, String).self) { paths[id] = path }
+        return paths
+    }
+
+    /// A page in id order (creation order), after the cursor; `under` limits it to a subtree (the
+    /// item at that path and its descendants), `parent` to an item's children.
+    public func list(under path: String?, parent: UUID?, status: WorkItemStatus?, after: UUID?,
+                     limit: Int) async throws -> [WorkItemRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from work_items
+            where tenant_id = \(tenantID) and project_id = \(projectID) and id > \(after ?? UUIDv7.lowest)
+              and (\(path)::text is null or path = \(path) or path like \(path.map { $0 + "/%" }))
+              and (\(parent)::uuid is null or parent_id = \(parent))
+              and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
+            order by id limit \(limit)
+            """)
+    }
+
+    /// Writes the fields and bumps the version (the parent changes only through `move`).
+    public func update(_ record: WorkItemRecord, at now: Date) async throws -> WorkItemRecord {
+        let f = record.fields
+        do {
+            return try await all("""
+                update work_items set kind = \(f.kind.rawValue), title = \(f.title), description = \(f.description),
+                    status = \(f.status.rawValue), planned_start = \(f.plannedStart?.description)::date,
+                    planned_finish = \(f.plannedFinish?.description)::date, duration_days = \(f.durationDays),
+                    estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
+                    budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
+                    assignee_id = \(f.assigneeID), version = version + 1, updated_at = \(now)
+                where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
+                returning \(unescaped: Self.columns)
+                """)[0]
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw Self.unknownReference(error)
+        }
+    }
+
+    /// Moves the item and its whole subtree under `parent` (nil: to the root) in one statement: every
+    /// path that starts with the item's is rewritten. The caller has checked that `parent` is not in
+    /// the subtree.
+    public func move(_ record: WorkItemRecord, under parent: WorkItemRecord?, at now: Date) async throws {
+        let newPath = NewWorkItem.path(for: record.id, under: parent?.path)
+        try await connection.query("""
+            update work_items set path = \(newPath) || substr(path, \(record.path.utf8.count + 1)::integer),
+                parent_id = case when id = \(record.id) then \(parent?.id) else parent_id end,
+                version = case when id = \(record.id) then version + 1 else version end,
+                updated_at = case when id = \(record.id) then \(now) else updated_at end
+            where tenant_id = \(tenantID) and project_id = \(projectID)
+              and (path = \(record.path) or path like \(record.path + "/%"))
+            """, logger: logger)
+    }
+
+    /// Deletes the item unless it has children (its dependencies go with it).
+    public func delete(_ record: WorkItemRecord) async throws {
+        let children = try await PortfolioStore.count(connection.query("""
+            select count(*) from work_items where tenant_id = \(tenantID) and parent_id = \(record.id)
+            """, logger: logger))
+        guard children == 0 else {
+            throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: children)
+        }
+        do {
+            try await connection.query("""
+                delete from work_items where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
+                """, logger: logger)
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: 1)  // added concurrently
+        }
+    }
+
+    /// Which reference a foreign key refused: the assignee (a member) or the parent.
+    static func unknownReference(_ error: PSQLError) -> UnknownParent {
+        if error.serverInfo?[.constraintName]?.contains("assignee") == true {
+            return UnknownParent(kind: "member", pointer: "/assigneeId", id: nil)
+        }
+        return UnknownParent(kind: "work item of this project", pointer: "/parentId", id: nil)
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [WorkItemRecord] {
+        var records: [WorkItemRecord] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            records.append(try Self.decode(Array(row)))
+        }
+        return records
+    }
+
+    static func decode(_ cells: [PostgresCell]) throws -> WorkItemRecord {
+        func cell<T: PostgresDecodable>(_ index: Int, _ type: T.Type) throws -> T { try cells[index].decode(T.self) }
+        let id = try cell(0, UUID.self)
+        guard let kind = WorkItemKind(rawValue: try cell(4, String.self)),
+              let status = WorkItemStatus(rawValue: try cell(7, String.self))
+        else { throw CorruptRow(table: "work_items", id: id) }
+        let fields = WorkItemFields(
+            kind: kind, title: try cell(5, String.self), description: try cell(6, String?.self), status: status,
+            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
+            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
+            durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
+            storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
+            percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self))
+        return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
+                              path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
+                              createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self))
+    }
+}
