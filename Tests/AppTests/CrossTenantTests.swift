@@ -103,6 +103,25 @@ import TestSupport
         "deleteWorkItem": { client, auth, victim in
             [try await client.call(.delete, victim.workItemPath, auth: auth)]
         },
+        "listDependencies": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/dependencies", auth: auth) }
+        },
+        "createDependency": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/dependencies", auth: auth, json: """
+                    {"predecessorId":"\(victim.id("secondItem"))","successorId":"\(victim.id("firstItem"))"}
+                    """)
+            }
+        },
+        "getDependency": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("dependency"))", auth: auth)]
+        },
+        "deleteDependency": { client, auth, victim in
+            [try await client.call(.delete, "/v1/projects/\(victim.id("dependency"))", auth: auth)]
+        },
+        "getSchedule": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
+        },
     ]
 
     /// Tenant A's delivery resources, made through the API, by kind.
@@ -112,10 +131,15 @@ import TestSupport
         let programme = try await client.call(.post, "/v1/programmes", auth: auth,
                                               json: #"{"name":"A's programme","portfolioId":"\#(portfolioID)"}"#)
         let programmeID = try #require(programme.object["id"] as? String)
-        let item = try await client.call(.post, "/v1/projects/\(projectID)/work-items", auth: auth,
-                                         json: #"{"title":"A's task","durationDays":2}"#)
-        let itemID = try #require(item.object["id"] as? String)
-        return ["portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemID)"]
+        let items = try await client.call(.post, "/v1/projects/\(projectID)/work-items/bulk", auth: auth,
+                                          json: #"{"items":[{"title":"A's task","durationDays":2},{"title":"A's next","durationDays":1}]}"#)
+        let itemIDs = (items.object["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        try #require(itemIDs.count == 2)
+        let dependency = try await client.call(.post, "/v1/projects/\(projectID)/dependencies", auth: auth,
+                                               json: #"{"predecessorId":"\#(itemIDs[0])","successorId":"\#(itemIDs[1])"}"#)
+        let dependencyID = try #require(dependency.object["id"] as? String)
+        return ["portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
+                "firstItem": itemIDs[0], "secondItem": itemIDs[1], "dependency": "\(projectID)/dependencies/\(dependencyID)"]
     }
 
     /// Where tenant A reads each kind of delivery resource (to see that B changed nothing).
@@ -123,6 +147,7 @@ import TestSupport
         "portfolio": { "/v1/portfolios/\($0)" },
         "programme": { "/v1/programmes/\($0)" },
         "workItem": { "/v1/projects/\($0)" },
+        "dependency": { "/v1/projects/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -164,9 +189,9 @@ import TestSupport
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
                                 clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)
             let state = { @Sendable in
-                try await delivery.sorted(by: { $0.key < $1.key }).asyncMap { kind, id in
-                    try await client.call(.get, Self.readPaths[kind]!(id), auth: a.authorization).text
-                } + [
+                try await delivery.sorted(by: { $0.key < $1.key }).compactMap { kind, id in
+                    Self.readPaths[kind].map { $0(id) }
+                }.asyncMap { path in try await client.call(.get, path, auth: a.authorization).text } + [
                     client.call(.get, "/v1/projects/\(id)", auth: a.authorization).text,
                     client.call(.get, "/v1/members/\(victim.memberID)", auth: aOwner.authorization).text,
                     client.call(.get, "/v1/api-clients/\(clientID)", auth: aOwner.authorization).text,
@@ -203,7 +228,8 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects/SECRET-1", auth: a.authorization).object["name"] as? String == "A's project")
         }
         #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
-        #expect(try await env.count("work_items", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("work_items", tenant: a.tenant.id) == 2)
+        #expect(try await env.count("work_item_dependencies", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

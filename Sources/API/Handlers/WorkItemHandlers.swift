@@ -210,11 +210,7 @@ extension APIHandler {
 
     /// The work items of the project the path names (404 when there is no such project).
     func workItems(_ context: TenantSession.Context, _ projectRef: String) async throws -> WorkItemStore {
-        guard let reference = ProjectReference(projectRef),
-              let project = try await ProjectStore(connection: context.connection, tenantID: context.tenantID,
-                                                   logger: context.logger).find(reference)
-        else { throw APIProblem.notFound("Project \(projectRef)") }
-        return WorkItemStore(connection: context.connection, tenantID: context.tenantID, projectID: project.id,
-                             logger: context.logger)
+        WorkItemStore(connection: context.connection, tenantID: context.tenantID,
+                      projectID: try await project(context, projectRef).id, logger: context.logger)
     }
 }

@@ -12,17 +12,21 @@ public struct APIProblem: Error, Equatable, Sendable {
     public var errors: [FieldError]
     /// For an illegal state change, the allowed next states (possibly none); nil otherwise.
     public var allowed: [String]?
+    /// For a dependency cycle, the work items around it (id and title), in dependency order.
+    public var cycle: [(id: String, title: String)]?
     /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
     public var headers: [(name: String, value: String)]
 
     public init(status: Int, type: String, title: String, detail: String? = nil, errors: [FieldError] = [],
-                allowed: [String]? = nil, headers: [(name: String, value: String)] = []) {
+                allowed: [String]? = nil, cycle: [(id: String, title: String)]? = nil,
+                headers: [(name: String, value: String)] = []) {
         self.status = status
         self.type = "/problems/\(type)"
         self.title = title
         self.detail = detail
         self.errors = errors
         self.allowed = allowed
+        self.cycle = cycle
         self.headers = headers
     }
 
@@ -37,6 +41,7 @@ public struct APIProblem: Error, Equatable, Sendable {
         if let detail { object["detail"] = detail }
         if !errors.isEmpty { object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail] } }
         if let allowed { object["allowed"] = allowed }
+        if let cycle { object["cycle"] = cycle.map { ["id": $0.id, "title": $0.title] } }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data)
     }

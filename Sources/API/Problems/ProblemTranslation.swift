@@ -166,6 +166,21 @@ enum ProblemTranslation {
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
                               detail: "A \(duplicate.kind) named \(duplicate.name) exists already.",
                               errors: [FieldError(pointer: "/name", detail: "is already used")])
+        case let cycle as DependencyCycleFound:
+            let loop = (cycle.items + cycle.items.prefix(1)).map(\.title).joined(separator: " → ")
+            return APIProblem(status: 422, type: "dependency-cycle", title: "Dependency cycle",
+                              detail: "The dependency would close a cycle: \(loop).",
+                              errors: [FieldError(pointer: "/predecessorId", detail: "depends, through others, on the successor")],
+                              cycle: cycle.items.map { ($0.id.uuidString.lowercased(), $0.title) })
+        case let cycle as DependencyCycle:
+            // Refused when written; only a schedule over data written around that check meets one.
+            return APIProblem(status: 409, type: "dependency-cycle", title: "Dependency cycle",
+                              detail: "The project's dependencies form a cycle; remove one of them.",
+                              cycle: cycle.itemIDs.map { ($0.uuidString.lowercased(), "") })
+        case is DuplicateDependency:
+            return APIProblem(status: 409, type: "duplicate", title: "Duplicate dependency",
+                              detail: "These two work items are linked already.",
+                              errors: [FieldError(pointer: "/successorId", detail: "already depends on this predecessor")])
         case let parent as HasChildren:
             return APIProblem(status: 409, type: "has-children", title: "Still has children",
                               detail: "The \(parent.kind) still has \(parent.count) \(parent.childKind); "

@@ -1,3 +1,5 @@
+import struct Foundation.Date
+
 /// A calendar date (`YYYY-MM-DD`) without time zone, as the API and PostgreSQL `date` use it.
 /// Kept as three integers so comparisons and formatting never depend on the process time zone.
 public struct CalendarDate: Comparable, Hashable, Sendable, CustomStringConvertible {
@@ -72,5 +74,12 @@ public struct CalendarDate: Comparable, Hashable, Sendable, CustomStringConverti
         case 4, 6, 9, 11: return 30
         default: return 31
         }
+    }
+}
+
+extension CalendarDate {
+    /// The UTC calendar day of an instant (what "today" is for the server).
+    public init(utcDate date: Date) {
+        self.init(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

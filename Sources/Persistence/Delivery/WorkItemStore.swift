@@ -21,6 +21,14 @@ public struct WorkItemRecord: Sendable, Equatable {
     public func contains(path other: String) -> Bool { other == path || other.hasPrefix(path + "/") }
 }
 
+/// A work item as an activity of the schedule.
+public struct NetworkItem: Sendable, Equatable {
+    public var id: UUID
+    public var title: String
+    public var durationDays: Int
+    public var plannedStart: CalendarDate?
+}
+
 /// A work item to insert: its id, parent and path are decided by the caller (a bulk request names
 /// parents inside the same batch).
 public struct NewWorkItem: Sendable {
@@ -186,6 +194,33 @@ public struct WorkItemStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
             throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: 1)  // added concurrently
         }
+    }
+
+    /// What the schedule needs of each of the project's items.
+    public func networkItems() async throws -> [NetworkItem] {
+        try await Self.network(connection.query("""
+            select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
+            where tenant_id = \(tenantID) and project_id = \(projectID)
+            """, logger: logger))
+    }
+
+    /// The same for items of other projects (predecessors across projects).
+    public static func networkItems(_ ids: [UUID], tenantID: UUID, on connection: PostgresConnection,
+                                    logger: Logger) async throws -> [NetworkItem] {
+        guard !ids.isEmpty else { return [] }
+        return try await network(connection.query("""
+            select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
+            where tenant_id = \(tenantID) and id = any(\(ids))
+            """, logger: logger))
+    }
+
+    private static func network(_ rows: PostgresRowSequence) async throws -> [NetworkItem] {
+        var items: [NetworkItem] = []
+        for try await (id, title, kind, duration, start) in rows.decode((UUID, String, String, Int, String?).self) {
+            items.append(NetworkItem(id: id, title: title, durationDays: kind == WorkItemKind.milestone.rawValue ? 0 : duration,
+                                     plannedStart: start.flatMap { CalendarDate($0) }))
+        }
+        return items
     }
 
     /// Which reference a foreign key refused: the assignee (a member) or the parent.
