@@ -119,6 +119,37 @@ import TestSupport
         "deleteDependency": { client, auth, victim in
             [try await client.call(.delete, "/v1/projects/\(victim.id("dependency"))", auth: auth)]
         },
+        "listBaselines": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/baselines", auth: auth) }
+        },
+        "createBaseline": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/baselines", auth: auth, json: #"{"name":"Planted"}"#)
+            }
+        },
+        "getBaseline": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("baseline"))", auth: auth)]
+        },
+        "getBaselineVariance": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("baseline"))/variance", auth: auth)]
+        },
+        "listCostEntries": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/cost-entries", auth: auth) }
+        },
+        "createCostEntry": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/cost-entries", auth: auth, json: #"{"date":"2026-11-26","amount":100}"#)
+            }
+        },
+        "getCostEntry": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("costEntry"))", auth: auth)]
+        },
+        "deleteCostEntry": { client, auth, victim in
+            [try await client.call(.delete, "/v1/projects/\(victim.id("costEntry"))", auth: auth)]
+        },
+        "getEarnedValue": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/earned-value", auth: auth) }
+        },
         "getSchedule": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
         },
@@ -138,7 +169,12 @@ import TestSupport
         let dependency = try await client.call(.post, "/v1/projects/\(projectID)/dependencies", auth: auth,
                                                json: #"{"predecessorId":"\#(itemIDs[0])","successorId":"\#(itemIDs[1])"}"#)
         let dependencyID = try #require(dependency.object["id"] as? String)
-        return ["portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
+        let baseline = try await client.call(.post, "/v1/projects/\(projectID)/baselines", auth: auth, json: #"{"name":"Approved"}"#)
+        let baselineID = try #require(baseline.object["id"] as? String)
+        let entry = try await client.call(.post, "/v1/projects/\(projectID)/cost-entries", auth: auth,
+                                          json: #"{"date":"2026-11-26","amount":125000,"workItemId":"\#(itemIDs[0])"}"#)
+        let entryID = try #require(entry.object["id"] as? String)
+        return ["baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
                 "firstItem": itemIDs[0], "secondItem": itemIDs[1], "dependency": "\(projectID)/dependencies/\(dependencyID)"]
     }
 
@@ -148,6 +184,8 @@ import TestSupport
         "programme": { "/v1/programmes/\($0)" },
         "workItem": { "/v1/projects/\($0)" },
         "dependency": { "/v1/projects/\($0)" },
+        "baseline": { "/v1/projects/\($0)" },
+        "costEntry": { "/v1/projects/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -230,6 +268,8 @@ import TestSupport
         #expect(try await env.count("projects", tenant: a.tenant.id) == 1)
         #expect(try await env.count("work_items", tenant: a.tenant.id) == 2)
         #expect(try await env.count("work_item_dependencies", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("baselines", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("cost_entries", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

@@ -17,6 +17,8 @@ public struct OperationCatalog: Sendable {
         public let method: String
         public let path: String
         public let access: Access
+        /// The JSON body's fields that may be left out but are never `null` (see `NullableFields`).
+        public var nonNullable = NonNullableFields()
 
         /// Whether the path names a resource by id (`{...}`): such operations must return 404 for
         /// another tenant's resource (the cross-tenant suite checks every one).
@@ -51,6 +53,11 @@ public struct OperationCatalog: Sendable {
         Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0.access) })
     }
 
+    /// For each operation with a JSON body, the fields that may not be `null`.
+    public var nonNullable: [String: NonNullableFields] {
+        Dictionary(uniqueKeysWithValues: operations.filter { !$0.nonNullable.isEmpty }.map { ($0.id, $0.nonNullable) })
+    }
+
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
     }
@@ -82,9 +89,75 @@ public struct OperationCatalog: Sendable {
                 } else {
                     throw Invalid(description: "operation \(id) needs a credential but declares no known x-required-scope")
                 }
-                operations.append(Operation(id: id, method: method.uppercased(), path: path, access: access))
+                var entry = Operation(id: id, method: method.uppercased(), path: path, access: access)
+                if let body = (((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
+                    as? [String: Any])?["schema"] as? [String: Any] {
+                    entry.nonNullable = NonNullableFields(schema: body, root: root)
+                }
+                operations.append(entry)
             }
         }
         return OperationCatalog(operations: operations.sorted { ($0.path, $0.method) < ($1.path, $1.method) })
+    }
+}
+
+/// The fields of a JSON body that the contract types without `null` but does not require. The
+/// generated decoder reads an explicit `null` there as "left out", which would quietly accept a
+/// request the contract calls invalid; the operation middleware refuses it instead (422). Arrays of
+/// objects (bulk requests) are checked item by item.
+public struct NonNullableFields: Sendable, Equatable {
+    public var fields: Set<String> = []
+    /// Array fields whose items are objects, with those objects' own rules.
+    public var arrays: [String: Set<String>] = [:]
+
+    public var isEmpty: Bool { fields.isEmpty && arrays.isEmpty }
+
+    public init() {}
+
+    init(schema: [String: Any], root: [String: Any]) {
+        guard let object = Self.resolve(schema, root), let properties = object["properties"] as? [String: Any] else { return }
+        let required = Set(object["required"] as? [String] ?? [])
+        for (name, value) in properties {
+            guard let property = value as? [String: Any] else { continue }
+            if !required.contains(name), !Self.allowsNull(property) { fields.insert(name) }
+            if property["type"] as? String == "array", let items = property["items"] as? [String: Any],
+               let inner = Self.resolve(items, root), let innerProperties = inner["properties"] as? [String: Any] {
+                let innerRequired = Set(inner["required"] as? [String] ?? [])
+                let rules = Set(innerProperties.compactMap { key, value -> String? in
+                    guard let schema = value as? [String: Any], !innerRequired.contains(key), !Self.allowsNull(schema) else { return nil }
+                    return key
+                })
+                if !rules.isEmpty { arrays[name] = rules }
+            }
+        }
+    }
+
+    /// The pointers of the fields of `body` that are `null` where the contract forbids it.
+    public func violations(in body: [UInt8]) -> [String] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return [] }
+        var pointers = fields.filter { object[$0] is NSNull }.sorted().map { "/\($0)" }
+        for (name, rules) in arrays.sorted(by: { $0.key < $1.key }) {
+            for (index, item) in (object[name] as? [Any] ?? []).enumerated() {
+                guard let item = item as? [String: Any] else { continue }
+                pointers += rules.filter { item[$0] is NSNull }.sorted().map { "/\(name)/\(index)/\($0)" }
+            }
+        }
+        return pointers
+    }
+
+    /// A type list with "null", or no type at all (any value), allows null; a `$ref` does not.
+    static func allowsNull(_ schema: [String: Any]) -> Bool {
+        if schema["$ref"] != nil { return false }
+        switch schema["type"] {
+        case let single as String: return single == "null"
+        case let several as [Any]: return several.contains { $0 as? String == "null" }
+        default: return true
+        }
+    }
+
+    static func resolve(_ schema: [String: Any], _ root: [String: Any]) -> [String: Any]? {
+        guard let reference = schema["$ref"] as? String else { return schema }
+        let name = reference.replacingOccurrences(of: "#/components/schemas/", with: "")
+        return ((root["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any]
     }
 }

@@ -50,9 +50,7 @@ extension APIHandler {
         let id = try clientID(input.path.clientId)
         let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         let record = try await session.run { context in
-            let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            presence.refuseNulls(["name", "scopes", "status"], &checks)
             checks.requireName(patch.name)
             let scopes = patch.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
             try checks.throwIfAny()
@@ -104,8 +102,6 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
-        JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).refuseNulls(
-            ["scopes"], &checks, detail: "cannot be null; leave it out for all the scopes allowed")
         if let expiresAt = body.expiresAt {
             checks.require(expiresAt > session.environment.now(), "/expiresAt", "must be in the future")
         }

@@ -57,7 +57,6 @@ extension APIHandler {
         let record = try await session.run { context in
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            presence.refuseNulls(["role", "status"], &checks)
             checks.requireName(patch.name)
             try checks.throwIfAny()
             let store = members(context)

@@ -52,7 +52,6 @@ extension APIHandler {
         let record = try await session.run { context in
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            presence.refuseNulls(["name"], &checks)
             checks.requireName(patch.name)
             checks.requireText(patch.description, maxLength: 10_000, at: "/description")
             try checks.throwIfAny()

@@ -24,8 +24,6 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         let requested = body.scopes.map { KeyMapping.scopes($0, at: "/scopes", &checks) }
-        JSONPresence(rawBody: RequestScope.current?.rawBody ?? []).refuseNulls(
-            ["scopes"], &checks, detail: "cannot be null; leave it out for all the scopes allowed")
         let now = session.environment.now()
         if let expiresAt = body.expiresAt { checks.require(expiresAt > now, "/expiresAt", "must be in the future") }
         try checks.throwIfAny()

@@ -44,7 +44,6 @@ enum ProjectMapping {
     static func apply(_ patch: Components.Schemas.ProjectPatch, presence: JSONPresence,
                       to current: ProjectFields) throws(ValidationFailure) -> ProjectFields {
         var checks = FieldChecks()
-        presence.refuseNulls(["code", "name", "methodology", "phase", "status", "budgetAtCompletion", "currency"], &checks)
         var next = current
         if let code = patch.code { next.code = code }
         if let name = patch.name { next.name = name }
@@ -73,20 +72,14 @@ enum ProjectMapping {
     }
 }
 
-/// Which top-level keys a JSON object body contains, and which of them are `null`.
+/// Which top-level keys a JSON object body contains: a merge patch tells "set to null" (present)
+/// from "leave alone" (absent), which the generated Optional-based types cannot. Fields that may
+/// not be null at all are refused earlier (`NonNullableFields`).
 struct JSONPresence: Sendable {
     var keys: Set<String> = []
-    var nulls: Set<String> = []
 
     init(rawBody: [UInt8]) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(rawBody)) as? [String: Any] else { return }
         keys = Set(object.keys)
-        nulls = Set(object.compactMap { $0.value is NSNull ? $0.key : nil })
-    }
-
-    /// The generated (Optional-based) types read `null` as absent; for fields that may be left out
-    /// but not cleared, an explicit `null` is a field error.
-    func refuseNulls(_ fields: [String], _ checks: inout FieldChecks, detail: String = "cannot be null") {
-        for field in fields where nulls.contains(field) { checks.require(false, "/\(field)", detail) }
     }
 }

@@ -71,7 +71,6 @@ enum WorkItemMapping {
     /// duration recomputes the other.
     static func apply(_ patch: Components.Schemas.WorkItemPatch, presence: JSONPresence, to current: WorkItemFields,
                       _ checks: inout FieldChecks) -> WorkItemFields {
-        presence.refuseNulls(["title", "kind", "status", "budgetedCost", "percentComplete"], &checks)
         var next = current
         if let title = patch.title { next.title = title }
         if let kind = patch.kind { next.kind = WorkItemKind(rawValue: kind.rawValue)! }

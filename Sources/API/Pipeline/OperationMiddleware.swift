@@ -11,6 +11,7 @@ import OpenAPIRuntime
 /// Authentication itself completes inside the operation's tenant transaction (`TenantSession`).
 struct OperationMiddleware: ServerMiddleware {
     let access: [String: OperationCatalog.Access]
+    let nonNullable: [String: NonNullableFields]
     let session: TenantSession
     let meter: UsageMeter
     let environment: Domain.Environment
@@ -63,6 +64,12 @@ struct OperationMiddleware: ServerMiddleware {
             }
             if guarded, let seconds = throttle.retryAfter(Self.source(scope), now: environment.now()) {
                 throw APIProblem.throttled(retryAfter: seconds)
+            }
+            if let rules = nonNullable[operationID] {
+                let nulls = rules.violations(in: scope.rawBody)
+                if !nulls.isEmpty {
+                    throw ValidationFailure(nulls.map { FieldError(pointer: $0, detail: "cannot be null; leave it out instead") })
+                }
             }
             result = Self.plainHeaders(try await next(request, body, metadata))
         } catch {

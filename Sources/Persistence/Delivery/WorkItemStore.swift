@@ -179,7 +179,7 @@ public struct WorkItemStore: Sendable {
             """, logger: logger)
     }
 
-    /// Deletes the item unless it has children (its dependencies go with it).
+    /// Deletes the item unless it has children or actual costs (its dependencies go with it).
     public func delete(_ record: WorkItemRecord) async throws {
         let children = try await PortfolioStore.count(connection.query("""
             select count(*) from work_items where tenant_id = \(tenantID) and parent_id = \(record.id)
@@ -187,12 +187,19 @@ public struct WorkItemStore: Sendable {
         guard children == 0 else {
             throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: children)
         }
+        // Actual costs are never lost with the item they were booked on.
+        let actuals = try await PortfolioStore.count(connection.query("""
+            select count(*) from cost_entries where tenant_id = \(tenantID) and work_item_id = \(record.id)
+            """, logger: logger))
+        guard actuals == 0 else {
+            throw HasChildren(kind: "work item", id: record.id, childKind: "cost entries", count: actuals)
+        }
         do {
             try await connection.query("""
                 delete from work_items where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
                 """, logger: logger)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: 1)  // added concurrently
+            throw HasChildren(kind: "work item", id: record.id, childKind: "child items or cost entries", count: 1)  // added concurrently
         }
     }
 
@@ -219,6 +226,20 @@ public struct WorkItemStore: Sendable {
         for try await (id, title, kind, duration, start) in rows.decode((UUID, String, String, Int, String?).self) {
             items.append(NetworkItem(id: id, title: title, durationDays: kind == WorkItemKind.milestone.rawValue ? 0 : duration,
                                      plannedStart: start.flatMap { CalendarDate($0) }))
+        }
+        return items
+    }
+
+    /// What earned value needs of each of the project's items.
+    public func earnedValueItems() async throws -> [EarnedValueItem] {
+        let rows = try await connection.query("""
+            select budgeted_cost, to_char(planned_start, 'YYYY-MM-DD'), to_char(planned_finish, 'YYYY-MM-DD'), percent_complete
+            from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
+            """, logger: logger)
+        var items: [EarnedValueItem] = []
+        for try await (cost, start, finish, percent) in rows.decode((Int64, String?, String?, Int16).self) {
+            items.append(EarnedValueItem(budgetedCost: cost, plannedStart: start.flatMap { CalendarDate($0) },
+                                         plannedFinish: finish.flatMap { CalendarDate($0) }, percentComplete: Int(percent)))
         }
         return items
     }

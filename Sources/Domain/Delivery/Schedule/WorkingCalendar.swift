@@ -107,3 +107,13 @@ struct WorkingWeekdayMask: Sendable {
 
     var workingDaysPerWeek: Int { bits.nonzeroBitCount }
 }
+
+extension WorkingCalendar {
+    /// Working days from `from` to `to`: positive when `to` is later (the working days after `from`
+    /// up to and including `to`), negative when earlier, 0 for the same day.
+    public func signedWorkingDays(from: CalendarDate, to: CalendarDate) -> Int {
+        if to > from { return workingDays(from: from.adding(days: 1), through: to) }
+        if to < from { return -workingDays(from: to.adding(days: 1), through: from) }
+        return 0
+    }
+}

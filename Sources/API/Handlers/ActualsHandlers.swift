@@ -1,0 +1,136 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Actual cost and hours (issue 4 §6), weekly timesheets, and earned value (issue 4 §7).
+extension APIHandler {
+    func listCostEntries(_ input: Operations.ListCostEntries.Input) async throws -> Operations.ListCostEntries.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let page = try await session.run { context in
+            try await costEntries(context).list(project: try await project(context, input.path.projectRef).id,
+                                                after: cursor, limit: limit + 1)
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
+        return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
+    }
+
+    func createCostEntry(_ input: Operations.CreateCostEntry.Input) async throws -> Operations.CreateCostEntry.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        var checks = FieldChecks()
+        let date = CalendarDate(body.date)
+        checks.require(date != nil, "/date", "must be a calendar date YYYY-MM-DD")
+        let item = HierarchyMapping.id(body.workItemId, at: "/workItemId", &checks)
+        let member = HierarchyMapping.id(body.memberId, at: "/memberId", &checks)
+        let amount = body.amount ?? 0
+        checks.require((-1_000_000_000_000...1_000_000_000_000).contains(amount), "/amount", "must be within ±10^12 minor units")
+        if let hours = body.hours {
+            checks.require(hours.isFinite && hours > 0 && hours <= 24, "/hours", "must be more than 0 and at most 24")
+        }
+        checks.require(body.hours != nil || amount != 0, "/amount", "give hours, an amount, or both")
+        checks.requireText(body.description, maxLength: 2000, at: "/description")
+        try checks.throwIfAny()
+        let record = try await session.run { context in
+            let project = try await project(context, input.path.projectRef)
+            let entry = CostEntryRecord(
+                id: context.environment.newID(), projectID: project.id, workItemID: item, memberID: member, date: date!,
+                hours: body.hours.map { ($0 * 100).rounded() / 100 }, amount: amount, description: body.description,
+                createdAt: context.environment.now())
+            let saved = try await costEntries(context).insert(entry)
+            try await audit(context, "createCostEntry", "cost_entry", saved.id,
+                            changed: ["workItemId", "memberId", "date", "hours", "amount", "description"])
+            return saved
+        }
+        return .created(.init(
+            headers: .init(location: "/v1/projects/\(record.projectID.uuidString.lowercased())/cost-entries/\(record.id.uuidString.lowercased())"),
+            body: .json(Self.resource(record))))
+    }
+
+    func getCostEntry(_ input: Operations.GetCostEntry.Input) async throws -> Operations.GetCostEntry.Output {
+        let id = try Self.resourceID(input.path.entryId, "Cost entry")
+        let record = try await session.run { context in
+            try await costEntries(context).find(id, project: try await project(context, input.path.projectRef).id)
+        }
+        guard let record else { throw APIProblem.notFound("Cost entry \(input.path.entryId)") }
+        return .ok(.init(body: .json(Self.resource(record))))
+    }
+
+    func deleteCostEntry(_ input: Operations.DeleteCostEntry.Input) async throws -> Operations.DeleteCostEntry.Output {
+        let id = try Self.resourceID(input.path.entryId, "Cost entry")
+        try await session.run { context in
+            let store = costEntries(context)
+            guard try await store.find(id, project: try await project(context, input.path.projectRef).id) != nil else {
+                throw APIProblem.notFound("Cost entry \(input.path.entryId)")
+            }
+            try await store.delete(id)
+            try await audit(context, "deleteCostEntry", "cost_entry", id, changed: [])
+        }
+        return .noContent(.init())
+    }
+
+    func getTimesheet(_ input: Operations.GetTimesheet.Input) async throws -> Operations.GetTimesheet.Output {
+        var checks = FieldChecks()
+        let member = HierarchyMapping.id(input.query.memberId, at: "/memberId", &checks)
+        let week = ISOWeek(input.query.week)
+        checks.require(week != nil, "/week", "must be an ISO week such as 2026-W48")
+        if !checks.errors.isEmpty { throw APIProblem.badRequest("memberId and week are required.", errors: checks.errors) }
+        guard let member, let week else { throw APIProblem.internalError }
+        let entries = try await session.run { context in
+            guard try await MemberDirectory.existing([member], tenantID: context.tenantID, on: context.connection,
+                                                     logger: context.logger).contains(member)
+            else { throw APIProblem.notFound("Member \(input.query.memberId)") }
+            return try await costEntries(context).entries(of: member, from: week.monday, through: week.sunday)
+        }
+        let days = week.days.map { day in
+            let booked = entries.filter { $0.date == day }
+            return Components.Schemas.TimesheetDay(date: day.description, hours: Self.hours(booked),
+                                                   entries: booked.map(Self.resource))
+        }
+        return .ok(.init(body: .json(.init(
+            memberId: member.uuidString.lowercased(), week: week.description, days: days,
+            totalHours: Self.hours(entries), totalAmount: entries.reduce(0) { $0 + $1.amount }))))
+    }
+
+    func getEarnedValue(_ input: Operations.GetEarnedValue.Input) async throws -> Operations.GetEarnedValue.Output {
+        let asOf: CalendarDate
+        if let text = input.query.asOf {
+            guard let parsed = CalendarDate(text) else {
+                throw APIProblem.badRequest("asOf must be a calendar date YYYY-MM-DD.",
+                                            errors: [FieldError(pointer: "/asOf", detail: "must be a calendar date YYYY-MM-DD")])
+            }
+            asOf = parsed
+        } else {
+            asOf = CalendarDate(utcDate: session.environment.now())
+        }
+        let (currency, items, actuals) = try await session.run { context in
+            let project = try await project(context, input.path.projectRef)
+            let items = try await WorkItemStore(connection: context.connection, tenantID: context.tenantID,
+                                                projectID: project.id, logger: context.logger).earnedValueItems()
+            return (project.fields.currency, items, try await costEntries(context).dailyTotals(project: project.id))
+        }
+        let f = EarnedValue.figures(items: items, actuals: actuals, asOf: asOf)
+        let series = EarnedValue.weeklySeries(items: items, actuals: actuals, asOf: asOf)
+        return .ok(.init(body: .json(.init(
+            asOf: asOf.description, currency: currency, bac: f.bac, pv: f.pv, ev: f.ev, ac: f.ac, sv: f.sv, cv: f.cv,
+            spi: f.spi, cpi: f.cpi, eac: f.eac, etc: f.etc, vac: f.vac, tcpi: f.tcpi,
+            series: series.map { .init(weekEnding: $0.weekEnding.description, pv: $0.pv, ev: $0.ev, ac: $0.ac) }))))
+    }
+
+    /// Hours to two decimals (the stored precision), without floating-point residue from summing.
+    static func hours(_ entries: [CostEntryRecord]) -> Double {
+        Double(entries.reduce(0) { $0 + Int((($1.hours ?? 0) * 100).rounded()) }) / 100
+    }
+
+    static func resource(_ record: CostEntryRecord) -> Components.Schemas.CostEntry {
+        Components.Schemas.CostEntry(
+            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(),
+            workItemId: record.workItemID?.uuidString.lowercased(), memberId: record.memberID?.uuidString.lowercased(),
+            date: record.date.description, hours: record.hours, amount: record.amount, description: record.description,
+            createdAt: record.createdAt)
+    }
+
+    private func costEntries(_ context: TenantSession.Context) -> CostEntryStore {
+        CostEntryStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+}
