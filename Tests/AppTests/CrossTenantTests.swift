@@ -150,6 +150,30 @@ import TestSupport
         "getEarnedValue": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/earned-value", auth: auth) }
         },
+        "listSprints": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/sprints", auth: auth) }
+        },
+        "createSprint": { client, auth, victim in
+            try await victim.projectRefs.asyncMap {
+                try await client.call(.post, "/v1/projects/\($0)/sprints", auth: auth,
+                                      json: #"{"name":"Planted","startDate":"2026-11-16","finishDate":"2026-11-20"}"#)
+            }
+        },
+        "getSprint": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("sprint"))", auth: auth)]
+        },
+        "updateSprint": { client, auth, victim in
+            [try await client.call(.patch, "/v1/projects/\(victim.id("sprint"))", auth: auth, json: #"{"name":"Taken"}"#)]
+        },
+        "deleteSprint": { client, auth, victim in
+            [try await client.call(.delete, "/v1/projects/\(victim.id("sprint"))", auth: auth)]
+        },
+        "getSprintBurndown": { client, auth, victim in
+            [try await client.call(.get, "/v1/projects/\(victim.id("sprint"))/burndown", auth: auth)]
+        },
+        "getVelocity": { client, auth, victim in
+            try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/velocity", auth: auth) }
+        },
         "getSchedule": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
         },
@@ -174,7 +198,10 @@ import TestSupport
         let entry = try await client.call(.post, "/v1/projects/\(projectID)/cost-entries", auth: auth,
                                           json: #"{"date":"2026-11-26","amount":125000,"workItemId":"\#(itemIDs[0])"}"#)
         let entryID = try #require(entry.object["id"] as? String)
-        return ["baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
+        let sprint = try await client.call(.post, "/v1/projects/\(projectID)/sprints", auth: auth,
+                                           json: #"{"name":"A's sprint","startDate":"2026-11-16","finishDate":"2026-11-20"}"#)
+        let sprintID = try #require(sprint.object["id"] as? String)
+        return ["sprint": "\(projectID)/sprints/\(sprintID)","baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
                 "firstItem": itemIDs[0], "secondItem": itemIDs[1], "dependency": "\(projectID)/dependencies/\(dependencyID)"]
     }
 
@@ -186,6 +213,7 @@ import TestSupport
         "dependency": { "/v1/projects/\($0)" },
         "baseline": { "/v1/projects/\($0)" },
         "costEntry": { "/v1/projects/\($0)" },
+        "sprint": { "/v1/projects/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -270,6 +298,7 @@ import TestSupport
         #expect(try await env.count("work_item_dependencies", tenant: a.tenant.id) == 1)
         #expect(try await env.count("baselines", tenant: a.tenant.id) == 1)
         #expect(try await env.count("cost_entries", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("sprints", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

@@ -178,6 +178,15 @@ extension APIHandler {
             items.append(NewWorkItem(id: ids[index], parentID: parentID,
                                      path: NewWorkItem.path(for: ids[index], under: parentPath), fields: fields[index]))
         }
+        let planned = items.enumerated().compactMap { index, item in item.fields.sprintID.map { ($0, pointers[index]) } }
+        if !planned.isEmpty {
+            let sprints = try await SprintStore(connection: context.connection, tenantID: context.tenantID,
+                                                projectID: store.projectID, logger: context.logger)
+                .existing(Array(Set(planned.map(\.0))))
+            errors += planned.filter { !sprints.contains($0.0) }.map {
+                FieldError(pointer: $0.1 + "/sprintId", detail: "names no sprint of this project")
+            }
+        }
         let assigned = items.enumerated().compactMap { index, item in item.fields.assigneeID.map { ($0, pointers[index]) } }
         do {
             try await requireMembers(assigned.map(\.0), pointers: assigned.map(\.1), context)

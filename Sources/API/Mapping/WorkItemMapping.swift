@@ -15,7 +15,8 @@ enum WorkItemMapping {
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             durationDays: f.durationDays, estimateHours: f.estimateHours, storyPoints: f.storyPoints,
             budgetedCost: f.budgetedCost, percentComplete: f.percentComplete,
-            assigneeId: f.assigneeID?.uuidString.lowercased(), createdAt: record.createdAt,
+            assigneeId: f.assigneeID?.uuidString.lowercased(), sprintId: f.sprintID?.uuidString.lowercased(),
+            completedOn: record.completedOn?.description, createdAt: record.createdAt,
             updatedAt: record.updatedAt, version: record.version)
     }
 
@@ -34,7 +35,8 @@ enum WorkItemMapping {
                              plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
                              durationDays: body.durationDays, estimateHours: body.estimateHours,
                              storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
-                             percentComplete: body.percentComplete, assigneeId: body.assigneeId, at: pointer, &checks),
+                             percentComplete: body.percentComplete, assigneeId: body.assigneeId,
+                             sprintId: body.sprintId, at: pointer, &checks),
               parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks), parentIndex: nil)
     }
 
@@ -45,7 +47,8 @@ enum WorkItemMapping {
                                     plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
                                     durationDays: body.durationDays, estimateHours: body.estimateHours,
                                     storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
-                                    percentComplete: body.percentComplete, assigneeId: body.assigneeId, at: pointer, &checks),
+                                    percentComplete: body.percentComplete, assigneeId: body.assigneeId,
+                                    sprintId: body.sprintId, at: pointer, &checks),
                      parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks),
                      parentIndex: body.parentIndex)
     }
@@ -54,7 +57,7 @@ enum WorkItemMapping {
         title: String, kind: Components.Schemas.WorkItemKind?, description: String?,
         status: Components.Schemas.WorkItemStatus?, plannedStart: String?, plannedFinish: String?, durationDays: Int?,
         estimateHours: Double?, storyPoints: Int?, budgetedCost: Int64?, percentComplete: Int?, assigneeId: String?,
-        at pointer: String, _ checks: inout FieldChecks
+        sprintId: String?, at pointer: String, _ checks: inout FieldChecks
     ) -> WorkItemFields {
         WorkItemFields(
             kind: kind.flatMap { WorkItemKind(rawValue: $0.rawValue) } ?? .task, title: title, description: description,
@@ -63,7 +66,8 @@ enum WorkItemMapping {
             plannedFinish: date(plannedFinish, pointer + "/plannedFinish", &checks), durationDays: durationDays,
             estimateHours: estimateHours, storyPoints: storyPoints, budgetedCost: budgetedCost ?? 0,
             percentComplete: percentComplete ?? 0,
-            assigneeID: HierarchyMapping.id(assigneeId, at: pointer + "/assigneeId", &checks))
+            assigneeID: HierarchyMapping.id(assigneeId, at: pointer + "/assigneeId", &checks),
+            sprintID: HierarchyMapping.id(sprintId, at: pointer + "/sprintId", &checks))
     }
 
     /// Applies a merge patch. Of start, finish and duration, the one the calendar should derive
@@ -82,6 +86,7 @@ enum WorkItemMapping {
         if keys.contains("estimateHours") { next.estimateHours = patch.estimateHours }
         if keys.contains("storyPoints") { next.storyPoints = patch.storyPoints }
         if keys.contains("assigneeId") { next.assigneeID = HierarchyMapping.id(patch.assigneeId, at: "/assigneeId", &checks) }
+        if keys.contains("sprintId") { next.sprintID = HierarchyMapping.id(patch.sprintId, at: "/sprintId", &checks) }
         let start = keys.contains("plannedStart"), finish = keys.contains("plannedFinish")
         let duration = keys.contains("durationDays")
         if start { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }

@@ -36,11 +36,13 @@ public struct WorkItemFields: Equatable, Sendable {
     public var percentComplete: Int
     /// A member of the tenant.
     public var assigneeID: UUID?
+    /// A sprint of the same project; nil: the backlog.
+    public var sprintID: UUID?
 
     public init(kind: WorkItemKind = .task, title: String, description: String? = nil, status: WorkItemStatus = .notStarted,
                 plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil, durationDays: Int? = nil,
                 estimateHours: Double? = nil, storyPoints: Int? = nil, budgetedCost: Int64 = 0, percentComplete: Int = 0,
-                assigneeID: UUID? = nil) {
+                assigneeID: UUID? = nil, sprintID: UUID? = nil) {
         self.kind = kind
         self.title = title
         self.description = description
@@ -53,12 +55,13 @@ public struct WorkItemFields: Equatable, Sendable {
         self.budgetedCost = budgetedCost
         self.percentComplete = percentComplete
         self.assigneeID = assigneeID
+        self.sprintID = sprintID
     }
 
     /// The API names of every writable field (what a create sets, for the audit trail).
     public static let fieldNames = ["kind", "title", "description", "status", "plannedStart", "plannedFinish",
                                     "durationDays", "estimateHours", "storyPoints", "budgetedCost", "percentComplete",
-                                    "assigneeId"]
+                                    "assigneeId", "sprintId"]
 
     /// Checks every field rule, and completes the dates: with two of start, finish and duration the
     /// third follows from the calendar's working days; with all three they must agree. Only a finish
@@ -120,6 +123,7 @@ public struct WorkItemFields: Equatable, Sendable {
         note("budgetedCost", budgetedCost != other.budgetedCost)
         note("percentComplete", percentComplete != other.percentComplete)
         note("assigneeId", assigneeID != other.assigneeID)
+        note("sprintId", sprintID != other.sprintID)
         return changed
     }
 }

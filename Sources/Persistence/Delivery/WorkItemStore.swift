@@ -13,6 +13,8 @@ public struct WorkItemRecord: Sendable, Equatable {
     public var version: Int64
     public var createdAt: Date
     public var updatedAt: Date
+    /// The day the item's status last became done; nil while it is not done.
+    public var completedOn: CalendarDate?
 
     /// 0 for a root item.
     public var depth: Int { path.utf8.filter { $0 == UInt8(ascii: "/") }.count }
@@ -54,7 +56,7 @@ public struct NewWorkItem: Sendable {
 public struct WorkItemStore: Sendable {
     let connection: PostgresConnection
     let tenantID: UUID
-    let projectID: UUID
+    public let projectID: UUID
     let logger: Logger
 
     public init(connection: PostgresConnection, tenantID: UUID, projectID: UUID, logger: Logger) {
@@ -67,11 +69,12 @@ public struct WorkItemStore: Sendable {
     static let columns = """
         id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
         to_char(planned_finish, 'YYYY-MM-DD'), duration_days, estimate_hours::float8, story_points, budgeted_cost,
-        percent_complete, assignee_id, version, created_at, updated_at
+        percent_complete, assignee_id, version, created_at, updated_at, sprint_id, to_char(completed_on, 'YYYY-MM-DD')
         """
 
     /// Inserts every item in one statement (all or nothing): the rows travel as one JSON array.
     public func insert(_ items: [NewWorkItem], at now: Date) async throws -> [WorkItemRecord] {
+        let today = CalendarDate(utcDate: now)
         let rows: [[String: Any]] = items.map { item in
             let f = item.fields
             var row: [String: Any] = [
@@ -86,20 +89,22 @@ public struct WorkItemStore: Sendable {
             row["estimate_hours"] = f.estimateHours
             row["story_points"] = f.storyPoints
             row["assignee_id"] = f.assigneeID?.uuidString
+            row["sprint_id"] = f.sprintID?.uuidString
+            row["completed_on"] = f.status == .done ? today.description : nil
             return row
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
         let query: PostgresQuery = """
             insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
                 planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
-                percent_complete, assignee_id, created_at, updated_at)
+                percent_complete, assignee_id, sprint_id, completed_on, created_at, updated_at)
             select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
                 x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
-                x.percent_complete, x.assignee_id, \(now), \(now)
+                x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, \(now), \(now)
             from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
                 description text, status text, planned_start date, planned_finish date, duration_days integer,
                 estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
-                assignee_id uuid)
+                assignee_id uuid, sprint_id uuid, completed_on date)
             order by length(x.path)
             returning \(unescaped: Self.columns)
             """
@@ -155,7 +160,9 @@ public struct WorkItemStore: Sendable {
                     planned_finish = \(f.plannedFinish?.description)::date, duration_days = \(f.durationDays),
                     estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
                     budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
-                    assignee_id = \(f.assigneeID), version = version + 1, updated_at = \(now)
+                    assignee_id = \(f.assigneeID), sprint_id = \(f.sprintID),
+                    completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now).description)::date) end,
+                    version = version + 1, updated_at = \(now)
                 where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
                 returning \(unescaped: Self.columns)
                 """)[0]
@@ -249,6 +256,9 @@ public struct WorkItemStore: Sendable {
         if error.serverInfo?[.constraintName]?.contains("assignee") == true {
             return UnknownParent(kind: "member", pointer: "/assigneeId", id: nil)
         }
+        if error.serverInfo?[.constraintName]?.contains("sprint") == true {
+            return UnknownParent(kind: "sprint of this project", pointer: "/sprintId", id: nil)
+        }
         return UnknownParent(kind: "work item of this project", pointer: "/parentId", id: nil)
     }
 
@@ -272,9 +282,11 @@ public struct WorkItemStore: Sendable {
             plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
             durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
             storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
-            percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self))
+            percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
+            sprintID: try cell(19, UUID?.self))
         return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
                               path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
-                              createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self))
+                              createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
+                              completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
     }
 }
