@@ -76,7 +76,8 @@ public enum APIRoutes {
             // Compact JSON with a stable key order: the runtime's default also pretty-prints, which
             // costs CPU and bytes on every response and helps no client.
             configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
-            middlewares: [OperationMiddleware(access: catalog.access, nonNullable: catalog.nonNullable, session: session, meter: dependencies.meter,
+            middlewares: [OperationMiddleware(access: catalog.access, nonNullable: catalog.nonNullable,
+                                              requiredQuery: catalog.requiredQuery, session: session, meter: dependencies.meter,
                                               environment: dependencies.environment, throttle: dependencies.throttle,
                                               tokens: tokens, sso: sso,
                                               logger: dependencies.logger)])

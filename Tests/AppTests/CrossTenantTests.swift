@@ -174,6 +174,12 @@ import TestSupport
         "getVelocity": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/velocity", auth: auth) }
         },
+        "getTemplate": { client, auth, victim in
+            [try await client.call(.get, "/v1/templates/\(victim.id("template"))", auth: auth)]
+        },
+        "deleteTemplate": { client, auth, victim in
+            [try await client.call(.delete, "/v1/templates/\(victim.id("template"))", auth: auth)]
+        },
         "getSchedule": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
         },
@@ -201,7 +207,11 @@ import TestSupport
         let sprint = try await client.call(.post, "/v1/projects/\(projectID)/sprints", auth: auth,
                                            json: #"{"name":"A's sprint","startDate":"2026-11-16","finishDate":"2026-11-20"}"#)
         let sprintID = try #require(sprint.object["id"] as? String)
-        return ["sprint": "\(projectID)/sprints/\(sprintID)","baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
+        let template = try await client.call(.post, "/v1/templates", auth: auth, json: """
+            {"name":"A's method","content":{"phases":["Only"],"items":[{"key":"a","title":"A","kind":"task","offsetDays":0,"durationDays":1}]}}
+            """)
+        let templateID = try #require(template.object["id"] as? String)
+        return ["template": templateID, "sprint": "\(projectID)/sprints/\(sprintID)","baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
                 "firstItem": itemIDs[0], "secondItem": itemIDs[1], "dependency": "\(projectID)/dependencies/\(dependencyID)"]
     }
 
@@ -214,6 +224,7 @@ import TestSupport
         "baseline": { "/v1/projects/\($0)" },
         "costEntry": { "/v1/projects/\($0)" },
         "sprint": { "/v1/projects/\($0)" },
+        "template": { "/v1/templates/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -281,6 +292,14 @@ import TestSupport
             #expect(try await client.call(.get, "/v1/projects", auth: "Bearer \(clientSecret)").status == .ok)
             let clients = try await client.call(.get, "/v1/api-clients", auth: b.authorization)
             #expect((clients.object["items"] as? [Any])?.isEmpty == true)
+
+            // Nor can B build a project from A's template, nor see it listed.
+            let fromA = try await client.call(.post, "/v1/projects/from-template", auth: b.authorization, json: """
+                {"templateId":"\(delivery["template"]!)","code":"STOLEN","name":"Stolen","currency":"EUR","startDate":"2026-12-01"}
+                """)
+            #expect(fromA.status == .unprocessableContent)
+            let templates = try await client.call(.get, "/v1/templates", auth: b.authorization)
+            #expect(!templates.text.contains(delivery["template"]!))
 
             // Lists and usage are scoped to the caller's tenant, too.
             let listed = try await client.call(.get, "/v1/projects?limit=200", auth: b.authorization)

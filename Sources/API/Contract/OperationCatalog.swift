@@ -19,6 +19,8 @@ public struct OperationCatalog: Sendable {
         public let access: Access
         /// The JSON body's fields that may be left out but are never `null` (see `NullableFields`).
         public var nonNullable = NonNullableFields()
+        /// The query parameters the operation requires.
+        public var requiredQuery: [String] = []
 
         /// Whether the path names a resource by id (`{...}`): such operations must return 404 for
         /// another tenant's resource (the cross-tenant suite checks every one).
@@ -51,6 +53,11 @@ public struct OperationCatalog: Sendable {
 
     public var access: [String: Access] {
         Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0.access) })
+    }
+
+    /// For each operation with required query parameters, their names.
+    public var requiredQuery: [String: [String]] {
+        Dictionary(uniqueKeysWithValues: operations.filter { !$0.requiredQuery.isEmpty }.map { ($0.id, $0.requiredQuery) })
     }
 
     /// For each operation with a JSON body, the fields that may not be `null`.
@@ -90,6 +97,11 @@ public struct OperationCatalog: Sendable {
                     throw Invalid(description: "operation \(id) needs a credential but declares no known x-required-scope")
                 }
                 var entry = Operation(id: id, method: method.uppercased(), path: path, access: access)
+                entry.requiredQuery = ((operation["parameters"] as? [Any]) ?? []).compactMap { parameter in
+                    guard let parameter = parameter as? [String: Any], parameter["in"] as? String == "query",
+                          parameter["required"] as? Bool == true else { return nil }
+                    return parameter["name"] as? String
+                }
                 if let body = (((operation["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"]
                     as? [String: Any])?["schema"] as? [String: Any] {
                     entry.nonNullable = NonNullableFields(schema: body, root: root)

@@ -25,8 +25,10 @@ extension APIHandler {
         let member = HierarchyMapping.id(body.memberId, at: "/memberId", &checks)
         let amount = body.amount ?? 0
         checks.require((-1_000_000_000_000...1_000_000_000_000).contains(amount), "/amount", "must be within ±10^12 minor units")
-        if let hours = body.hours {
-            checks.require(hours.isFinite && hours > 0 && hours <= 24, "/hours", "must be more than 0 and at most 24")
+        // Hours are kept to two decimals: what rounds to 0.00 is no time at all.
+        let hours = body.hours.map { ($0 * 100).rounded() / 100 }
+        if let hours {
+            checks.require(hours.isFinite && hours > 0 && hours <= 24, "/hours", "must be at least 0.01 and at most 24")
         }
         checks.require(body.hours != nil || amount != 0, "/amount", "give hours, an amount, or both")
         checks.requireText(body.description, maxLength: 2000, at: "/description")
@@ -35,7 +37,7 @@ extension APIHandler {
             let project = try await project(context, input.path.projectRef)
             let entry = CostEntryRecord(
                 id: context.environment.newID(), projectID: project.id, workItemID: item, memberID: member, date: date!,
-                hours: body.hours.map { ($0 * 100).rounded() / 100 }, amount: amount, description: body.description,
+                hours: hours, amount: amount, description: body.description,
                 createdAt: context.environment.now())
             let saved = try await costEntries(context).insert(entry)
             try await audit(context, "createCostEntry", "cost_entry", saved.id,

@@ -12,6 +12,7 @@ import OpenAPIRuntime
 struct OperationMiddleware: ServerMiddleware {
     let access: [String: OperationCatalog.Access]
     let nonNullable: [String: NonNullableFields]
+    let requiredQuery: [String: [String]]
     let session: TenantSession
     let meter: UsageMeter
     let environment: Domain.Environment
@@ -65,6 +66,15 @@ struct OperationMiddleware: ServerMiddleware {
             if guarded, let seconds = throttle.retryAfter(Self.source(scope), now: environment.now()) {
                 throw APIProblem.throttled(retryAfter: seconds)
             }
+            if let required = requiredQuery[operationID] {
+                // The generated decoder reports a missing parameter without its name.
+                let present = Self.queryNames(request.path ?? "")
+                let missing = required.filter { !present.contains($0) }
+                if !missing.isEmpty {
+                    throw APIProblem.badRequest("Required query parameters are missing: \(missing.joined(separator: ", ")).",
+                                                errors: missing.map { FieldError(pointer: "/\($0)", detail: "is required") })
+                }
+            }
             if let rules = nonNullable[operationID] {
                 let nulls = rules.violations(in: scope.rawBody)
                 if !nulls.isEmpty {
@@ -103,6 +113,15 @@ struct OperationMiddleware: ServerMiddleware {
     static func isFailedAuthentication(status: Int, operationID: String, presented: Bool) -> Bool {
         if let statuses = bodyCredentialOperations[operationID] { return statuses.contains(status) }
         return status == 401 && presented
+    }
+
+    /// The names of a request target's query parameters.
+    static func queryNames(_ target: String) -> Set<String> {
+        guard let mark = target.firstIndex(of: "?") else { return [] }
+        return Set(target[target.index(after: mark)...].split(separator: "&").compactMap { pair in
+            pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first
+                .map { String($0).removingPercentEncoding ?? String($0) }
+        })
     }
 
     static func source(_ scope: RequestScope) -> FailedAuthThrottle.Source {

@@ -181,6 +181,9 @@ enum ProblemTranslation {
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate dependency",
                               detail: "These two work items are linked already.",
                               errors: [FieldError(pointer: "/successorId", detail: "already depends on this predecessor")])
+        case is PlatformTemplateReadOnly:
+            return APIProblem(status: 403, type: "platform-template", title: "Platform template",
+                              detail: "Platform templates are read-only; copy one into a template of your own to change it.")
         case let parent as HasChildren:
             return APIProblem(status: 409, type: "has-children", title: "Still has children",
                               detail: "The \(parent.kind) still has \(parent.count) \(parent.childKind); "

@@ -5,7 +5,10 @@ public struct ISOWeek: Equatable, Sendable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-W", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+        // Digits only: Int() would also take a sign ("+026").
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
+              let year = Int(parts[0]),
               let week = Int(parts[1]), (1...53).contains(week), let january4 = CalendarDate(year: year, month: 1, day: 4)
         else { return nil }
         let weekOne = january4.adding(days: 1 - Self.isoWeekday(january4))

@@ -79,6 +79,18 @@ public struct DependencyStore: Sendable {
         }
     }
 
+    /// Inserts dependencies known to form no cycle (a template's, checked as a whole) in one statement.
+    public func insertChecked(_ links: [ScheduleDependency], ids: [UUID], at now: Date) async throws {
+        guard !links.isEmpty else { return }
+        try await connection.query("""
+            insert into work_item_dependencies (tenant_id, id, predecessor_id, successor_id, type, lag_days, created_at)
+            select \(tenantID), x.id, x.predecessor, x.successor, x.type, x.lag, \(now)
+            from unnest(\(ids)::uuid[], \(links.map(\.predecessor))::uuid[], \(links.map(\.successor))::uuid[],
+                        \(links.map(\.type.rawValue))::text[], \(links.map(\.lagDays))::integer[])
+                 as x(id, predecessor, successor, type, lag)
+            """, logger: logger)
+    }
+
     /// The dependencies that go out of `start` and of everything after it.
     func edges(reachableFrom start: UUID) async throws -> [ScheduleDependency] {
         let rows = try await connection.query("""
