@@ -49,8 +49,9 @@ public struct TestEnvironment: Sendable {
         testing: TestingSetup = .router, logger: Logger? = nil, ssoAllowsInsecureKeySets: Bool = false,
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
-        // Port 0: a live test server takes any free port.
-        let configuration = AppConfiguration(port: 0, database: try appURL, databasePoolSize: 8,
+        // Port 0: a live test server takes any free port. Three connections each: the pool opens
+        // them all at start, and every suite runs its tests in parallel against one cluster.
+        let configuration = AppConfiguration(port: 0, database: try appURL, databasePoolSize: 3,
                                              usageFlushInterval: usageFlushInterval,
                                              ssoAllowsInsecureKeySets: ssoAllowsInsecureKeySets)
         let app = try buildApplication(configuration: configuration, environment: environment,

@@ -74,10 +74,12 @@ extension APIHandler {
     func getTimesheet(_ input: Operations.GetTimesheet.Input) async throws -> Operations.GetTimesheet.Output {
         var checks = FieldChecks()
         let member = HierarchyMapping.id(input.query.memberId, at: "/memberId", &checks)
-        let week = ISOWeek(input.query.week)
-        checks.require(week != nil, "/week", "must be an ISO week such as 2026-W48")
+        checks.require(ISOWeek.isWellFormed(input.query.week), "/week", "must be an ISO week such as 2026-W48")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("memberId and week are required.", errors: checks.errors) }
-        guard let member, let week else { throw APIProblem.internalError }
+        guard let week = ISOWeek(input.query.week) else {
+            throw ValidationFailure([FieldError(pointer: "/week", detail: "is no week of that year (it has 52)")])
+        }
+        guard let member else { throw APIProblem.internalError }
         let entries = try await session.run { context in
             guard try await MemberDirectory.existing([member], tenantID: context.tenantID, on: context.connection,
                                                      logger: context.logger).contains(member)

@@ -18,6 +18,17 @@ public struct ISOWeek: Equatable, Sendable, CustomStringConvertible {
         self.monday = monday
     }
 
+    /// Whether `text` has the shape of a week (`1000-W01` … `9999-W53`), whether or not that year
+    /// has a week 53: the contract's pattern.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 8, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "W"),
+              [0, 1, 2, 3, 6, 7].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[$0]) }),
+              bytes[0] != UInt8(ascii: "0"), let week = Int(String(decoding: bytes[6...], as: UTF8.self))
+        else { return false }
+        return (1...53).contains(week)
+    }
+
     public var sunday: CalendarDate { monday.adding(days: 6) }
     public var days: [CalendarDate] { (0..<7).map { monday.adding(days: $0) } }
 
