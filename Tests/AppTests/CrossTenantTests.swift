@@ -174,6 +174,15 @@ import TestSupport
         "getVelocity": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/velocity", auth: auth) }
         },
+        "getCustomField": { client, auth, victim in
+            [try await client.call(.get, "/v1/custom-fields/\(victim.id("customField"))", auth: auth)]
+        },
+        "updateCustomField": { client, auth, victim in
+            [try await client.call(.patch, "/v1/custom-fields/\(victim.id("customField"))", auth: auth, json: #"{"label":"Taken"}"#)]
+        },
+        "deleteCustomField": { client, auth, victim in
+            [try await client.call(.delete, "/v1/custom-fields/\(victim.id("customField"))", auth: auth)]
+        },
         "getTemplate": { client, auth, victim in
             [try await client.call(.get, "/v1/templates/\(victim.id("template"))", auth: auth)]
         },
@@ -211,7 +220,10 @@ import TestSupport
             {"name":"A's method","content":{"phases":["Only"],"items":[{"key":"a","title":"A","kind":"task","offsetDays":0,"durationDays":1}]}}
             """)
         let templateID = try #require(template.object["id"] as? String)
-        return ["template": templateID, "sprint": "\(projectID)/sprints/\(sprintID)","baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
+        let field = try await client.call(.post, "/v1/custom-fields", auth: auth,
+                                          json: #"{"entity":"project","key":"secret","label":"A's field","type":"text"}"#)
+        let fieldID = try #require(field.object["id"] as? String)
+        return ["customField": fieldID, "template": templateID, "sprint": "\(projectID)/sprints/\(sprintID)","baseline": "\(projectID)/baselines/\(baselineID)", "costEntry": "\(projectID)/cost-entries/\(entryID)","portfolio": portfolioID, "programme": programmeID, "workItem": "\(projectID)/work-items/\(itemIDs[0])",
                 "firstItem": itemIDs[0], "secondItem": itemIDs[1], "dependency": "\(projectID)/dependencies/\(dependencyID)"]
     }
 
@@ -225,6 +237,7 @@ import TestSupport
         "costEntry": { "/v1/projects/\($0)" },
         "sprint": { "/v1/projects/\($0)" },
         "template": { "/v1/templates/\($0)" },
+        "customField": { "/v1/custom-fields/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),

@@ -12,10 +12,21 @@ extension APIHandler {
         let programme = HierarchyMapping.id(input.query.programmeId, at: "/programmeId", &checks)
         if !checks.errors.isEmpty { throw APIProblem.badRequest("programmeId must be an id (UUID).", errors: checks.errors) }
         // One row more than the page tells whether another page follows.
-        let page = try await session.read { publicID in
-            ProjectStore.keyedList(publicID: publicID, status: status, programme: programme, after: cursor, limit: limit + 1)
-        } _: { rows in
-            try rows.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
+        let page: [ProjectRecord]
+        if let filters = input.query.customField, !filters.isEmpty {
+            // The filter's values are typed by the field definitions: read them first, in one transaction.
+            page = try await session.run { context in
+                let definitions = try await customFieldStore(context).definitions(for: .project)
+                let custom = try CustomFieldMapping.filter(filters, definitions: definitions) ?? [:]
+                return try await store(context).list(status: status, programme: programme, custom: custom, after: cursor,
+                                                     limit: limit + 1)
+            }
+        } else {
+            page = try await session.read { publicID in
+                ProjectStore.keyedList(publicID: publicID, status: status, programme: programme, after: cursor, limit: limit + 1)
+            } _: { rows in
+                try rows.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
+            }
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(ProjectMapping.resource), nextCursor: next))))
@@ -23,7 +34,7 @@ extension APIHandler {
 
     func createProject(_ input: Operations.CreateProject.Input) async throws -> Operations.CreateProject.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let fields = try ProjectMapping.fields(from: body)
+        var fields = try ProjectMapping.fields(from: body)
         let key = try Idempotency.validate(key: RequestScope.rawHeader("Idempotency-Key"))
         let operation = Operations.CreateProject.id
         return try await session.run { context in
@@ -34,6 +45,8 @@ extension APIHandler {
                                       body: .json(project)))
             }
             let now = context.environment.now()
+            fields.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: [:],
+                                                         entity: .project, at: "/customFields", context)
             let record = try await store(context).insert(id: context.environment.newID(), fields: fields, at: now)
             try await audit(context, "createProject", record.id, changed: ProjectFields.fieldNames)
             let resource = ProjectMapping.resource(record)
@@ -77,7 +90,9 @@ extension APIHandler {
                 throw APIProblem.notFound("Project \(input.path.projectRef)")
             }
             try Preconditions.check(ifMatch, currentVersion: current.version)
-            let next = try ProjectMapping.apply(patch, presence: JSONPresence(rawBody: context.rawBody), to: current.fields)
+            var next = try ProjectMapping.apply(patch, presence: JSONPresence(rawBody: context.rawBody), to: current.fields)
+            next.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: current.fields.customFields,
+                                                       entity: .project, at: "/customFields", context)
             guard current.fields.status.canMove(to: next.status) else {
                 throw IllegalStatusChange(from: current.fields.status, to: next.status)
             }

@@ -20,7 +20,12 @@ extension APIHandler {
                 guard let root = try await store.find(under) else { throw APIProblem.notFound("Work item \(under)") }
                 path = root.path
             }
-            return try await store.list(under: path, parent: parent, status: status, after: cursor, limit: limit + 1)
+            var custom: [String: CustomFieldValue]?
+            if let filters = input.query.customField, !filters.isEmpty {
+                custom = try CustomFieldMapping.filter(filters, definitions: try await customFieldStore(context).definitions(for: .workItem))
+            }
+            return try await store.list(under: path, parent: parent, status: status, custom: custom, after: cursor,
+                                        limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(WorkItemMapping.resource), nextCursor: next))))
@@ -32,7 +37,8 @@ extension APIHandler {
         let draft = WorkItemMapping.draft(body, at: "", &checks)
         try checks.throwIfAny()
         let record = try await session.run { context in
-            let created = try await insertWorkItems([draft], pointers: [""], context, input.path.projectRef)[0]
+            let created = try await insertWorkItems([draft], pointers: [""], customInputs: [CustomFieldMapping.input(context.rawBody)],
+                                                    context, input.path.projectRef)[0]
             try await audit(context, "createWorkItem", "work_item", created.id, changed: WorkItemFields.fieldNames + ["parentId"])
             return created
         }
@@ -59,8 +65,9 @@ extension APIHandler {
         }
         let early = checks.errors
         let records = try await session.run { context in
-            let created = try await insertWorkItems(drafts, pointers: pointers, context, input.path.projectRef,
-                                                    knownErrors: early)
+            let inputs = drafts.indices.map { CustomFieldMapping.input(context.rawBody, item: $0) }
+            let created = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
+                                                    input.path.projectRef, knownErrors: early)
             for record in created {
                 try await audit(context, "createWorkItems", "work_item", record.id, changed: WorkItemFields.fieldNames + ["parentId"])
             }
@@ -97,6 +104,8 @@ extension APIHandler {
             var next = WorkItemMapping.apply(patch, presence: presence, to: current.fields, &checks)
             try checks.throwIfAny()
             next = try next.scheduled(on: try await calendars(context).current().calendar)
+            next.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: current.fields.customFields,
+                                                       entity: .workItem, at: "/customFields", context)
             if let assignee = next.assigneeID, assignee != current.fields.assigneeID {
                 try await requireMembers([assignee], pointers: [""], context)
             }
@@ -145,19 +154,26 @@ extension APIHandler {
     /// Completes each draft's dates with the tenant's calendar, resolves parents (existing items of
     /// the project, or earlier drafts), checks assignees, and inserts all in one statement. Every
     /// refusal names the item by its pointer, and nothing is written unless all are good.
-    private func insertWorkItems(_ drafts: [WorkItemMapping.Draft], pointers: [String],
+    private func insertWorkItems(_ drafts: [WorkItemMapping.Draft], pointers: [String], customInputs: [[String: Any]?],
                                  _ context: TenantSession.Context, _ projectRef: String,
                                  knownErrors: [FieldError] = []) async throws -> [WorkItemRecord] {
         let store = try await workItems(context, projectRef)
         let calendar = try await calendars(context).current().calendar
         var errors = knownErrors
         var fields: [WorkItemFields] = []
-        for (draft, pointer) in zip(drafts, pointers) {
+        for (index, (draft, pointer)) in zip(drafts, pointers).enumerated() {
+            var item = draft.fields
             do {
-                fields.append(try draft.fields.scheduled(on: calendar, at: pointer))
+                item.customFields = try await customFields(customInputs[index], current: [:], entity: .workItem,
+                                                           at: pointer + "/customFields", context)
+            } catch let failure as ValidationFailure {
+                errors += failure.errors
+            }
+            do {
+                fields.append(try item.scheduled(on: calendar, at: pointer))
             } catch {
                 errors += error.errors
-                fields.append(draft.fields)
+                fields.append(item)
             }
         }
         let existingParents = try await store.paths(of: Array(Set(drafts.compactMap(\.parentID))))

@@ -15,7 +15,8 @@ enum ProjectMapping {
             sponsor: f.sponsor, manager: f.manager,
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             budgetAtCompletion: f.budgetAtCompletion, currency: f.currency,
-            programmeId: f.programmeID?.uuidString.lowercased(), createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+            programmeId: f.programmeID?.uuidString.lowercased(), customFields: .init(additionalProperties: CustomFieldMapping.container(f.customFields)),
+            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
     static func etag(_ record: ProjectRecord) -> String { "\"\(record.version)\"" }

@@ -16,7 +16,8 @@ enum WorkItemMapping {
             durationDays: f.durationDays, estimateHours: f.estimateHours, storyPoints: f.storyPoints,
             budgetedCost: f.budgetedCost, percentComplete: f.percentComplete,
             assigneeId: f.assigneeID?.uuidString.lowercased(), sprintId: f.sprintID?.uuidString.lowercased(),
-            completedOn: record.completedOn?.description, createdAt: record.createdAt,
+            completedOn: record.completedOn?.description, customFields: .init(additionalProperties: CustomFieldMapping.container(f.customFields)),
+            createdAt: record.createdAt,
             updatedAt: record.updatedAt, version: record.version)
     }
 

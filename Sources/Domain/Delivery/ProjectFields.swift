@@ -16,6 +16,8 @@ public struct ProjectFields: Equatable, Sendable {
     public var currency: String
     /// The programme the project belongs to, if any.
     public var programmeID: UUID?
+    /// Values of the organisation's custom fields for projects, by key.
+    public var customFields: [String: CustomFieldValue] = [:]
 
     public init(
         code: String, name: String, methodology: Methodology = .predictive, phase: ProjectPhase = .initiating,
@@ -54,7 +56,7 @@ public struct ProjectFields: Equatable, Sendable {
 
     /// The API names of every writable field (what a create sets, for the audit trail).
     public static let fieldNames = ["code", "name", "methodology", "phase", "status", "sponsor", "manager",
-                                    "plannedStart", "plannedFinish", "budgetAtCompletion", "currency", "programmeId"]
+                                    "plannedStart", "plannedFinish", "budgetAtCompletion", "currency", "programmeId", "customFields"]
 
     /// The API names of the fields whose values differ from `other` (for audit trails and plans).
     public func changedFields(comparedTo other: ProjectFields) -> [String] {
@@ -72,6 +74,7 @@ public struct ProjectFields: Equatable, Sendable {
         note("budgetAtCompletion", budgetAtCompletion != other.budgetAtCompletion)
         note("currency", currency != other.currency)
         note("programmeId", programmeID != other.programmeID)
+        note("customFields", customFields != other.customFields)
         return changed
     }
 

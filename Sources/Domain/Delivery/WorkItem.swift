@@ -38,6 +38,8 @@ public struct WorkItemFields: Equatable, Sendable {
     public var assigneeID: UUID?
     /// A sprint of the same project; nil: the backlog.
     public var sprintID: UUID?
+    /// Values of the organisation's custom fields for work items, by key.
+    public var customFields: [String: CustomFieldValue] = [:]
 
     public init(kind: WorkItemKind = .task, title: String, description: String? = nil, status: WorkItemStatus = .notStarted,
                 plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil, durationDays: Int? = nil,
@@ -61,7 +63,7 @@ public struct WorkItemFields: Equatable, Sendable {
     /// The API names of every writable field (what a create sets, for the audit trail).
     public static let fieldNames = ["kind", "title", "description", "status", "plannedStart", "plannedFinish",
                                     "durationDays", "estimateHours", "storyPoints", "budgetedCost", "percentComplete",
-                                    "assigneeId", "sprintId"]
+                                    "assigneeId", "sprintId", "customFields"]
 
     /// Checks every field rule, and completes the dates: with two of start, finish and duration the
     /// third follows from the calendar's working days; with all three they must agree. Only a finish
@@ -124,6 +126,7 @@ public struct WorkItemFields: Equatable, Sendable {
         note("percentComplete", percentComplete != other.percentComplete)
         note("assigneeId", assigneeID != other.assigneeID)
         note("sprintId", sprintID != other.sprintID)
+        note("customFields", customFields != other.customFields)
         return changed
     }
 }

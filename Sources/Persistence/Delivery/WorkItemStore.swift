@@ -69,7 +69,8 @@ public struct WorkItemStore: Sendable {
     static let columns = """
         id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
         to_char(planned_finish, 'YYYY-MM-DD'), duration_days, estimate_hours::float8, story_points, budgeted_cost,
-        percent_complete, assignee_id, version, created_at, updated_at, sprint_id, to_char(completed_on, 'YYYY-MM-DD')
+        percent_complete, assignee_id, version, created_at, updated_at, sprint_id, to_char(completed_on, 'YYYY-MM-DD'),
+        custom_fields::text
         """
 
     /// Inserts every item in one statement (all or nothing): the rows travel as one JSON array.
@@ -91,20 +92,21 @@ public struct WorkItemStore: Sendable {
             row["assignee_id"] = f.assigneeID?.uuidString
             row["sprint_id"] = f.sprintID?.uuidString
             row["completed_on"] = f.status == .done ? today.description : nil
+            row["custom_fields"] = f.customFields.mapValues(\.json)
             return row
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
         let query: PostgresQuery = """
             insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
                 planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
-                percent_complete, assignee_id, sprint_id, completed_on, created_at, updated_at)
+                percent_complete, assignee_id, sprint_id, completed_on, custom_fields, created_at, updated_at)
             select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
                 x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
-                x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, \(now), \(now)
+                x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, coalesce(x.custom_fields, '{}'), \(now), \(now)
             from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
                 description text, status text, planned_start date, planned_finish date, duration_days integer,
                 estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
-                assignee_id uuid, sprint_id uuid, completed_on date)
+                assignee_id uuid, sprint_id uuid, completed_on date, custom_fields jsonb)
             order by length(x.path)
             returning \(unescaped: Self.columns)
             """
@@ -138,14 +140,16 @@ public struct WorkItemStore: Sendable {
 
     /// A page in id order (creation order), after the cursor; `under` limits it to a subtree (the
     /// item at that path and its descendants), `parent` to an item's children.
-    public func list(under path: String?, parent: UUID?, status: WorkItemStatus?, after: UUID?,
-                     limit: Int) async throws -> [WorkItemRecord] {
-        try await all("""
+    public func list(under path: String?, parent: UUID?, status: WorkItemStatus?,
+                     custom: [String: CustomFieldValue]? = nil, after: UUID?, limit: Int) async throws -> [WorkItemRecord] {
+        let contains = custom.map(CustomFields.json)
+        return try await all("""
             select \(unescaped: Self.columns) from work_items
             where tenant_id = \(tenantID) and project_id = \(projectID) and id > \(after ?? UUIDv7.lowest)
               and (\(path)::text is null or path = \(path) or path like \(path.map { $0 + "/%" }))
               and (\(parent)::uuid is null or parent_id = \(parent))
               and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
+              and (\(contains)::jsonb is null or custom_fields @> \(contains)::jsonb)
             order by id limit \(limit)
             """)
     }
@@ -161,6 +165,7 @@ public struct WorkItemStore: Sendable {
                     estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
                     budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
                     assignee_id = \(f.assigneeID), sprint_id = \(f.sprintID),
+                    custom_fields = \(CustomFields.json(f.customFields))::jsonb,
                     completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now).description)::date) end,
                     version = version + 1, updated_at = \(now)
                 where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
@@ -284,8 +289,10 @@ public struct WorkItemStore: Sendable {
             storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
             percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
             sprintID: try cell(19, UUID?.self))
+        var withCustom = fields
+        withCustom.customFields = CustomFields.values(fromJSON: try cell(21, String?.self) ?? "{}")
         return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
-                              path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
+                              path: try cell(3, String.self), fields: withCustom, version: try cell(16, Int64.self),
                               createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
                               completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
     }

@@ -32,6 +32,9 @@ create table programmes (
 create index programmes_portfolio_idx on programmes (tenant_id, portfolio_id, id) where portfolio_id is not null;
 
 alter table projects add column programme_id uuid;
+-- Values of the organisation's custom fields (0017 defines them): {"key": value}.
+alter table projects add column custom_fields jsonb not null default '{}' check (jsonb_typeof(custom_fields) = 'object');
+create index projects_custom_fields_idx on projects using gin (custom_fields jsonb_path_ops);
 alter table projects add constraint projects_programme_fk
     foreign key (tenant_id, programme_id) references programmes (tenant_id, id);
 create index projects_programme_idx on projects (tenant_id, programme_id, id) where programme_id is not null;
@@ -66,9 +69,11 @@ begin
 end
 $$;
 
--- Project reads in one round trip (0001) now carry the programme, and lists filter by it.
+-- Project reads in one round trip (0001) now carry the programme and custom fields, and lists
+-- filter by programme (a custom field filter needs the field definitions first: a transaction).
 drop function pmo.keyed_projects(text, uuid, text, text, uuid, bigint);
 alter type pmo.keyed_project add attribute programme_id uuid;
+alter type pmo.keyed_project add attribute custom_fields text;
 
 create function pmo.keyed_projects(p_public_id text, p_id uuid, p_code text, p_status text, p_after uuid,
                                    p_limit bigint, p_programme uuid)
@@ -82,25 +87,28 @@ begin
         return;
     end if;
     r := row(k.tenant_id, k.key_id, k.secret_hash, k.scopes, k.expires_at, k.revoked_at, k.tenant_status,
-             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     -- One shape per index, each with its own cached plan.
     if p_id is not null then
         return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
             r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
             p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
-            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id,
+            p.custom_fields::text
         from public.projects p where p.tenant_id = k.tenant_id and p.id = p_id;
     elsif p_code is not null then
         return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
             r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
             p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
-            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id,
+            p.custom_fields::text
         from public.projects p where p.tenant_id = k.tenant_id and p.code = p_code;
     elsif p_programme is not null then
         return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
             r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
             p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
-            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id,
+            p.custom_fields::text
         from public.projects p
         where p.tenant_id = k.tenant_id and p.programme_id = p_programme and p.id > p_after
           and (p_status is null or p.status = p_status)
@@ -109,15 +117,18 @@ begin
         return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
             r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
             p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
-            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id,
+            p.custom_fields::text
         from public.projects p
         where p.tenant_id = k.tenant_id and p.status = p_status and p.id > p_after
+         
         order by p.id limit p_limit;
     else
         return query select r.key_tenant_id, r.key_id, r.key_secret_hash, r.key_scopes, r.key_expires_at,
             r.key_revoked_at, r.key_tenant_status, p.id, p.code, p.name, p.methodology, p.phase, p.status,
             p.sponsor, p.manager, to_char(p.planned_start, 'YYYY-MM-DD'), to_char(p.planned_finish, 'YYYY-MM-DD'),
-            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id
+            p.budget_at_completion, p.currency, p.version, p.created_at, p.updated_at, p.programme_id,
+            p.custom_fields::text
         from public.projects p
         where p.tenant_id = k.tenant_id and p.id > p_after
         order by p.id limit p_limit;

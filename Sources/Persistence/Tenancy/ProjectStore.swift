@@ -65,18 +65,19 @@ public struct ProjectStore: Sendable {
     static let columns = """
         id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
         to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at,
-        programme_id
+        programme_id, custom_fields::text
         """
 
     public func insert(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
         let f = fields
         let query: PostgresQuery = """
             insert into projects (tenant_id, id, code, name, methodology, phase, status, sponsor, manager,
-                planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at, programme_id)
+                planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at, programme_id,
+                custom_fields)
             values (\(tenantID), \(id), \(f.code), \(f.name), \(f.methodology.rawValue), \(f.phase.rawValue),
                 \(f.status.rawValue), \(f.sponsor), \(f.manager), \(f.plannedStart?.description)::date,
                 \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now),
-                \(f.programmeID))
+                \(f.programmeID), \(CustomFields.json(f.customFields))::jsonb)
             returning \(unescaped: Self.columns)
             """
         do {
@@ -105,6 +106,20 @@ public struct ProjectStore: Sendable {
         }
     }
 
+    /// A page in id order whose custom fields contain `custom` (lists filtered by custom fields, in a
+    /// transaction that has read the field definitions).
+    public func list(status: ProjectStatus?, programme: UUID?, custom: [String: CustomFieldValue], after: UUID?,
+                     limit: Int) async throws -> [ProjectRecord] {
+        try await many("""
+            select \(unescaped: Self.columns) from projects
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
+              and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
+              and (\(programme)::uuid is null or programme_id = \(programme))
+              and custom_fields @> \(CustomFields.json(custom))::jsonb
+            order by id limit \(limit)
+            """)
+    }
+
     /// Writes new field values and bumps the version.
     public func update(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
         let f = fields
@@ -114,7 +129,8 @@ public struct ProjectStore: Sendable {
                 manager = \(f.manager), planned_start = \(f.plannedStart?.description)::date,
                 planned_finish = \(f.plannedFinish?.description)::date,
                 budget_at_completion = \(f.budgetAtCompletion), currency = \(f.currency),
-                programme_id = \(f.programmeID), version = version + 1, updated_at = \(now)
+                programme_id = \(f.programmeID), custom_fields = \(CustomFields.json(f.customFields))::jsonb,
+                version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(id)
             returning \(unescaped: Self.columns)
             """
@@ -164,7 +180,9 @@ public struct ProjectStore: Sendable {
             plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
             budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self),
             programmeID: try cell(15, UUID?.self))
-        return ProjectRecord(id: id, fields: fields, version: try cell(12, Int64.self),
+        var withCustom = fields
+        withCustom.customFields = CustomFields.values(fromJSON: try cell(16, String?.self) ?? "{}")
+        return ProjectRecord(id: id, fields: withCustom, version: try cell(12, Int64.self),
                              createdAt: try cell(13, Date.self), updatedAt: try cell(14, Date.self))
     }
 }

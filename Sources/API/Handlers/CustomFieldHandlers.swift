@@ -1,0 +1,116 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Custom field definitions (issue 4 §10).
+extension APIHandler {
+    func listCustomFields(_ input: Operations.ListCustomFields.Input) async throws -> Operations.ListCustomFields.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let entity = input.query.entity.flatMap { CustomFieldEntity(rawValue: $0.rawValue) }
+        let page = try await session.run { context in
+            try await customFieldStore(context).list(entity: entity, after: cursor, limit: limit + 1)
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
+        return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
+    }
+
+    func createCustomField(_ input: Operations.CreateCustomField.Input) async throws -> Operations.CreateCustomField.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let type = CustomFieldType(rawValue: body._type.rawValue)!
+        var checks = FieldChecks()
+        checks.require(CustomFieldDefinition.isKey(body.key), "/key", "must be 1–40 of a–z, 0–9 and '_', starting with a letter")
+        checks.requireName(body.label, at: "/label")
+        let options = body.options ?? []
+        Self.checkOptions(options, type: type, &checks)
+        try checks.throwIfAny()
+        let record = try await session.run { context in
+            let now = context.environment.now()
+            let created = try await customFieldStore(context).insert(CustomFieldRecord(
+                id: context.environment.newID(), entity: CustomFieldEntity(rawValue: body.entity.rawValue)!, label: body.label,
+                definition: CustomFieldDefinition(key: body.key, type: type, options: options), createdAt: now, updatedAt: now))
+            try await audit(context, "createCustomField", "custom_field", created.id, changed: ["entity", "key", "label", "type", "options"])
+            return created
+        }
+        return .created(.init(headers: .init(location: "/v1/custom-fields/\(record.id.uuidString.lowercased())",
+                                             eTag: HierarchyMapping.etag(version: record.version)),
+                              body: .json(Self.resource(record))))
+    }
+
+    func getCustomField(_ input: Operations.GetCustomField.Input) async throws -> Operations.GetCustomField.Output {
+        let id = try Self.resourceID(input.path.fieldId, "Custom field")
+        let record = try await session.run { context in try await customFieldStore(context).find(id) }
+        guard let record else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
+        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+    }
+
+    func updateCustomField(_ input: Operations.UpdateCustomField.Input) async throws -> Operations.UpdateCustomField.Output {
+        let patch: Components.Schemas.CustomFieldPatch
+        switch input.body {
+        case .json(let body), .applicationMergePatchJson(let body): patch = body
+        }
+        let id = try Self.resourceID(input.path.fieldId, "Custom field")
+        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        let record = try await session.run { context in
+            let store = customFieldStore(context)
+            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
+            try Preconditions.check(ifMatch, currentVersion: current.version)
+            var next = current
+            var checks = FieldChecks()
+            if let label = patch.label {
+                checks.requireName(label, at: "/label")
+                next.label = label
+            }
+            if let options = patch.options {
+                Self.checkOptions(options, type: current.definition.type, &checks)
+                next.definition.options = options
+            }
+            try checks.throwIfAny()
+            let changed = [("label", next.label != current.label), ("options", next.definition.options != current.definition.options)]
+                .filter(\.1).map(\.0)
+            guard !changed.isEmpty else { return current }
+            let updated = try await store.update(next, at: context.environment.now())
+            try await audit(context, "updateCustomField", "custom_field", id, changed: changed)
+            return updated
+        }
+        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+    }
+
+    func deleteCustomField(_ input: Operations.DeleteCustomField.Input) async throws -> Operations.DeleteCustomField.Output {
+        let id = try Self.resourceID(input.path.fieldId, "Custom field")
+        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        try await session.run { context in
+            let store = customFieldStore(context)
+            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
+            try Preconditions.check(ifMatch, currentVersion: current.version)
+            try await store.delete(current)
+            try await audit(context, "deleteCustomField", "custom_field", id, changed: [])
+        }
+        return .noContent(.init())
+    }
+
+    /// An enum field needs 1–100 distinct options; other types take none.
+    private static func checkOptions(_ options: [String], type: CustomFieldType, _ checks: inout FieldChecks) {
+        if type == .enumeration {
+            checks.require(!options.isEmpty && options.count <= 100 && Set(options).count == options.count, "/options",
+                           "an enum field needs 1–100 distinct options")
+            for (index, option) in options.enumerated() {
+                checks.require(TextRules.isPrintable(option, maxLength: 200), "/options/\(index)", "must be 1–200 characters without control characters")
+            }
+        } else {
+            checks.require(options.isEmpty, "/options", "only an enum field has options")
+        }
+    }
+
+    static func resource(_ record: CustomFieldRecord) -> Components.Schemas.CustomField {
+        Components.Schemas.CustomField(
+            id: record.id.uuidString.lowercased(), entity: .init(rawValue: record.entity.rawValue)!, key: record.definition.key,
+            label: record.label, _type: .init(rawValue: record.definition.type.rawValue)!, options: record.definition.options,
+            createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    func customFieldStore(_ context: TenantSession.Context) -> CustomFieldStore {
+        CustomFieldStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+}

@@ -1,0 +1,70 @@
+import APIDefinition
+import Domain
+import Foundation
+import OpenAPIRuntime
+import Persistence
+
+/// Custom field values between the wire (JSON objects read from the raw body, since the generated
+/// types hold them untyped) and the domain.
+enum CustomFieldMapping {
+    static func container(_ values: [String: CustomFieldValue]) -> OpenAPIObjectContainer {
+        let object: [String: (any Sendable)?] = values.mapValues { value -> (any Sendable)? in
+            switch value {
+            case .string(let text): text
+            case .number(let number): number
+            }
+        }
+        return (try? OpenAPIObjectContainer(unvalidatedValue: object)) ?? OpenAPIObjectContainer()
+    }
+
+    /// The `customFields` object of a JSON body (or of `items[index]` in a bulk body); nil when absent.
+    static func input(_ rawBody: [UInt8], item index: Int? = nil) -> [String: Any]? {
+        guard let body = (try? JSONSerialization.jsonObject(with: Data(rawBody))) as? [String: Any] else { return nil }
+        let object: [String: Any]? = if let index {
+            (body["items"] as? [Any]).flatMap { index < $0.count ? $0[index] as? [String: Any] : nil }
+        } else {
+            body
+        }
+        return object?["customFields"] as? [String: Any]
+    }
+
+    /// `key:value` filters as the values the custom fields must contain: 400 for a key the
+    /// organisation has not defined or a value not of the field's type.
+    static func filter(_ parameters: [String]?, definitions: [String: CustomFieldDefinition]) throws -> [String: CustomFieldValue]? {
+        guard let parameters, !parameters.isEmpty else { return nil }
+        var checks = FieldChecks()
+        var filter: [String: CustomFieldValue] = [:]
+        for parameter in parameters {
+            let parts = parameter.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let definition = definitions[String(parts[0])] else {
+                checks.require(false, "/customField", "\(parameter.prefix(60)) names no custom field (key:value)")
+                continue
+            }
+            let text = String(parts[1])
+            let raw: Any = definition.type == .number ? (Double(text).map { NSNumber(value: $0) } ?? text as Any) : text
+            if let value = CustomFields.parse(raw, as: definition, at: "/customField", &checks) { filter[definition.key] = value }
+        }
+        if !checks.errors.isEmpty { throw APIProblem.badRequest("A customField filter is not valid.", errors: checks.errors) }
+        return filter
+    }
+}
+
+extension APIHandler {
+    /// Applies a request's custom field values to `current`: unknown keys, wrong types and users who
+    /// are not members are 422 at `pointer`.
+    func customFields(_ input: [String: Any]?, current: [String: CustomFieldValue], entity: CustomFieldEntity,
+                      at pointer: String, _ context: TenantSession.Context) async throws -> [String: CustomFieldValue] {
+        guard let input, !input.isEmpty else { return current }
+        let definitions = try await CustomFieldStore(connection: context.connection, tenantID: context.tenantID,
+                                                     logger: context.logger).definitions(for: entity)
+        var checks = FieldChecks()
+        let (values, users) = CustomFields.apply(input, to: current, definitions: definitions, at: pointer, &checks)
+        if !users.isEmpty {
+            let known = try await MemberDirectory.existing(Set(users.map(\.0)), tenantID: context.tenantID,
+                                                           on: context.connection, logger: context.logger)
+            for (id, at) in users where !known.contains(id) { checks.require(false, at, "names no member of this organisation") }
+        }
+        try checks.throwIfAny()
+        return values
+    }
+}
