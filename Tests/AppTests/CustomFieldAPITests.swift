@@ -66,7 +66,7 @@ import TestSupport
             let scored = try await client.call(.get, "/v1/projects?customField=score:3&customField=region:APAC", auth: auth)
             #expect(items(scored).compactMap { $0["code"] as? String } == ["CF-2"])
             let unknown = try await client.call(.get, "/v1/projects?customField=colour:red", auth: auth)
-            #expect(unknown.status == .badRequest && pointers(unknown) == ["/customField"])
+            #expect(unknown.status == .unprocessableContent && pointers(unknown) == ["/customField"])
             // null removes a value; other values stay.
             let cleared = try await client.call(.patch, "/v1/projects/CF-1", auth: auth, json: #"{"customFields":{"region":null}}"#)
             #expect(cleared.status == .ok)

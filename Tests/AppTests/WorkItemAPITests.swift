@@ -113,6 +113,12 @@ import TestSupport
                 (#"{"items":[{"title":"a","assigneeId":"\#(UUID().uuidString)"}]}"#, ["/items/0/assigneeId"]),
                 (#"{"items":[{"title":"c","percentComplete":101}]}"#, ["/items/0/percentComplete"]),
                 (#"{"items":[{"title":"d","plannedStart":"2026-02-30"}]}"#, ["/items/0/plannedStart"]),
+                // Values that once crashed or hung the server: a negative index, extreme durations,
+                // a finish past 9999, a budget whose sums could overflow.
+                (#"{"items":[{"title":"a"},{"title":"b","parentIndex":-1}]}"#, ["/items/1/parentIndex"]),
+                (#"{"items":[{"title":"e","plannedStart":"2026-01-01","durationDays":-9223372036854775808}]}"#, ["/items/0/durationDays"]),
+                (#"{"items":[{"title":"f","plannedStart":"9999-06-01","durationDays":100000}]}"#, ["/items/0/plannedFinish"]),
+                (#"{"items":[{"title":"g","budgetedCost":9223372036854775807}]}"#, ["/items/0/budgetedCost"]),
             ]
             for (body, pointers) in cases {
                 let response = try await client.call(.post, "/v1/projects/BAD/work-items/bulk", auth: owner.authorization, json: body)
@@ -120,6 +126,13 @@ import TestSupport
                 let got = (response.object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
                 #expect(got == pointers, "\(body)")
             }
+            // A chain 32 deep: the tree stops at depth 30.
+            let chain = "{\"items\":[" + (0..<32).map { $0 == 0 ? #"{"title":"root"}"# : #"{"title":"level","parentIndex":\#($0 - 1)}"# }
+                .joined(separator: ",") + "]}"
+            let deep = try await client.call(.post, "/v1/projects/BAD/work-items/bulk", auth: owner.authorization, json: chain)
+            #expect(deep.status == .unprocessableContent)
+            #expect((deep.object["errors"] as? [[String: Any]])?.compactMap { $0["pointer"] as? String }
+                == ["/items/31/parentId"], "\(deep.text)")
             let tooMany = "{\"items\":[" + Array(repeating: #"{"title":"x"}"#, count: 1001).joined(separator: ",") + "]}"
             let refused = try await client.call(.post, "/v1/projects/BAD/work-items/bulk", auth: owner.authorization, json: tooMany)
             #expect(refused.status.code / 100 == 4)

@@ -90,6 +90,13 @@ extension APIHandler {
             let network = (items + external).map {
                 ScheduleItem(id: $0.id, durationDays: $0.durationDays, notBefore: $0.plannedStart)
             }
+            // The longest path is at most every duration and lag end to end: bounded, so the
+            // working-day tables the pass builds stay small.
+            let span = network.reduce(0) { $0 + $1.durationDays } + links.reduce(0) { $0 + max(0, $1.lagDays) }
+            guard span <= 200_000 else {
+                throw APIProblem(status: 422, type: "schedule-too-long", title: "Schedule too long",
+                                 detail: "The project's durations and lags add up to \(span) working days; at most 200,000 can be scheduled.")
+            }
             let schedule = try CriticalPath.schedule(
                 items: network,
                 dependencies: links.map { ScheduleDependency(predecessor: $0.predecessorID, successor: $0.successorID,

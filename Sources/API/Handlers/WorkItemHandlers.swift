@@ -60,7 +60,7 @@ extension APIHandler {
         let drafts = zip(body.items, pointers).map { WorkItemMapping.draft($0, at: $1, &checks) }
         for (index, draft) in drafts.enumerated() {
             if let parent = draft.parentIndex {
-                checks.require(parent < index, pointers[index] + "/parentIndex", "must be the index of an earlier item")
+                checks.require((0..<index).contains(parent), pointers[index] + "/parentIndex", "must be the index of an earlier item")
             }
         }
         let early = checks.errors
@@ -120,6 +120,11 @@ extension APIHandler {
                     guard !current.contains(path: found.path) else {
                         throw ValidationFailure([FieldError(pointer: "/parentId",
                                                             detail: "is the item itself or one of its descendants")])
+                    }
+                    let deepest = NewWorkItem.depth(of: found.path) + 1 + (try await store.subtreeHeight(of: current))
+                    guard deepest <= NewWorkItem.maximumDepth else {
+                        throw ValidationFailure([FieldError(pointer: "/parentId",
+                                                            detail: "would nest items deeper than \(NewWorkItem.maximumDepth) levels")])
                     }
                     parent = found
                 }
@@ -188,11 +193,15 @@ extension APIHandler {
                 } else {
                     errors.append(FieldError(pointer: pointers[index] + "/parentId", detail: "names no work item of this project"))
                 }
-            } else if let parentIndex = draft.parentIndex, parentIndex < index {
+            } else if let parentIndex = draft.parentIndex, (0..<index).contains(parentIndex) {
                 (parentID, parentPath) = (ids[parentIndex], items[parentIndex].path)
             }
-            items.append(NewWorkItem(id: ids[index], parentID: parentID,
-                                     path: NewWorkItem.path(for: ids[index], under: parentPath), fields: fields[index]))
+            let path = NewWorkItem.path(for: ids[index], under: parentPath)
+            if NewWorkItem.depth(of: path) > NewWorkItem.maximumDepth {
+                errors.append(FieldError(pointer: pointers[index] + "/parentId",
+                                         detail: "would nest the item deeper than \(NewWorkItem.maximumDepth) levels"))
+            }
+            items.append(NewWorkItem(id: ids[index], parentID: parentID, path: path, fields: fields[index]))
         }
         let planned = items.enumerated().compactMap { index, item in item.fields.sprintID.map { ($0, pointers[index]) } }
         if !planned.isEmpty {

@@ -28,7 +28,7 @@ enum CustomFieldMapping {
         return object?["customFields"] as? [String: Any]
     }
 
-    /// `key:value` filters as the values the custom fields must contain: 400 for a key the
+    /// `key:value` filters as the values the custom fields must contain: 422 for a key the
     /// organisation has not defined or a value not of the field's type.
     static func filter(_ parameters: [String]?, definitions: [String: CustomFieldDefinition]) throws -> [String: CustomFieldValue]? {
         guard let parameters, !parameters.isEmpty else { return nil }
@@ -44,7 +44,8 @@ enum CustomFieldMapping {
             let raw: Any = definition.type == .number ? (Double(text).map { NSNumber(value: $0) } ?? text as Any) : text
             if let value = CustomFields.parse(raw, as: definition, at: "/customField", &checks) { filter[definition.key] = value }
         }
-        if !checks.errors.isEmpty { throw APIProblem.badRequest("A customField filter is not valid.", errors: checks.errors) }
+        // Well-formed by the contract, wrong for this organisation's fields: 422, like a body's values.
+        try checks.throwIfAny()
         return filter
     }
 }

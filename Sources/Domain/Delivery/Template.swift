@@ -77,7 +77,8 @@ public struct TemplateContent: Codable, Equatable, Sendable {
             } else {
                 checks.require((1...2000).contains(item.durationDays), at + "/durationDays", "must be 1–2,000 working days")
             }
-            checks.require(item.budgetedCost >= 0, at + "/budgetedCost", "must not be negative")
+            checks.require((0...WorkItemFields.maximumCost).contains(item.budgetedCost), at + "/budgetedCost",
+                           "must be 0–10^13 minor units")
             keys[item.key] = keys[item.key] ?? index
         }
         checks.require(dependencies.count <= 1000, pointer + "/dependencies", "must hold at most 1,000 dependencies")

@@ -82,6 +82,9 @@ public struct WorkItemFields: Equatable, Sendable {
                            "must be 0–1,000,000")
         }
         if let durationDays { checks.require((0...100_000).contains(durationDays), pointer + "/durationDays", "must be 0–100,000") }
+        checks.require(budgetedCost <= Self.maximumCost, pointer + "/budgetedCost", "must be at most 10^13 minor units")
+        // Dates are derived only from values within their ranges.
+        try checks.throwIfAny()
         var next = self
         if kind == .milestone {
             checks.require((durationDays ?? 0) == 0, pointer + "/durationDays", "must be 0: a milestone has zero duration")
@@ -105,9 +108,17 @@ public struct WorkItemFields: Equatable, Sendable {
         } else if let start = next.plannedStart, let days = next.durationDays, kind != .milestone {
             next.plannedFinish = days == 0 ? start : calendar.adding(workingDays: days - 1, to: calendar.nextWorkingDay(onOrAfter: start))
         }
+        if let finish = next.plannedFinish {
+            checks.require(finish <= Self.lastDate, pointer + "/plannedFinish", "must not be after 9999-12-31")
+        }
         try checks.throwIfAny()
         return next
     }
+
+    /// The largest budget of one item (10^11 in currency units): sums over 100,000 items still fit.
+    public static let maximumCost: Int64 = 10_000_000_000_000
+    /// Dates are written with four-digit years.
+    public static let lastDate = CalendarDate(year: 9999, month: 12, day: 31)!
 
     /// The API names of the fields whose values differ from `other`.
     public func changedFields(comparedTo other: WorkItemFields) -> [String] {

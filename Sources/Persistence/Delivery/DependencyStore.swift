@@ -76,6 +76,8 @@ public struct DependencyStore: Sendable {
                 """)[0]
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateDependency()
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            throw UnknownParent(kind: "work item", pointer: "/predecessorId", id: dependency.predecessor)  // deleted meanwhile
         }
     }
 

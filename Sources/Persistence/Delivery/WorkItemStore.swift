@@ -46,6 +46,12 @@ public struct NewWorkItem: Sendable {
         self.fields = fields
     }
 
+    /// How deep the tree may go (the root is depth 0): paths stay well inside an index entry.
+    public static let maximumDepth = 30
+
+    /// The depth of the item at `path` (0 for a root).
+    public static func depth(of path: String) -> Int { path.utf8.filter { $0 == UInt8(ascii: "/") }.count }
+
     public static func path(for id: UUID, under parentPath: String?) -> String {
         let own = id.uuidString.lowercased()
         return parentPath.map { $0 + "/" + own } ?? own
@@ -189,6 +195,16 @@ public struct WorkItemStore: Sendable {
             where tenant_id = \(tenantID) and project_id = \(projectID)
               and (path = \(record.path) or path like \(record.path + "/%"))
             """, logger: logger)
+    }
+
+    /// How many levels the item's subtree has below it (0 for a leaf).
+    public func subtreeHeight(of record: WorkItemRecord) async throws -> Int {
+        let rows = try await connection.query("""
+            select coalesce(max(length(path) - length(replace(path, '/', ''))), 0)::int from work_items
+            where tenant_id = \(tenantID) and project_id = \(projectID) and path like \(record.path + "/%")
+            """, logger: logger)
+        for try await deepest in rows.decode(Int.self) { return max(0, deepest - record.depth) }
+        return 0
     }
 
     /// Deletes the item unless it has children or actual costs (its dependencies go with it).

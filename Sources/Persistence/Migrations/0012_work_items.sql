@@ -19,7 +19,7 @@ create table work_items (
     duration_days     integer check (duration_days between 0 and 100000),
     estimate_hours    numeric(9, 2) check (estimate_hours >= 0),
     story_points      integer check (story_points between 0 and 1000),
-    budgeted_cost     bigint not null default 0 check (budgeted_cost >= 0),
+    budgeted_cost     bigint not null default 0 check (budgeted_cost between 0 and 10000000000000),
     percent_complete  smallint not null default 0 check (percent_complete between 0 and 100),
     assignee_id       uuid,
     version           bigint not null default 1,
