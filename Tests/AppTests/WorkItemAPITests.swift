@@ -88,6 +88,13 @@ import TestSupport
             let longer = try await client.call(.patch, "/v1/projects/DATES/work-items/\(id)", auth: owner.authorization,
                                                json: #"{"plannedFinish":"2026-12-11"}"#)
             #expect(longer.object["durationDays"] as? Int == 5)
+            // A holiday added inside the item's span later does not block changes that touch no date.
+            let holiday = try await client.call(.put, "/v1/calendar", auth: owner.authorization,
+                                                json: #"{"workingWeekdays":[1,2,3,4,5],"holidays":["2026-11-27","2026-12-09"]}"#)
+            #expect(holiday.status == .ok)
+            let done = try await client.call(.patch, "/v1/projects/DATES/work-items/\(id)", auth: owner.authorization,
+                                             json: #"{"status":"done"}"#)
+            #expect(done.status == .ok && done.object["durationDays"] as? Int == 5, "\(done.text)")
             // Start and finish with a duration that disagrees: 422 naming the duration.
             let disagree = try await client.call(.post, "/v1/projects/DATES/work-items", auth: owner.authorization, json: """
                 {"title":"Wrong","plannedStart":"2026-12-07","plannedFinish":"2026-12-08","durationDays":5}

@@ -103,7 +103,8 @@ extension APIHandler {
             try Preconditions.check(ifMatch, currentVersion: current.version)
             var next = WorkItemMapping.apply(patch, presence: presence, to: current.fields, &checks)
             try checks.throwIfAny()
-            next = try next.scheduled(on: try await calendars(context).current().calendar)
+            let datesTouched = !presence.keys.isDisjoint(with: ["plannedStart", "plannedFinish", "durationDays", "kind"])
+            next = try next.scheduled(on: try await calendars(context).current().calendar, keepingDates: !datesTouched)
             next.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: current.fields.customFields,
                                                        entity: .workItem, at: "/customFields", context)
             if let assignee = next.assigneeID, assignee != current.fields.assigneeID {

@@ -69,7 +69,10 @@ public struct WorkItemFields: Equatable, Sendable {
     /// third follows from the calendar's working days; with all three they must agree. Only a finish
     /// and a duration leave the start open (plans are made forwards). `pointer` prefixes every
     /// error (e.g. "/items/3" in a bulk request).
-    public func scheduled(on calendar: WorkingCalendar, at pointer: String = "") throws(ValidationFailure) -> WorkItemFields {
+    /// `keepingDates`: a change that touches no date (a status, a title) keeps the stored dates as
+    /// they are, even if the calendar has changed since they were derived.
+    public func scheduled(on calendar: WorkingCalendar, at pointer: String = "",
+                          keepingDates: Bool = false) throws(ValidationFailure) -> WorkItemFields {
         var checks = FieldChecks()
         checks.require(TextRules.isPrintable(title, maxLength: 500) && !TextRules.isBlank(title), pointer + "/title",
                        "must be 1–500 characters, not blank, without control characters")
@@ -85,6 +88,7 @@ public struct WorkItemFields: Equatable, Sendable {
         checks.require(budgetedCost <= Self.maximumCost, pointer + "/budgetedCost", "must be at most 10^13 minor units")
         // Dates are derived only from values within their ranges.
         try checks.throwIfAny()
+        if keepingDates { return self }
         var next = self
         if kind == .milestone {
             checks.require((durationDays ?? 0) == 0, pointer + "/durationDays", "must be 0: a milestone has zero duration")

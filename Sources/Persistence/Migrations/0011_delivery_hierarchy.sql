@@ -64,10 +64,12 @@ begin
         execute format(
             'create policy tenant_isolation on %I using (tenant_id = pmo.current_tenant()) with check (tenant_id = pmo.current_tenant())',
             t);
-        execute format('grant select, insert, update, delete on %I to pmo_app', t);
     end loop;
 end
 $$;
+grant select, insert, update, delete on portfolios, programmes to pmo_app;
+-- The calendar is set, never removed.
+grant select, insert, update on calendars to pmo_app;
 
 -- Project reads in one round trip (0001) now carry the programme and custom fields, and lists
 -- filter by programme (a custom field filter needs the field definitions first: a transaction).

@@ -67,7 +67,9 @@ begin
         execute format(
             'create policy tenant_isolation on %I using (tenant_id = pmo.current_tenant()) with check (tenant_id = pmo.current_tenant())',
             t);
-        execute format('grant select, insert, update, delete on %I to pmo_app', t);
     end loop;
 end
 $$;
+grant select, insert, update, delete on work_items to pmo_app;
+-- A dependency is added or removed, never changed.
+grant select, insert, delete on work_item_dependencies to pmo_app;

@@ -53,6 +53,8 @@ create table cost_entries (
     check (hours is not null or amount <> 0)
 );
 create index cost_entries_project_idx on cost_entries (tenant_id, project_id, entry_date, id);
+-- Whether a work item has actuals (before it may be deleted) is an index read.
+create index cost_entries_work_item_idx on cost_entries (tenant_id, work_item_id) where work_item_id is not null;
 create index cost_entries_member_idx on cost_entries (tenant_id, member_id, entry_date) where member_id is not null;
 
 do $$
