@@ -696,3 +696,36 @@ import TestSupport
             == ["createBaseline", "createCostEntry"])
     }
 }
+
+/// `Idempotency-Key` on the delivery creates: a retried request books money or creates items once.
+@Suite struct DeliveryIdempotencyTests {
+    @Test func aRetryWithTheSameKeyReturnsTheFirstResponseAndWritesNothingMore() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("idem-delivery").tenant
+        let owner = try await env.createMember(in: tenant, role: .owner)
+        try await env.withApp { client in
+            let project = try await client.call(.post, "/v1/projects", auth: owner.authorization,
+                                                json: #"{"code":"IDEM","name":"Retries","currency":"EUR"}"#)
+            #expect(project.status == .created)
+            let entry = #"{"date":"2026-11-26","amount":125000}"#
+            let first = try await client.call(.post, "/v1/projects/IDEM/cost-entries", auth: owner.authorization, json: entry,
+                                              headers: ["Idempotency-Key": "invoice-42"])
+            let again = try await client.call(.post, "/v1/projects/IDEM/cost-entries", auth: owner.authorization, json: entry,
+                                              headers: ["Idempotency-Key": "invoice-42"])
+            #expect(first.status == .created && again.status == .created)
+            #expect(again.object["id"] as? String == first.object["id"] as? String)
+            #expect(again.header("Location") == first.header("Location"))
+            let other = try await client.call(.post, "/v1/projects/IDEM/cost-entries", auth: owner.authorization,
+                                              json: #"{"date":"2026-11-26","amount":1}"#, headers: ["Idempotency-Key": "invoice-42"])
+            #expect(other.status == .unprocessableContent && other.object["type"] as? String == "/problems/idempotency-key-reused")
+            let bulk = #"{"items":[{"title":"A"},{"title":"B","parentIndex":0}]}"#
+            let created = try await client.call(.post, "/v1/projects/IDEM/work-items/bulk", auth: owner.authorization, json: bulk,
+                                                headers: ["Idempotency-Key": "import-1"])
+            let replayed = try await client.call(.post, "/v1/projects/IDEM/work-items/bulk", auth: owner.authorization, json: bulk,
+                                                 headers: ["Idempotency-Key": "import-1"])
+            #expect(created.status == .created && replayed.text == created.text)
+        }
+        #expect(try await env.count("cost_entries", tenant: tenant.id) == 1)
+        #expect(try await env.count("work_items", tenant: tenant.id) == 2)
+    }
+}

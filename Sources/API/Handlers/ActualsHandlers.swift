@@ -33,7 +33,7 @@ extension APIHandler {
         checks.require(body.hours != nil || amount != 0, "/amount", "give hours, an amount, or both")
         checks.requireText(body.description, maxLength: 2000, at: "/description")
         try checks.throwIfAny()
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateCostEntry.id) { context in
             let project = try await project(context, input.path.projectRef)
             let entry = CostEntryRecord(
                 id: context.environment.newID(), projectID: project.id, workItemID: item, memberID: member, date: date!,
@@ -42,11 +42,10 @@ extension APIHandler {
             let saved = try await costEntries(context).insert(entry)
             try await audit(context, "createCostEntry", "cost_entry", saved.id,
                             changed: ["workItemId", "memberId", "date", "hours", "amount", "description"])
-            return saved
+            return Created(resource: Self.resource(saved),
+                           location: "/v1/projects/\(saved.projectID.uuidString.lowercased())/cost-entries/\(saved.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/projects/\(record.projectID.uuidString.lowercased())/cost-entries/\(record.id.uuidString.lowercased())"),
-            body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
 
     func getCostEntry(_ input: Operations.GetCostEntry.Input) async throws -> Operations.GetCostEntry.Output {

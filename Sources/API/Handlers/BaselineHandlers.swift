@@ -20,15 +20,14 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         try checks.throwIfAny()
-        let record = try await session.run { context in
-            let created = try await baselines(context, input.path.projectRef).create(
+        let created = try await idempotentCreate(Operations.CreateBaseline.id) { context in
+            let record = try await baselines(context, input.path.projectRef).create(
                 id: context.environment.newID(), name: body.name, at: context.environment.now())
-            try await audit(context, "createBaseline", "baseline", created.id, changed: ["name"])
-            return created
+            try await audit(context, "createBaseline", "baseline", record.id, changed: ["name"])
+            return Created(resource: Self.resource(record),
+                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/baselines/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/projects/\(record.projectID.uuidString.lowercased())/baselines/\(record.id.uuidString.lowercased())"),
-            body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
 
     func getBaseline(_ input: Operations.GetBaseline.Input) async throws -> Operations.GetBaseline.Output {

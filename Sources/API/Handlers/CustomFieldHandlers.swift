@@ -25,17 +25,16 @@ extension APIHandler {
         let options = body.options ?? []
         Self.checkOptions(options, type: type, &checks)
         try checks.throwIfAny()
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateCustomField.id) { context in
             let now = context.environment.now()
-            let created = try await customFieldStore(context).insert(CustomFieldRecord(
+            let record = try await customFieldStore(context).insert(CustomFieldRecord(
                 id: context.environment.newID(), entity: CustomFieldEntity(rawValue: body.entity.rawValue)!, label: body.label,
                 definition: CustomFieldDefinition(key: body.key, type: type, options: options), createdAt: now, updatedAt: now))
-            try await audit(context, "createCustomField", "custom_field", created.id, changed: ["entity", "key", "label", "type", "options"])
-            return created
+            try await audit(context, "createCustomField", "custom_field", record.id, changed: ["entity", "key", "label", "type", "options"])
+            return Created(resource: Self.resource(record), location: "/v1/custom-fields/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: "/v1/custom-fields/\(record.id.uuidString.lowercased())",
-                                             eTag: HierarchyMapping.etag(version: record.version)),
-                              body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+                              body: .json(created.resource)))
     }
 
     func getCustomField(_ input: Operations.GetCustomField.Input) async throws -> Operations.GetCustomField.Output {

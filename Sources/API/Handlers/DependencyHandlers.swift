@@ -31,7 +31,7 @@ extension APIHandler {
         let link = ScheduleDependency(predecessor: predecessor, successor: successor,
                                       type: body._type.flatMap { DependencyType(rawValue: $0.rawValue) } ?? .finishToStart,
                                       lagDays: lag)
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateDependency.id) { context in
             let project = try await project(context, input.path.projectRef)
             let store = dependencies(context)
             let ends = try await store.summaries([predecessor, successor])
@@ -43,14 +43,13 @@ extension APIHandler {
                 throw ValidationFailure([FieldError(pointer: "/successorId",
                                                     detail: "neither item is in project \(input.path.projectRef)")])
             }
-            let created = try await store.insert(id: context.environment.newID(), link, at: context.environment.now())
-            try await audit(context, "createDependency", "dependency", created.id,
+            let record = try await store.insert(id: context.environment.newID(), link, at: context.environment.now())
+            try await audit(context, "createDependency", "dependency", record.id,
                             changed: ["predecessorId", "successorId", "type", "lagDays"])
-            return created
+            return Created(resource: Self.resource(record),
+                           location: "/v1/projects/\(project.id.uuidString.lowercased())/dependencies/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/projects/\(input.path.projectRef)/dependencies/\(record.id.uuidString.lowercased())"),
-            body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
 
     func getDependency(_ input: Operations.GetDependency.Input) async throws -> Operations.GetDependency.Output {

@@ -42,3 +42,34 @@ enum Idempotency {
         return stored
     }
 }
+
+/// What a create returns: the resource and where it lives.
+struct Created<Resource: Codable & Sendable>: Sendable {
+    var resource: Resource
+    var location: String?
+}
+
+extension APIHandler {
+    /// Runs a create in one transaction, honouring `Idempotency-Key`: a retry with the same key and
+    /// body gets the first response back (stored with the write, in the same transaction), another
+    /// body with the key is 422. Without a key, just the transaction.
+    func idempotentCreate<Resource: Codable & Sendable>(
+        _ operation: String, _ work: (TenantSession.Context) async throws -> Created<Resource>
+    ) async throws -> Created<Resource> {
+        let key = try Idempotency.validate(key: RequestScope.rawHeader("Idempotency-Key"))
+        return try await session.run { context in
+            guard let key else { return try await work(context) }
+            let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
+            if let stored = try await Idempotency.replay(key: key, operation: operation, hash: hash, in: context) {
+                return Created(resource: try WireJSON.decoder.decode(Resource.self, from: Data(stored.body)),
+                               location: stored.location)
+            }
+            let created = try await work(context)
+            let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
+                                        body: Array(try WireJSON.encoder.encode(created.resource)), location: created.location)
+            try await IdempotencyStore.save(stored, key: key, tenantID: context.tenantID, now: context.environment.now(),
+                                            on: context.connection, logger: context.logger)
+            return created
+        }
+    }
+}

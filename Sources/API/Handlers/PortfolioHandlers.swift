@@ -21,17 +21,15 @@ extension APIHandler {
         checks.requireName(body.name)
         checks.requireText(body.description, maxLength: 10_000, at: "/description")
         try checks.throwIfAny()
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreatePortfolio.id) { context in
             let record = try await portfolios(context).insert(
                 id: context.environment.newID(), name: body.name, description: body.description,
                 at: context.environment.now())
             try await audit(context, "createPortfolio", "portfolio", record.id, changed: ["name", "description"])
-            return record
+            return Created(resource: HierarchyMapping.resource(record), location: "/v1/portfolios/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/portfolios/\(record.id.uuidString.lowercased())",
-                           eTag: HierarchyMapping.etag(version: record.version)),
-            body: .json(HierarchyMapping.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+                              body: .json(created.resource)))
     }
 
     func getPortfolio(_ input: Operations.GetPortfolio.Input) async throws -> Operations.GetPortfolio.Output {

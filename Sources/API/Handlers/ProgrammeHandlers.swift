@@ -26,7 +26,7 @@ extension APIHandler {
         let portfolio = HierarchyMapping.id(body.portfolioId, at: "/portfolioId", &checks)
         let workstreams = HierarchyMapping.workstreams(body.workstreams ?? [], &checks)
         try checks.throwIfAny()
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateProgramme.id) { context in
             let now = context.environment.now()
             let draft = ProgrammeRecord(id: context.environment.newID(), portfolioID: portfolio, name: body.name,
                                         description: body.description, workstreams: workstreams, version: 1,
@@ -34,12 +34,10 @@ extension APIHandler {
             let record = try await programmes(context).insert(draft, at: now)
             try await audit(context, "createProgramme", "programme", record.id,
                             changed: ["name", "portfolioId", "description", "workstreams"])
-            return record
+            return Created(resource: HierarchyMapping.resource(record), location: "/v1/programmes/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/programmes/\(record.id.uuidString.lowercased())",
-                           eTag: HierarchyMapping.etag(version: record.version)),
-            body: .json(HierarchyMapping.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+                              body: .json(created.resource)))
     }
 
     func getProgramme(_ input: Operations.GetProgramme.Input) async throws -> Operations.GetProgramme.Output {

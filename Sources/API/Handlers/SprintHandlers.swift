@@ -21,20 +21,19 @@ extension APIHandler {
         let (start, finish) = Self.sprintDates(body.startDate, body.finishDate, &checks)
         Self.checkSprint(name: body.name, goal: body.goal, committed: body.committedPoints, &checks)
         try checks.throwIfAny()
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateSprint.id) { context in
             let store = try await sprints(context, input.path.projectRef)
             let now = context.environment.now()
-            let created = try await store.insert(SprintRecord(
+            let record = try await store.insert(SprintRecord(
                 id: context.environment.newID(), projectID: store.projectID, name: body.name, goal: body.goal, start: start!,
                 finish: finish!, committedPoints: body.committedPoints, createdAt: now, updatedAt: now))
-            try await audit(context, "createSprint", "sprint", created.id,
+            try await audit(context, "createSprint", "sprint", record.id,
                             changed: ["name", "goal", "startDate", "finishDate", "committedPoints"])
-            return created
+            return Created(resource: Self.resource(record),
+                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/sprints/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/projects/\(record.projectID.uuidString.lowercased())/sprints/\(record.id.uuidString.lowercased())",
-                           eTag: HierarchyMapping.etag(version: record.version)),
-            body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+                              body: .json(created.resource)))
     }
 
     func getSprint(_ input: Operations.GetSprint.Input) async throws -> Operations.GetSprint.Output {

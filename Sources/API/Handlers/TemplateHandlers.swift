@@ -22,16 +22,15 @@ extension APIHandler {
         try checks.throwIfAny()
         let content = Self.content(body.content)
         try content.validate()
-        let record = try await session.run { context in
-            let created = try await templates(context).insert(TemplateRecord(
+        let created = try await idempotentCreate(Operations.CreateTemplate.id) { context in
+            let record = try await templates(context).insert(TemplateRecord(
                 id: context.environment.newID(), name: body.name, description: body.description,
                 methodology: body.methodology.flatMap { Methodology(rawValue: $0.rawValue) } ?? .predictive,
                 isPlatform: false, content: content, createdAt: context.environment.now()))
-            try await audit(context, "createTemplate", "template", created.id, changed: ["name", "description", "methodology", "content"])
-            return created
+            try await audit(context, "createTemplate", "template", record.id, changed: ["name", "description", "methodology", "content"])
+            return Created(resource: Self.resource(record), location: "/v1/templates/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: "/v1/templates/\(record.id.uuidString.lowercased())"),
-                              body: .json(Self.resource(record))))
+        return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
 
     func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output {
@@ -61,7 +60,7 @@ extension APIHandler {
         let programme = HierarchyMapping.id(body.programmeId, at: "/programmeId", &checks)
         try checks.throwIfAny()
         guard let templateID, let start else { throw APIProblem.internalError }
-        let record = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateProjectFromTemplate.id) { context in
             guard let template = try await templates(context).find(templateID) else {
                 throw ValidationFailure([FieldError(pointer: "/templateId", detail: "names no template")])
             }
@@ -99,11 +98,10 @@ extension APIHandler {
                 .insertChecked(links, ids: links.map { _ in context.environment.newID() }, at: now)
             try await audit(context, "createProjectFromTemplate", "project", project.id,
                             changed: ProjectFields.fieldNames + ["templateId"])
-            return project
+            return Created(resource: ProjectMapping.resource(project), location: "/v1/projects/\(project.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: "/v1/projects/\(record.id.uuidString.lowercased())",
-                                             eTag: ProjectMapping.etag(record)),
-                              body: .json(ProjectMapping.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: "\"\(created.resource.version)\""),
+                              body: .json(created.resource)))
     }
 
     static func resource(_ record: TemplateRecord) -> Components.Schemas.Template {

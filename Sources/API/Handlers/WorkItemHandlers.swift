@@ -36,16 +36,15 @@ extension APIHandler {
         var checks = FieldChecks()
         let draft = WorkItemMapping.draft(body, at: "", &checks)
         try checks.throwIfAny()
-        let record = try await session.run { context in
-            let created = try await insertWorkItems([draft], pointers: [""], customInputs: [CustomFieldMapping.input(context.rawBody)],
-                                                    context, input.path.projectRef)[0]
-            try await audit(context, "createWorkItem", "work_item", created.id, changed: WorkItemFields.fieldNames + ["parentId"])
-            return created
+        let created = try await idempotentCreate(Operations.CreateWorkItem.id) { context in
+            let record = try await insertWorkItems([draft], pointers: [""], customInputs: [CustomFieldMapping.input(context.rawBody)],
+                                                   context, input.path.projectRef)[0]
+            try await audit(context, "createWorkItem", "work_item", record.id, changed: WorkItemFields.fieldNames + ["parentId"])
+            return Created(resource: WorkItemMapping.resource(record),
+                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/work-items/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(
-            headers: .init(location: "/v1/projects/\(record.projectID.uuidString.lowercased())/work-items/\(record.id.uuidString.lowercased())",
-                           eTag: WorkItemMapping.etag(record)),
-            body: .json(WorkItemMapping.resource(record))))
+        return .created(.init(headers: .init(location: created.location, eTag: "\"\(created.resource.version)\""),
+                              body: .json(created.resource)))
     }
 
     func createWorkItems(_ input: Operations.CreateWorkItems.Input) async throws -> Operations.CreateWorkItems.Output {
@@ -64,16 +63,16 @@ extension APIHandler {
             }
         }
         let early = checks.errors
-        let records = try await session.run { context in
+        let created = try await idempotentCreate(Operations.CreateWorkItems.id) { context in
             let inputs = drafts.indices.map { CustomFieldMapping.input(context.rawBody, item: $0) }
-            let created = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
+            let records = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
                                                     input.path.projectRef, knownErrors: early)
-            for record in created {
+            for record in records {
                 try await audit(context, "createWorkItems", "work_item", record.id, changed: WorkItemFields.fieldNames + ["parentId"])
             }
-            return created
+            return Created(resource: Components.Schemas.WorkItemList(items: records.map(WorkItemMapping.resource)), location: nil)
         }
-        return .created(.init(body: .json(.init(items: records.map(WorkItemMapping.resource)))))
+        return .created(.init(body: .json(created.resource)))
     }
 
     func getWorkItem(_ input: Operations.GetWorkItem.Input) async throws -> Operations.GetWorkItem.Output {
