@@ -65,6 +65,28 @@ import TestSupport
         }
     }
 
+    @Test func twoMovesAtOnceNeverPutTwoItemsUnderEachOther() async throws {
+        let env = try await TestEnvironment()
+        let owner = try await env.createMember(in: try await env.createTenant("wbs-race").tenant, role: .owner)
+        try await env.withApp { client in
+            let project = try await client.call(.post, "/v1/projects", auth: owner.authorization,
+                                                json: #"{"code":"RACE","name":"Race","currency":"EUR"}"#)
+            #expect(project.status == .created)
+            for round in 0..<5 {
+                let bulk = try await client.call(.post, "/v1/projects/RACE/work-items/bulk", auth: owner.authorization,
+                                                 json: #"{"items":[{"title":"X\#(round)"},{"title":"Y\#(round)"}]}"#)
+                let ids = items(bulk).compactMap { $0["id"] as? String }
+                try #require(ids.count == 2)
+                async let first = client.call(.patch, "/v1/projects/RACE/work-items/\(ids[0])", auth: owner.authorization,
+                                              json: #"{"parentId":"\#(ids[1])"}"#)
+                async let second = client.call(.patch, "/v1/projects/RACE/work-items/\(ids[1])", auth: owner.authorization,
+                                               json: #"{"parentId":"\#(ids[0])"}"#)
+                let statuses = [try await first.status, try await second.status]
+                #expect(statuses.sorted { $0.code < $1.code } == [.ok, .unprocessableContent], "round \(round): \(statuses)")
+            }
+        }
+    }
+
     @Test func datesFollowTheTenantCalendarAndPatchesKeepTheDuration() async throws {
         let env = try await TestEnvironment()
         let owner = try await env.createMember(in: try await env.createTenant("wbs-dates").tenant, role: .owner)

@@ -96,6 +96,7 @@ extension APIHandler {
             var checks = FieldChecks()
             let newParent = HierarchyMapping.id(patch.parentId, at: "/parentId", &checks)
             let store = try await workItems(context, input.path.projectRef)
+            if presence.keys.contains("parentId") { try await store.lockTree() }
             guard let current = try await store.find(id, lock: true) else {
                 throw APIProblem.notFound("Work item \(input.path.itemId)")
             }
@@ -181,7 +182,9 @@ extension APIHandler {
                 fields.append(item)
             }
         }
-        let existingParents = try await store.paths(of: Array(Set(drafts.compactMap(\.parentID))))
+        let named = Array(Set(drafts.compactMap(\.parentID)))
+        if !named.isEmpty { try await store.lockTree() }
+        let existingParents = try await store.paths(of: named)
         let ids = drafts.map { _ in context.environment.newID() }
         var items: [NewWorkItem] = []
         for (index, draft) in drafts.enumerated() {

@@ -197,6 +197,14 @@ public struct WorkItemStore: Sendable {
             """, logger: logger)
     }
 
+    /// Serializes changes to the shape of the project's tree (moves, and inserts under existing
+    /// items) until the transaction ends: paths read after it are current, and two moves cannot
+    /// each put one item under the other.
+    public func lockTree() async throws {
+        _ = try await connection.query(
+            "select pg_advisory_xact_lock(hashtextextended('pmo.wbs:' || \(projectID)::text, 0))", logger: logger).collect()
+    }
+
     /// How many levels the item's subtree has below it (0 for a leaf).
     public func subtreeHeight(of record: WorkItemRecord) async throws -> Int {
         let rows = try await connection.query("""
