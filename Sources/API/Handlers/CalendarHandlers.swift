@@ -7,7 +7,7 @@ import Persistence
 extension APIHandler {
     func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output {
         let record = try await session.run { context in try await calendars(context).current() }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(Self.resource(record))))
     }
 
@@ -39,7 +39,7 @@ extension APIHandler {
             try await audit(context, "putCalendar", "calendar", context.tenantID, changed: ["workingWeekdays", "holidays"])
             return saved
         }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(Self.resource(record))))
     }
 

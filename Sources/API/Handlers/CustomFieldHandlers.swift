@@ -33,7 +33,7 @@ extension APIHandler {
             try await audit(context, "createCustomField", "custom_field", record.id, changed: ["entity", "key", "label", "type", "options"])
             return Created(resource: Self.resource(record), location: "/v1/custom-fields/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
@@ -41,7 +41,7 @@ extension APIHandler {
         let id = try Self.resourceID(input.path.fieldId, "Custom field")
         let record = try await session.run { context in try await customFieldStore(context).find(id) }
         guard let record else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
     }
 
     func updateCustomField(_ input: Operations.UpdateCustomField.Input) async throws -> Operations.UpdateCustomField.Output {
@@ -73,7 +73,7 @@ extension APIHandler {
             try await audit(context, "updateCustomField", "custom_field", id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
     }
 
     func deleteCustomField(_ input: Operations.DeleteCustomField.Input) async throws -> Operations.DeleteCustomField.Output {

@@ -28,7 +28,7 @@ extension APIHandler {
             try await audit(context, "createPortfolio", "portfolio", record.id, changed: ["name", "description"])
             return Created(resource: HierarchyMapping.resource(record), location: "/v1/portfolios/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
@@ -36,7 +36,7 @@ extension APIHandler {
         let id = try Self.resourceID(input.path.portfolioId, "Portfolio")
         let record = try await session.run { context in try await portfolios(context).find(id) }
         guard let record else { throw APIProblem.notFound("Portfolio \(input.path.portfolioId)") }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(HierarchyMapping.resource(record))))
     }
 
@@ -68,7 +68,7 @@ extension APIHandler {
             try await audit(context, "updatePortfolio", "portfolio", id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(HierarchyMapping.resource(record))))
     }
 

@@ -36,7 +36,7 @@ extension APIHandler {
                             changed: ["name", "portfolioId", "description", "workstreams"])
             return Created(resource: HierarchyMapping.resource(record), location: "/v1/programmes/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
@@ -44,7 +44,7 @@ extension APIHandler {
         let id = try Self.resourceID(input.path.programmeId, "Programme")
         let record = try await session.run { context in try await programmes(context).find(id) }
         guard let record else { throw APIProblem.notFound("Programme \(input.path.programmeId)") }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(HierarchyMapping.resource(record))))
     }
 
@@ -81,7 +81,7 @@ extension APIHandler {
             try await audit(context, "updateProgramme", "programme", id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)),
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(HierarchyMapping.resource(record))))
     }
 

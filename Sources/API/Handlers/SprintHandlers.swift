@@ -32,7 +32,7 @@ extension APIHandler {
             return Created(resource: Self.resource(record),
                            location: "/v1/projects/\(record.projectID.uuidString.lowercased())/sprints/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: HierarchyMapping.etag(version: created.resource.version)),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
@@ -40,7 +40,7 @@ extension APIHandler {
         let id = try Self.resourceID(input.path.sprintId, "Sprint")
         let record = try await session.run { context in try await sprints(context, input.path.projectRef).find(id) }
         guard let record else { throw APIProblem.notFound("Sprint \(input.path.sprintId)") }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
     }
 
     func updateSprint(_ input: Operations.UpdateSprint.Input) async throws -> Operations.UpdateSprint.Output {
@@ -74,7 +74,7 @@ extension APIHandler {
             try await audit(context, "updateSprint", "sprint", id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: HierarchyMapping.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
     }
 
     func deleteSprint(_ input: Operations.DeleteSprint.Input) async throws -> Operations.DeleteSprint.Output {

@@ -100,7 +100,7 @@ extension APIHandler {
                             changed: ProjectFields.fieldNames + ["templateId"])
             return Created(resource: ProjectMapping.resource(project), location: "/v1/projects/\(project.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: "\"\(created.resource.version)\""),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 

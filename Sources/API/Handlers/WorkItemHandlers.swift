@@ -43,7 +43,7 @@ extension APIHandler {
             return Created(resource: WorkItemMapping.resource(record),
                            location: "/v1/projects/\(record.projectID.uuidString.lowercased())/work-items/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: "\"\(created.resource.version)\""),
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
@@ -64,7 +64,7 @@ extension APIHandler {
         }
         let early = checks.errors
         let created = try await idempotentCreate(Operations.CreateWorkItems.id) { context in
-            let inputs = drafts.indices.map { CustomFieldMapping.input(context.rawBody, item: $0) }
+            let inputs = CustomFieldMapping.inputs(context.rawBody, count: drafts.count)
             let records = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
                                                     input.path.projectRef, knownErrors: early)
             for record in records {
@@ -166,15 +166,17 @@ extension APIHandler {
         let store = try await workItems(context, projectRef)
         let calendar = try await calendars(context).current().calendar
         var errors = knownErrors
+        var custom = drafts.map { _ in [String: CustomFieldValue]() }
+        do {
+            custom = try await customFields(zip(customInputs, pointers).map { ($0, [:], $1 + "/customFields") },
+                                            entity: .workItem, context)
+        } catch let failure as ValidationFailure {
+            errors += failure.errors
+        }
         var fields: [WorkItemFields] = []
         for (index, (draft, pointer)) in zip(drafts, pointers).enumerated() {
             var item = draft.fields
-            do {
-                item.customFields = try await customFields(customInputs[index], current: [:], entity: .workItem,
-                                                           at: pointer + "/customFields", context)
-            } catch let failure as ValidationFailure {
-                errors += failure.errors
-            }
+            item.customFields = custom[index]
             do {
                 fields.append(try item.scheduled(on: calendar, at: pointer))
             } catch {

@@ -13,5 +13,5 @@ enum ClientMapping {
             version: record.version)
     }
 
-    static func etag(_ record: ClientRecord) -> String { "\"\(record.version)\"" }
+    static func etag(_ record: ClientRecord) -> String { Preconditions.etag(version: record.version) }
 }

@@ -17,15 +17,19 @@ enum CustomFieldMapping {
         return (try? OpenAPIObjectContainer(unvalidatedValue: object)) ?? OpenAPIObjectContainer()
     }
 
-    /// The `customFields` object of a JSON body (or of `items[index]` in a bulk body); nil when absent.
-    static func input(_ rawBody: [UInt8], item index: Int? = nil) -> [String: Any]? {
+    /// The `customFields` object of a JSON body; nil when absent.
+    static func input(_ rawBody: [UInt8]) -> [String: Any]? {
         guard let body = (try? JSONSerialization.jsonObject(with: Data(rawBody))) as? [String: Any] else { return nil }
-        let object: [String: Any]? = if let index {
-            (body["items"] as? [Any]).flatMap { index < $0.count ? $0[index] as? [String: Any] : nil }
-        } else {
-            body
+        return body["customFields"] as? [String: Any]
+    }
+
+    /// The `customFields` object of each of the first `count` entries of a bulk body's `items`,
+    /// read with one parse of the body.
+    static func inputs(_ rawBody: [UInt8], count: Int) -> [[String: Any]?] {
+        let items = ((try? JSONSerialization.jsonObject(with: Data(rawBody))) as? [String: Any])?["items"] as? [Any] ?? []
+        return (0..<count).map { index in
+            index < items.count ? (items[index] as? [String: Any])?["customFields"] as? [String: Any] : nil
         }
-        return object?["customFields"] as? [String: Any]
     }
 
     /// `key:value` filters as the values the custom fields must contain: 422 for a key the
@@ -55,17 +59,31 @@ extension APIHandler {
     /// are not members are 422 at `pointer`.
     func customFields(_ input: [String: Any]?, current: [String: CustomFieldValue], entity: CustomFieldEntity,
                       at pointer: String, _ context: TenantSession.Context) async throws -> [String: CustomFieldValue] {
-        guard let input, !input.isEmpty else { return current }
+        try await customFields([(input, current, pointer)], entity: entity, context)[0]
+    }
+
+    /// The same for several resources at once (a bulk request): the definitions and the members are
+    /// read once, and every error of every resource is reported together.
+    func customFields(_ requests: [(input: [String: Any]?, current: [String: CustomFieldValue], pointer: String)],
+                      entity: CustomFieldEntity, _ context: TenantSession.Context) async throws -> [[String: CustomFieldValue]] {
+        guard requests.contains(where: { !($0.input?.isEmpty ?? true) }) else { return requests.map(\.current) }
         let definitions = try await CustomFieldStore(connection: context.connection, tenantID: context.tenantID,
                                                      logger: context.logger).definitions(for: entity)
         var checks = FieldChecks()
-        let (values, users) = CustomFields.apply(input, to: current, definitions: definitions, at: pointer, &checks)
+        var users: [(UUID, String)] = []
+        let results = requests.map { request -> [String: CustomFieldValue] in
+            guard let input = request.input, !input.isEmpty else { return request.current }
+            let (values, named) = CustomFields.apply(input, to: request.current, definitions: definitions,
+                                                     at: request.pointer, &checks)
+            users += named
+            return values
+        }
         if !users.isEmpty {
             let known = try await MemberDirectory.existing(Set(users.map(\.0)), tenantID: context.tenantID,
                                                            on: context.connection, logger: context.logger)
             for (id, at) in users where !known.contains(id) { checks.require(false, at, "names no member of this organisation") }
         }
         try checks.throwIfAny()
-        return values
+        return results
     }
 }

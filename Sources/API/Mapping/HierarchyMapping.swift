@@ -19,8 +19,6 @@ enum HierarchyMapping {
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
-    static func etag(version: Int64) -> String { "\"\(version)\"" }
-
     static func workstreams(_ items: [Components.Schemas.Workstream], _ checks: inout FieldChecks) -> [Workstream] {
         checks.require(items.count <= 50, "/workstreams", "must hold at most 50 workstreams")
         var seen: Set<String> = []

@@ -15,7 +15,7 @@ enum MemberMapping {
             version: record.version)
     }
 
-    static func etag(_ record: MemberRecord) -> String { "\"\(record.version)\"" }
+    static func etag(_ record: MemberRecord) -> String { Preconditions.etag(version: record.version) }
 
     static func role(_ role: Components.Schemas.Role) -> Role { Role(rawValue: role.rawValue)! }
 }

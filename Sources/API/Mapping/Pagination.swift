@@ -40,6 +40,9 @@ enum Pagination {
 
 /// Optimistic concurrency (API-CONVENTIONS "Writes"): ETag is the quoted version.
 enum Preconditions {
+    /// The `ETag` of a resource at `version`.
+    static func etag(version: Int64) -> String { "\"\(version)\"" }
+
     /// A parsed `If-Match`: any version (`*`) or one of a list.
     enum IfMatch: Equatable {
         case any

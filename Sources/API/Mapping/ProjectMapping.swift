@@ -19,7 +19,7 @@ enum ProjectMapping {
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
-    static func etag(_ record: ProjectRecord) -> String { "\"\(record.version)\"" }
+    static func etag(_ record: ProjectRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// The fields of a create request, with the defaults the contract documents.
     static func fields(from body: Components.Schemas.ProjectCreate) throws(ValidationFailure) -> ProjectFields {

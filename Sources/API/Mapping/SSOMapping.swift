@@ -12,7 +12,7 @@ enum SSOMapping {
             version: record.version)
     }
 
-    static func etag(_ record: SSOConfigRecord) -> String { "\"\(record.version)\"" }
+    static func etag(_ record: SSOConfigRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// An issuer, audience or claim name: printable ASCII without spaces, as they appear in tokens.
     static func isToken(_ text: String, maxLength: Int) -> Bool {

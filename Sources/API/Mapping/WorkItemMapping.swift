@@ -21,7 +21,7 @@ enum WorkItemMapping {
             updatedAt: record.updatedAt, version: record.version)
     }
 
-    static func etag(_ record: WorkItemRecord) -> String { "\"\(record.version)\"" }
+    static func etag(_ record: WorkItemRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// One item of a create request, before the calendar completes its dates. The generated types
     /// of a single create and of a bulk entry carry the same fields.

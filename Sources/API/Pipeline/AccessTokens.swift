@@ -16,10 +16,10 @@ public struct AccessTokens: Sendable {
         self.database = database
     }
 
-    /// Whether this token was verified before and is still within its validity (the common case of
-    /// the request path: no parsing at all).
-    func hasVerified(_ token: Substring, now: Date) -> Bool {
-        verified.claims(for: token, now: now) != nil
+    /// The claims of a token verified before and still within its validity (the common case of the
+    /// request path: no parsing at all).
+    func cachedClaims(_ token: Substring, now: Date) -> AccessTokenClaims? {
+        verified.claims(for: token, now: now)
     }
 
     /// Verifies a presented token (or finds it verified before); a `kid` not seen yet reloads the

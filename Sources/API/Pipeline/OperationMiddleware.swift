@@ -170,7 +170,8 @@ struct OperationMiddleware: ServerMiddleware {
         let token = header[header.index(after: space)...].drop { $0 == " " }
         if AccessToken.looksLikeToken(token) {
             let now = environment.now()
-            if tokens.hasVerified(token, now: now) || (IdentityToken.issuer(of: token) ?? tokens.issuer) == tokens.issuer {
+            if let claims = tokens.cachedClaims(token, now: now) { return .accessToken(claims) }
+            if (IdentityToken.issuer(of: token) ?? tokens.issuer) == tokens.issuer {
                 return .accessToken(try await tokens.verify(token, now: now))
             }
             try session.requireReachable()

@@ -17,13 +17,14 @@ public struct ProjectFields: Equatable, Sendable {
     /// The programme the project belongs to, if any.
     public var programmeID: UUID?
     /// Values of the organisation's custom fields for projects, by key.
-    public var customFields: [String: CustomFieldValue] = [:]
+    public var customFields: [String: CustomFieldValue]
 
     public init(
         code: String, name: String, methodology: Methodology = .predictive, phase: ProjectPhase = .initiating,
         status: ProjectStatus = .proposed, sponsor: String? = nil, manager: String? = nil,
         plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil,
-        budgetAtCompletion: Int64 = 0, currency: String, programmeID: UUID? = nil
+        budgetAtCompletion: Int64 = 0, currency: String, programmeID: UUID? = nil,
+        customFields: [String: CustomFieldValue] = [:]
     ) {
         self.code = code
         self.name = name
@@ -37,6 +38,7 @@ public struct ProjectFields: Equatable, Sendable {
         self.budgetAtCompletion = budgetAtCompletion
         self.currency = currency
         self.programmeID = programmeID
+        self.customFields = customFields
     }
 
     /// Checks every field rule and reports all violations together.

@@ -39,12 +39,12 @@ public struct WorkItemFields: Equatable, Sendable {
     /// A sprint of the same project; nil: the backlog.
     public var sprintID: UUID?
     /// Values of the organisation's custom fields for work items, by key.
-    public var customFields: [String: CustomFieldValue] = [:]
+    public var customFields: [String: CustomFieldValue]
 
     public init(kind: WorkItemKind = .task, title: String, description: String? = nil, status: WorkItemStatus = .notStarted,
                 plannedStart: CalendarDate? = nil, plannedFinish: CalendarDate? = nil, durationDays: Int? = nil,
                 estimateHours: Double? = nil, storyPoints: Int? = nil, budgetedCost: Int64 = 0, percentComplete: Int = 0,
-                assigneeID: UUID? = nil, sprintID: UUID? = nil) {
+                assigneeID: UUID? = nil, sprintID: UUID? = nil, customFields: [String: CustomFieldValue] = [:]) {
         self.kind = kind
         self.title = title
         self.description = description
@@ -58,6 +58,7 @@ public struct WorkItemFields: Equatable, Sendable {
         self.percentComplete = percentComplete
         self.assigneeID = assigneeID
         self.sprintID = sprintID
+        self.customFields = customFields
     }
 
     /// The API names of every writable field (what a create sets, for the audit trail).

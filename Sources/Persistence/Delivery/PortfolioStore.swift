@@ -74,8 +74,8 @@ public struct PortfolioStore: Sendable {
 
     /// Deletes the portfolio unless programmes still belong to it.
     public func delete(_ id: UUID) async throws {
-        let children = try await Self.count(connection.query(
-            "select count(*) from programmes where tenant_id = \(tenantID) and portfolio_id = \(id)", logger: logger))
+        let children = try await connection.query(
+            "select count(*) from programmes where tenant_id = \(tenantID) and portfolio_id = \(id)", logger: logger).count()
         guard children == 0 else {
             throw HasChildren(kind: "portfolio", id: id, childKind: "programmes", count: children)
         }
@@ -97,11 +97,6 @@ public struct PortfolioStore: Sendable {
         }
     }
 
-    static func count(_ rows: PostgresRowSequence) async throws -> Int {
-        for try await count in rows.decode(Int.self) { return count }
-        return 0
-    }
-
     private func all(_ rows: PostgresRowSequence) async throws -> [PortfolioRecord] {
         var records: [PortfolioRecord] = []
         for try await (id, name, description, version, createdAt, updatedAt) in rows.decode(
@@ -110,5 +105,13 @@ public struct PortfolioStore: Sendable {
                                            createdAt: createdAt, updatedAt: updatedAt))
         }
         return records
+    }
+}
+
+extension PostgresRowSequence {
+    /// The single integer a `select count(*)` returns.
+    func count() async throws -> Int {
+        for try await count in decode(Int.self) { return count }
+        return 0
     }
 }

@@ -94,8 +94,8 @@ public struct ProgrammeStore: Sendable {
 
     /// Deletes the programme unless projects still belong to it.
     public func delete(_ id: UUID) async throws {
-        let children = try await PortfolioStore.count(connection.query(
-            "select count(*) from projects where tenant_id = \(tenantID) and programme_id = \(id)", logger: logger))
+        let children = try await connection.query(
+            "select count(*) from projects where tenant_id = \(tenantID) and programme_id = \(id)", logger: logger).count()
         guard children == 0 else {
             throw HasChildren(kind: "programme", id: id, childKind: "projects", count: children)
         }

@@ -52,7 +52,7 @@ public struct TemplateStore: Sendable {
     }
 
     public func list(after: UUID?, limit: Int) async throws -> [TemplateRecord] {
-        let after = after ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        let after = after ?? UUIDv7.lowest
         return try await all("""
             (select id, name, description, methodology, true, content::text, created_at from platform_templates
              where id > \(after) order by id limit \(limit))

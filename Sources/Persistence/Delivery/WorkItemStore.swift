@@ -217,16 +217,16 @@ public struct WorkItemStore: Sendable {
 
     /// Deletes the item unless it has children or actual costs (its dependencies go with it).
     public func delete(_ record: WorkItemRecord) async throws {
-        let children = try await PortfolioStore.count(connection.query("""
+        let children = try await connection.query("""
             select count(*) from work_items where tenant_id = \(tenantID) and parent_id = \(record.id)
-            """, logger: logger))
+            """, logger: logger).count()
         guard children == 0 else {
             throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: children)
         }
         // Actual costs are never lost with the item they were booked on.
-        let actuals = try await PortfolioStore.count(connection.query("""
+        let actuals = try await connection.query("""
             select count(*) from cost_entries where tenant_id = \(tenantID) and work_item_id = \(record.id)
-            """, logger: logger))
+            """, logger: logger).count()
         guard actuals == 0 else {
             throw HasChildren(kind: "work item", id: record.id, childKind: "cost entries", count: actuals)
         }
@@ -312,11 +312,10 @@ public struct WorkItemStore: Sendable {
             durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
             storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
             percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
-            sprintID: try cell(19, UUID?.self))
-        var withCustom = fields
-        withCustom.customFields = CustomFields.values(fromJSON: try cell(21, String?.self) ?? "{}")
+            sprintID: try cell(19, UUID?.self),
+            customFields: CustomFields.values(fromJSON: try cell(21, String?.self) ?? "{}"))
         return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
-                              path: try cell(3, String.self), fields: withCustom, version: try cell(16, Int64.self),
+                              path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
                               createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
                               completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
     }

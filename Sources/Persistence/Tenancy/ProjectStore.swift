@@ -179,10 +179,9 @@ public struct ProjectStore: Sendable {
             plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
             plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
             budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self),
-            programmeID: try cell(15, UUID?.self))
-        var withCustom = fields
-        withCustom.customFields = CustomFields.values(fromJSON: try cell(16, String?.self) ?? "{}")
-        return ProjectRecord(id: id, fields: withCustom, version: try cell(12, Int64.self),
+            programmeID: try cell(15, UUID?.self),
+            customFields: CustomFields.values(fromJSON: try cell(16, String?.self) ?? "{}"))
+        return ProjectRecord(id: id, fields: fields, version: try cell(12, Int64.self),
                              createdAt: try cell(13, Date.self), updatedAt: try cell(14, Date.self))
     }
 }
