@@ -18,6 +18,12 @@ public struct ISOWeek: Equatable, Sendable, CustomStringConvertible {
         self.monday = monday
     }
 
+    /// The week that starts on `monday` (which must be a Monday).
+    init(monday: CalendarDate) {
+        precondition(Self.isoWeekday(monday) == 1, "an ISO week starts on a Monday")
+        self.monday = monday
+    }
+
     /// Whether `text` has the shape of a week (`1000-W01` … `9999-W53`), whether or not that year
     /// has a week 53: the contract's pattern.
     public static func isWellFormed(_ text: String) -> Bool {
