@@ -42,8 +42,8 @@ enum GovernanceRulesTests {
 
     @Suite struct Compliance {
         @Test func comparatorsIncludeTheThreshold() {
-            #expect(Comparator.atLeast.isMet(80, threshold: 80) && !Comparator.atLeast.isMet(79.9, threshold: 80))
-            #expect(Comparator.atMost.isMet(5, threshold: 5) && !Comparator.atMost.isMet(5.01, threshold: 5))
+            #expect(ThresholdComparator.atLeast.isMet(80, threshold: 80) && !ThresholdComparator.atLeast.isMet(79.9, threshold: 80))
+            #expect(ThresholdComparator.atMost.isMet(5, threshold: 5) && !ThresholdComparator.atMost.isMet(5.01, threshold: 5))
         }
 
         /// Threshold 80 until February, 85 from March: 82 meets in February and breaches in March.
@@ -136,6 +136,42 @@ enum GovernanceRulesTests {
             #expect(BreachStatus.open.allowedNext == [.waived, .credited])
             #expect(BreachStatus.waived.allowedNext == [.open])
             #expect(BreachStatus.credited.allowedNext.isEmpty)
+        }
+    }
+}
+
+extension GovernanceRulesTests {
+    @Suite struct MeasurementDecisions {
+        let terms = ObligationTerms(effectiveFrom: .beginning, comparator: .atLeast, threshold: 80, creditBasisPoints: 500,
+                                    earnBackPeriods: nil)
+
+        @Test func aBreachOpensOnceAndTheSameValueChangesNothing() throws {
+            #expect(try MeasurementEvaluation.decide(value: 75, terms: terms, previous: nil, breach: nil)
+                    == MeasurementDecision(met: false, changed: true, breach: .open))
+            #expect(try MeasurementEvaluation.decide(value: 75, terms: terms, previous: 75, breach: .open)
+                    == MeasurementDecision(met: false, changed: false, breach: .none))
+            #expect(try MeasurementEvaluation.decide(value: 70, terms: terms, previous: 75, breach: .open).breach == .restate)
+            #expect(try MeasurementEvaluation.decide(value: 81, terms: terms, previous: nil, breach: nil).breach == .none)
+        }
+
+        @Test func aCorrectionThatMeetsWithdrawsTheBreachUnlessCredited() throws {
+            #expect(try MeasurementEvaluation.decide(value: 85, terms: terms, previous: 75, breach: .open).breach == .withdraw)
+            #expect(try MeasurementEvaluation.decide(value: 85, terms: terms, previous: 75, breach: .waived).breach == .withdraw)
+            #expect(throws: CreditedBreachCorrection.self) {
+                try MeasurementEvaluation.decide(value: 85, terms: terms, previous: 75, breach: .credited)
+            }
+        }
+
+        @Test func deliverablesAreJudgedForToday() throws {
+            let due = date("2026-03-31")
+            #expect(try MeasurementEvaluation.decideDeliverable(due: due, deliveredOn: nil, today: date("2026-03-31"), breach: nil) == .none)
+            #expect(try MeasurementEvaluation.decideDeliverable(due: due, deliveredOn: nil, today: date("2026-04-01"), breach: nil) == .open)
+            // Delivered late after the breach opened: the breach stays (restated with the delivery date).
+            #expect(try MeasurementEvaluation.decideDeliverable(due: due, deliveredOn: date("2026-04-03"), today: date("2026-04-05"),
+                                                                breach: .open) == .restate)
+            // The delivery date corrected to the due date: no breach after all.
+            #expect(try MeasurementEvaluation.decideDeliverable(due: due, deliveredOn: due, today: date("2026-04-05"),
+                                                                breach: .open) == .withdraw)
         }
     }
 }

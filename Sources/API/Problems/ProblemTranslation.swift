@@ -163,11 +163,9 @@ enum ProblemTranslation {
             return APIProblem(status: 409, type: "idempotency-key-in-flight", title: "Concurrent retry",
                               detail: "Another request with this Idempotency-Key completed first; retry to get its response.")
         case let duplicate as DuplicateName:
-            // A custom field is named by its key.
-            let pointer = duplicate.kind == "custom field" ? "/key" : "/name"
             return APIProblem(status: 409, type: "duplicate", title: "Duplicate name",
-                              detail: "A \(duplicate.kind) named \(duplicate.name) exists already.",
-                              errors: [FieldError(pointer: pointer, detail: "is already used")])
+                              detail: "A \(duplicate.kind) with \(duplicate.field) \(duplicate.name) exists already.",
+                              errors: [FieldError(pointer: "/\(duplicate.field)", detail: "is already used")])
         case let cycle as DependencyCycleFound:
             let loop = (cycle.items + cycle.items.prefix(1)).map(\.title).joined(separator: " → ")
             return APIProblem(status: 422, type: "dependency-cycle", title: "Dependency cycle",

@@ -12,7 +12,7 @@ public enum ObligationKind: String, CaseIterable, Sendable {
 
 /// How a measured value is compared with its threshold: `>=` (at least, e.g. 80 % answered in 20 s)
 /// or `<=` (at most, e.g. abandonment 5 %).
-public enum Comparator: String, CaseIterable, Sendable {
+public enum ThresholdComparator: String, CaseIterable, Sendable {
     case atLeast = ">="
     case atMost = "<="
 
@@ -30,14 +30,14 @@ public struct ObligationTerms: Equatable, Sendable {
     /// The first day these terms apply to (`CalendarDate.beginning` for the original terms).
     public var effectiveFrom: CalendarDate
     /// Nil for deliverables, which are met by their date.
-    public var comparator: Comparator?
+    public var comparator: ThresholdComparator?
     public var threshold: Double?
     /// Service credit per breach, in hundredths of a percent of the monthly fee (250 = 2.5 %).
     public var creditBasisPoints: Int
     /// A breach's credit is earned back when this many following periods are all met; nil: never.
     public var earnBackPeriods: Int?
 
-    public init(effectiveFrom: CalendarDate, comparator: Comparator?, threshold: Double?, creditBasisPoints: Int,
+    public init(effectiveFrom: CalendarDate, comparator: ThresholdComparator?, threshold: Double?, creditBasisPoints: Int,
                 earnBackPeriods: Int?) {
         self.effectiveFrom = effectiveFrom
         self.comparator = comparator

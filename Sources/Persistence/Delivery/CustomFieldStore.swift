@@ -72,7 +72,7 @@ public struct CustomFieldStore: Sendable {
                 returning \(unescaped: Self.columns)
                 """)[0]
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateName(kind: "custom field", name: record.definition.key)
+            throw DuplicateName(kind: "custom field", name: record.definition.key, field: "key")
         }
     }
 

@@ -13,10 +13,11 @@ public struct PortfolioRecord: Sendable, Equatable {
     public var updatedAt: Date
 }
 
-/// Another resource of this kind has this name in the tenant already.
+/// Another resource of this kind has this name (or key, or code: `field`) in its scope already.
 public struct DuplicateName: Error, Equatable {
     public let kind: String
     public let name: String
+    public var field: String = "name"
 }
 
 /// A parent that still has children: deleting it would orphan them.

@@ -70,6 +70,25 @@ public enum AuditLog {
             id: Domain.Environment.live.newID(), tenantID: tenantID, at: Date(), on: connection, logger: logger)
     }
 
+    /// Records several writes of one request in one statement (a bulk write and what it caused).
+    public static func record(_ entries: [AuditEntry], ids: [UUID], tenantID: UUID, at now: Date,
+                              on connection: PostgresConnection, logger: Logger) async throws {
+        guard let first = entries.first else { return }
+        precondition(ids.count == entries.count, "one id per audit entry")
+        // One request, one actor and address; the changed fields travel as comma-joined text (field
+        // names never hold commas) because arrays of arrays cannot be bound.
+        try await connection.query("""
+            insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
+                resource_id, request_id, changed_fields, client_address)
+            select \(tenantID), e.id, \(now), \(first.actor.type), \(first.actor.id), e.operation, e.resource_type,
+                e.resource_id, \(first.requestID), coalesce(string_to_array(nullif(e.changed, ''), ','), '{}'),
+                \(first.clientAddress.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(100))) })
+            from unnest(\(ids)::uuid[], \(entries.map(\.operation))::text[], \(entries.map(\.resourceType))::text[],
+                        \(entries.map(\.resourceID))::uuid[], \(entries.map { $0.changedFields.joined(separator: ",") })::text[])
+                 as e (id, operation, resource_type, resource_id, changed)
+            """, logger: logger)
+    }
+
     public static func record(_ entry: AuditEntry, id: UUID, tenantID: UUID, at now: Date,
                               on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""

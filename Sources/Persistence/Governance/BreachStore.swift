@@ -1,0 +1,207 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored breach: one obligation's period that was not met, with the terms it was judged by.
+public struct BreachRecord: Sendable, Equatable {
+    public var id: UUID
+    public var contractID: UUID
+    public var obligationID: UUID
+    public var obligationName: String
+    public var period: MeasurementPeriod
+    /// The measured value; nil for a deliverable.
+    public var value: Double?
+    public var comparator: ThresholdComparator?
+    public var threshold: Double?
+    public var creditBasisPoints: Int
+    public var earnBackPeriods: Int?
+    public var status: BreachStatus
+    public var decisionReference: String?
+    public var reason: String?
+    public var creditReference: String?
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// A breach to open: the period and the terms that judged it.
+public struct NewBreach: Sendable {
+    public var id: UUID
+    public var contractID: UUID
+    public var obligationID: UUID
+    public var period: MeasurementPeriod
+    public var value: Double?
+    public var terms: ObligationTerms
+
+    public init(id: UUID, contractID: UUID, obligationID: UUID, period: MeasurementPeriod, value: Double?,
+                terms: ObligationTerms) {
+        self.id = id
+        self.contractID = contractID
+        self.obligationID = obligationID
+        self.period = period
+        self.value = value
+        self.terms = terms
+    }
+}
+
+/// Which breaches a list shows.
+public struct BreachFilter: Sendable {
+    public var contractID: UUID?
+    public var obligationID: UUID?
+    public var month: YearMonth?
+    public var status: BreachStatus?
+
+    public init(contractID: UUID? = nil, obligationID: UUID? = nil, month: YearMonth? = nil, status: BreachStatus? = nil) {
+        self.contractID = contractID
+        self.obligationID = obligationID
+        self.month = month
+        self.status = status
+    }
+}
+
+/// SQL for `breaches`, inside a transaction whose tenant is set.
+public struct BreachStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        b.id, b.contract_id, b.obligation_id, o.name, o.period, to_char(b.period_start, 'YYYY-MM-DD'), b.value,
+        b.comparator, b.threshold, b.credit_bp, b.earn_back_periods, b.status, b.decision_reference, b.reason,
+        b.credit_reference, b.version, b.created_at, b.updated_at
+        """
+    static let from = "breaches b join obligations o on o.tenant_id = b.tenant_id and o.id = b.obligation_id"
+
+    /// The breaches of `keys`' periods that exist, by period.
+    public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: BreachRecord] {
+        let records = try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where b.tenant_id = \(tenantID) and (b.obligation_id, b.period_start) in
+                (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
+            """)
+        return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
+    }
+
+    /// Every breach of one obligation.
+    public func all(of obligation: UUID) async throws -> [BreachRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where b.tenant_id = \(tenantID) and b.obligation_id = \(obligation) order by b.period_start
+            """)
+    }
+
+    public func find(_ id: UUID, lock: Bool = false) async throws -> BreachRecord? {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from) where b.tenant_id = \(tenantID) and b.id = \(id)
+            \(unescaped: lock ? "for update of b" : "")
+            """).first
+    }
+
+    public func list(_ filter: BreachFilter, after: UUID?, limit: Int) async throws -> [BreachRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where b.tenant_id = \(tenantID) and b.id > \(after ?? UUIDv7.lowest)
+              and (\(filter.contractID)::uuid is null or b.contract_id = \(filter.contractID))
+              and (\(filter.obligationID)::uuid is null or b.obligation_id = \(filter.obligationID))
+              and (\(filter.month?.first.description)::date is null or b.credit_month = \(filter.month?.first.description)::date)
+              and (\(filter.status?.rawValue)::text is null or b.status = \(filter.status?.rawValue))
+            order by b.id limit \(limit)
+            """)
+    }
+
+    /// The contract's breaches counted in `month`'s service credits.
+    public func inMonth(contract: UUID, month: YearMonth) async throws -> [BreachRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where b.tenant_id = \(tenantID) and b.contract_id = \(contract) and b.credit_month = \(month.first.description)::date
+            order by b.period_start, b.id
+            """)
+    }
+
+    /// Opens breaches. Arrays cannot carry nulls here, so NaN, "" and 0 stand for "none" (none of them
+    /// is a value the columns accept).
+    /// A period breached already (by a concurrent writer) is left alone: the ids returned are those
+    /// this call opened.
+    @discardableResult
+    public func open(_ breaches: [NewBreach], at now: Date) async throws -> Set<UUID> {
+        guard !breaches.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            insert into breaches (tenant_id, id, contract_id, obligation_id, period_start, period_end, credit_month, value,
+                                  comparator, threshold, credit_bp, earn_back_periods, created_at, updated_at)
+            select \(tenantID), n.id, n.contract_id, n.obligation_id, n.period_start, n.period_end,
+                   date_trunc('month', n.period_end)::date, nullif(n.value, 'NaN'), nullif(n.comparator, ''),
+                   nullif(n.threshold, 'NaN'), n.credit_bp, nullif(n.earn_back, 0),
+                   \(now), \(now)
+            from unnest(\(breaches.map(\.id))::uuid[], \(breaches.map(\.contractID))::uuid[], \(breaches.map(\.obligationID))::uuid[],
+                        \(breaches.map(\.period.start.description))::date[], \(breaches.map(\.period.end.description))::date[],
+                        \(breaches.map { $0.value ?? .nan })::float8[], \(breaches.map { $0.terms.comparator?.rawValue ?? "" })::text[],
+                        \(breaches.map { $0.terms.threshold ?? .nan })::float8[], \(breaches.map(\.terms.creditBasisPoints))::int[],
+                        \(breaches.map { $0.terms.earnBackPeriods ?? 0 })::int[])
+                 as n (id, contract_id, obligation_id, period_start, period_end, value, comparator, threshold, credit_bp, earn_back)
+            on conflict (tenant_id, obligation_id, period_start) do nothing
+            returning id
+            """, logger: logger)
+        var opened: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { opened.insert(id) }
+        return opened
+    }
+
+    /// Records a new value on breaches that stay breached.
+    public func restate(_ values: [(id: UUID, value: Double?)], at now: Date) async throws {
+        guard !values.isEmpty else { return }
+        try await connection.query("""
+            update breaches b set value = nullif(r.value, 'NaN'), version = b.version + 1, updated_at = \(now)
+            from unnest(\(values.map(\.id))::uuid[], \(values.map { $0.value ?? .nan })::float8[]) as r (id, value)
+            where b.tenant_id = \(tenantID) and b.id = r.id
+            """, logger: logger)
+    }
+
+    /// Removes breaches whose period turned out met.
+    public func withdraw(_ ids: [UUID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await connection.query("delete from breaches where tenant_id = \(tenantID) and id = any(\(ids))", logger: logger)
+    }
+
+    public func setStatus(_ breach: BreachRecord, at now: Date) async throws -> BreachRecord {
+        try await connection.query("""
+            update breaches set status = \(breach.status.rawValue), decision_reference = \(breach.decisionReference),
+                reason = \(breach.reason), credit_reference = \(breach.creditReference), version = version + 1,
+                updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(breach.id)
+            """, logger: logger)
+        guard let updated = try await find(breach.id) else { throw CorruptRow(table: "breaches", id: breach.id) }
+        return updated
+    }
+
+    public func count(of obligation: UUID) async throws -> Int {
+        try await connection.query(
+            "select 1 from breaches where tenant_id = \(tenantID) and obligation_id = \(obligation)", logger: logger).count()
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [BreachRecord] {
+        var records: [BreachRecord] = []
+        let rows = try await connection.query(query, logger: logger)
+        for try await row in rows {
+            let (id, contract, obligation, name, kind, start, value, comparator, threshold, credit, earnBack, status,
+                 decision, reason, creditReference, version, createdAt, updatedAt)
+                = try row.decode((UUID, UUID, UUID, String, String, String, Double?, String?, Double?, Int, Int?, String,
+                                  String?, String?, String?, Int64, Date, Date).self)
+            guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
+                  let period = MeasurementPeriod(kind: kind, start: start), let status = BreachStatus(rawValue: status)
+            else { throw CorruptRow(table: "breaches", id: id) }
+            records.append(BreachRecord(
+                id: id, contractID: contract, obligationID: obligation, obligationName: name, period: period, value: value,
+                comparator: comparator.flatMap(ThresholdComparator.init(rawValue:)), threshold: threshold, creditBasisPoints: credit,
+                earnBackPeriods: earnBack, status: status, decisionReference: decision, reason: reason,
+                creditReference: creditReference, version: version, createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return records
+    }
+}

@@ -1,0 +1,149 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored contract (DOMAIN.md §5).
+public struct ContractRecord: Sendable, Equatable {
+    public var id: UUID
+    public var code: String
+    public var name: String
+    public var clientParty: String
+    public var service: String
+    public var start: CalendarDate
+    public var end: CalendarDate?
+    public var monthlyFee: Int64
+    public var currency: String
+    public var creditCapBasisPoints: Int
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, code: String, name: String, clientParty: String, service: String, start: CalendarDate,
+                end: CalendarDate?, monthlyFee: Int64, currency: String, creditCapBasisPoints: Int, version: Int64 = 1,
+                createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.clientParty = clientParty
+        self.service = service
+        self.start = start
+        self.end = end
+        self.monthlyFee = monthlyFee
+        self.currency = currency
+        self.creditCapBasisPoints = creditCapBasisPoints
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// Whether any day of `period` falls within the contract's term.
+    public func covers(_ period: MeasurementPeriod) -> Bool {
+        period.end >= start && (end.map { period.start <= $0 } ?? true)
+    }
+}
+
+/// SQL for `contracts`, inside a transaction whose tenant is set.
+public struct ContractStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, code, name, client_party, service, to_char(start_date, 'YYYY-MM-DD'), to_char(end_date, 'YYYY-MM-DD'),
+        monthly_fee, currency, credit_cap_bp, version, created_at, updated_at
+        """
+
+    public func insert(_ contract: ContractRecord) async throws -> ContractRecord {
+        try await write(contract.code, """
+            insert into contracts (tenant_id, id, code, name, client_party, service, start_date, end_date, monthly_fee,
+                                   currency, credit_cap_bp, created_at, updated_at)
+            values (\(tenantID), \(contract.id), \(contract.code), \(contract.name), \(contract.clientParty),
+                    \(contract.service), \(contract.start.description)::date, \(contract.end?.description)::date,
+                    \(contract.monthlyFee), \(contract.currency), \(contract.creditCapBasisPoints), \(contract.createdAt),
+                    \(contract.updatedAt))
+            returning \(unescaped: Self.columns)
+            """)
+    }
+
+    public func find(_ id: UUID, lock: Bool = false) async throws -> ContractRecord? {
+        try await all("""
+            select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = \(id)
+            \(unescaped: lock ? "for update" : "")
+            """).first
+    }
+
+    /// The contracts among `ids`, by id.
+    public func findMany(_ ids: [UUID]) async throws -> [UUID: ContractRecord] {
+        let records = try await all("select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = any(\(ids))")
+        return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+    }
+
+    public func list(after: UUID?, limit: Int) async throws -> [ContractRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from contracts
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest) order by id limit \(limit)
+            """)
+    }
+
+    public func update(_ contract: ContractRecord, at now: Date) async throws -> ContractRecord {
+        try await write(contract.code, """
+            update contracts set code = \(contract.code), name = \(contract.name), client_party = \(contract.clientParty),
+                service = \(contract.service), start_date = \(contract.start.description)::date,
+                end_date = \(contract.end?.description)::date, monthly_fee = \(contract.monthlyFee),
+                currency = \(contract.currency), credit_cap_bp = \(contract.creditCapBasisPoints),
+                version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(contract.id)
+            returning \(unescaped: Self.columns)
+            """)
+    }
+
+    /// Deletes a contract without obligations (the caller counts them first: 409 otherwise).
+    public func delete(_ id: UUID) async throws {
+        try await connection.query("delete from contracts where tenant_id = \(tenantID) and id = \(id)", logger: logger)
+    }
+
+    /// The earliest and latest measured period of the contract's obligations, if any: its term may
+    /// not shrink to leave them outside.
+    public func measuredSpan(of id: UUID) async throws -> (CalendarDate, CalendarDate)? {
+        let rows = try await connection.query("""
+            select to_char(min(m.period_start), 'YYYY-MM-DD'), to_char(max(m.period_end), 'YYYY-MM-DD')
+            from measurements m join obligations o on o.tenant_id = m.tenant_id and o.id = m.obligation_id
+            where o.tenant_id = \(tenantID) and o.contract_id = \(id)
+            """, logger: logger)
+        for try await (first, last) in rows.decode((String?, String?).self) {
+            guard let first = first.flatMap({ CalendarDate($0) }), let last = last.flatMap({ CalendarDate($0) }) else { return nil }
+            return (first, last)
+        }
+        return nil
+    }
+
+    private func write(_ code: String, _ query: PostgresQuery) async throws -> ContractRecord {
+        do {
+            guard let contract = try await all(query).first else { throw CorruptRow(table: "contracts", id: tenantID) }
+            return contract
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+            throw DuplicateName(kind: "contract", name: code, field: "code")
+        }
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [ContractRecord] {
+        var records: [ContractRecord] = []
+        for try await (id, code, name, client, service, start, end, fee, currency, cap, version, createdAt, updatedAt)
+            in try await connection.query(query, logger: logger)
+            .decode((UUID, String, String, String, String, String, String?, Int64, String, Int, Int64, Date, Date).self) {
+            guard let start = CalendarDate(start) else { throw CorruptRow(table: "contracts", id: id) }
+            records.append(ContractRecord(
+                id: id, code: code, name: name, clientParty: client, service: service, start: start,
+                end: end.flatMap { CalendarDate($0) }, monthlyFee: fee, currency: currency, creditCapBasisPoints: cap,
+                version: version, createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return records
+    }
+}

@@ -1,0 +1,61 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Breaches of deliverables (DOMAIN.md §5): a deliverable is breached when delivered after its due
+/// date, or not delivered by the end of it. Judged for "today" by the daily check and before every
+/// read of breaches, compliance or credits, and again whenever a due or delivery date changes.
+public struct DeliverableCheck: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    /// Opens the breaches of deliverables that fell due before `today` undelivered.
+    public func openOverdue(today: CalendarDate, now: Date, newID: () -> UUID) async throws -> [BreachEvent] {
+        let overdue = try await ObligationStore(connection: connection, tenantID: tenantID, logger: logger)
+            .overdueDeliverables(on: today)
+        let breaches = overdue.compactMap { obligation -> NewBreach? in
+            guard let period = obligation.duePeriod, let terms = obligation.terms.terms(for: period) else { return nil }
+            return NewBreach(id: newID(), contractID: obligation.contractID, obligationID: obligation.id, period: period,
+                             value: nil, terms: terms)
+        }
+        return try await BreachStore(connection: connection, tenantID: tenantID, logger: logger)
+            .open(breaches, at: now).sorted { $0.uuidString < $1.uuidString }.map { BreachEvent(breachID: $0, change: .open) }
+    }
+
+    /// Re-judges one deliverable after its dates changed: a breach of another period (the due date
+    /// moved) goes, the due period's breach opens or goes. Throws when a credited breach would go.
+    public func reevaluate(_ obligation: ObligationRecord, today: CalendarDate, now: Date,
+                           newID: () -> UUID) async throws -> [BreachEvent] {
+        guard let due = obligation.dueDate, let period = obligation.duePeriod,
+              let terms = obligation.terms.terms(for: period) else { return [] }
+        let store = BreachStore(connection: connection, tenantID: tenantID, logger: logger)
+        var events: [BreachEvent] = []
+        var withdrawn: [UUID] = []
+        var current: BreachRecord?
+        for breach in try await store.all(of: obligation.id) {
+            if breach.period == period { current = breach; continue }
+            guard breach.status != .credited else { throw CreditedBreachCorrection() }
+            withdrawn.append(breach.id)
+        }
+        switch try MeasurementEvaluation.decideDeliverable(due: due, deliveredOn: obligation.deliveredOn, today: today,
+                                                           breach: current?.status) {
+        case .none, .restate: break
+        case .open:
+            let opened = try await store.open([NewBreach(id: newID(), contractID: obligation.contractID,
+                                                         obligationID: obligation.id, period: period, value: nil, terms: terms)],
+                                              at: now)
+            events += opened.map { BreachEvent(breachID: $0, change: .open) }
+        case .withdraw: withdrawn.append(current!.id)
+        }
+        try await store.withdraw(withdrawn)
+        return withdrawn.map { BreachEvent(breachID: $0, change: .withdraw) } + events
+    }
+}

@@ -1,0 +1,161 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored measurement and the breach of its period, if any.
+public struct MeasurementRecord: Sendable, Equatable {
+    public var id: UUID
+    public var obligationID: UUID
+    public var period: MeasurementPeriod
+    public var value: Double
+    public var met: Bool
+    public var breachID: UUID?
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// A value to write for one obligation and period, decided already.
+public struct MeasurementWrite: Sendable {
+    public var id: UUID
+    public var obligationID: UUID
+    public var period: MeasurementPeriod
+    public var value: Double
+    public var met: Bool
+
+    public init(id: UUID, obligationID: UUID, period: MeasurementPeriod, value: Double, met: Bool) {
+        self.id = id
+        self.obligationID = obligationID
+        self.period = period
+        self.value = value
+        self.met = met
+    }
+}
+
+/// An obligation and the first day of one of its periods.
+public struct PeriodKey: Hashable, Sendable {
+    public var obligationID: UUID
+    public var start: CalendarDate
+
+    public init(_ obligationID: UUID, _ start: CalendarDate) {
+        self.obligationID = obligationID
+        self.start = start
+    }
+}
+
+/// SQL for `measurements` and their revisions, inside a transaction whose tenant is set.
+public struct MeasurementStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        m.id, m.obligation_id, o.period, to_char(m.period_start, 'YYYY-MM-DD'), m.value, m.met,
+        (select b.id from breaches b where b.tenant_id = m.tenant_id and b.obligation_id = m.obligation_id
+         and b.period_start = m.period_start), m.version, m.created_at, m.updated_at
+        """
+    static let from = "measurements m join obligations o on o.tenant_id = m.tenant_id and o.id = m.obligation_id"
+
+    /// The measurements already recorded for `keys`.
+    public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: MeasurementRecord] {
+        let records = try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where m.tenant_id = \(tenantID) and (m.obligation_id, m.period_start) in
+                (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
+            """)
+        return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
+    }
+
+    public func find(_ key: PeriodKey) async throws -> MeasurementRecord? {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where m.tenant_id = \(tenantID) and m.obligation_id = \(key.obligationID) and m.period_start = \(key.start.description)::date
+            """).first
+    }
+
+    /// The obligation's measurements in period order, from the period after `after`.
+    public func list(obligation: UUID, after: CalendarDate?, limit: Int) async throws -> [MeasurementRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.from)
+            where m.tenant_id = \(tenantID) and m.obligation_id = \(obligation)
+              and m.period_start > \((after ?? .beginning).description)::date
+            order by m.period_start limit \(limit)
+            """)
+    }
+
+    /// Inserts new periods and corrects existing ones in one statement, keeping each value in the
+    /// revision trail; returns the rows as written (an existing row keeps its id).
+    public func write(_ writes: [MeasurementWrite], requestID: String?, at now: Date) async throws -> [MeasurementRecord] {
+        guard !writes.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            with written as (
+                insert into measurements as m (tenant_id, id, obligation_id, period_start, period_end, value, met,
+                                               created_at, updated_at)
+                select \(tenantID), w.id, w.obligation_id, w.period_start, w.period_end, w.value, w.met, \(now), \(now)
+                from unnest(\(writes.map(\.id))::uuid[], \(writes.map(\.obligationID))::uuid[],
+                            \(writes.map(\.period.start.description))::date[], \(writes.map(\.period.end.description))::date[],
+                            \(writes.map(\.value))::float8[], \(writes.map(\.met))::bool[])
+                     as w (id, obligation_id, period_start, period_end, value, met)
+                on conflict (tenant_id, obligation_id, period_start) do update
+                    set value = excluded.value, met = excluded.met, version = m.version + 1, updated_at = excluded.updated_at
+                returning m.id, m.obligation_id, m.period_start, m.value, m.met, m.version, m.created_at, m.updated_at
+            ), trail as (
+                insert into measurement_revisions (tenant_id, obligation_id, period_start, revision, value, met, request_id,
+                                                   recorded_at)
+                select \(tenantID), obligation_id, period_start, version, value, met, \(requestID), \(now) from written
+            )
+            select id, obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met, version, created_at, updated_at
+            from written
+            """, logger: logger)
+        let kinds = Dictionary(writes.map { ($0.obligationID, $0.period.kind) }, uniquingKeysWith: { first, _ in first })
+        var records: [MeasurementRecord] = []
+        for try await (id, obligation, start, value, met, version, createdAt, updatedAt)
+            in rows.decode((UUID, UUID, String, Double, Bool, Int64, Date, Date).self) {
+            guard let kind = kinds[obligation], let start = CalendarDate(start),
+                  let period = MeasurementPeriod(kind: kind, start: start) else { throw CorruptRow(table: "measurements", id: id) }
+            records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
+                                             breachID: nil, version: version, createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return records
+    }
+
+    /// Met or not for each measured period of `obligations` starting in [from, to] (compliance, earn-back).
+    public func outcomes(of obligations: [UUID], from: CalendarDate, to: CalendarDate) async throws -> [PeriodKey: (value: Double, met: Bool)] {
+        var outcomes: [PeriodKey: (value: Double, met: Bool)] = [:]
+        let rows = try await connection.query("""
+            select obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met from measurements
+            where tenant_id = \(tenantID) and obligation_id = any(\(obligations))
+              and period_start between \(from.description)::date and \(to.description)::date
+            """, logger: logger)
+        for try await (obligation, start, value, met) in rows.decode((UUID, String, Double, Bool).self) {
+            guard let start = CalendarDate(start) else { throw CorruptRow(table: "measurements", id: obligation) }
+            outcomes[PeriodKey(obligation, start)] = (value, met)
+        }
+        return outcomes
+    }
+
+    public func count(of obligation: UUID) async throws -> Int {
+        try await connection.query(
+            "select 1 from measurements where tenant_id = \(tenantID) and obligation_id = \(obligation)", logger: logger).count()
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [MeasurementRecord] {
+        var records: [MeasurementRecord] = []
+        for try await (id, obligation, kind, start, value, met, breach, version, createdAt, updatedAt)
+            in try await connection.query(query, logger: logger)
+            .decode((UUID, UUID, String, String, Double, Bool, UUID?, Int64, Date, Date).self) {
+            guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
+                  let period = MeasurementPeriod(kind: kind, start: start) else { throw CorruptRow(table: "measurements", id: id) }
+            records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
+                                             breachID: breach, version: version, createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return records
+    }
+}
