@@ -39,6 +39,8 @@ public func buildApplication(
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
+    let deliverableCheck = DeliverableCheckService(database: database, environment: environment, interval: .seconds(3600),
+                                                   logger: logger)
     // The watchdog probes over a client of its own, so a busy request pool never delays a probe
     // into a false "unreachable".
     var probeConfiguration = configuration.database.clientConfiguration()
@@ -53,7 +55,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo"),
-        services: [client, probeClient, watchdog, refresher, flusher],
+        services: [client, probeClient, watchdog, refresher, deliverableCheck, flusher],
         logger: logger)
 }
 

@@ -175,3 +175,18 @@ extension GovernanceRulesTests {
         }
     }
 }
+
+extension GovernanceRulesTests {
+    @Suite struct ComplianceShares {
+        /// 2 of 3 met: 66.666… → 66.67; 1 of 8: 12.5; none judged: no share.
+        @Test func sharesHaveTwoDecimals() {
+            var tally = ComplianceTally()
+            for met in [true, false, true] { tally.add(met: met) }
+            #expect(tally.evaluated == 3 && tally.met == 2 && tally.sharePercent == 66.67)
+            var eighth = ComplianceTally()
+            for index in 0..<8 { eighth.add(met: index == 0) }
+            #expect(eighth.sharePercent == 12.5)
+            #expect(ComplianceTally().sharePercent == nil)
+        }
+    }
+}

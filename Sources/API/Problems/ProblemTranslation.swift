@@ -184,6 +184,13 @@ enum ProblemTranslation {
         case is PlatformTemplateReadOnly:
             return APIProblem(status: 403, type: "platform-template", title: "Platform template",
                               detail: "Platform templates are read-only; copy one into a template of your own to change it.")
+        case let credited as CreditedBreachCorrections:
+            return APIProblem(status: 409, type: "breach-credited", title: "Breach already credited",
+                              detail: "A value would withdraw a breach whose credit has been given to the client; "
+                                  + "nothing was written.", errors: credited.errors)
+        case is CreditedBreachCorrection:
+            return APIProblem(status: 409, type: "breach-credited", title: "Breach already credited",
+                              detail: "The change would withdraw a breach whose credit has been given to the client.")
         case let parent as HasChildren:
             return APIProblem(status: 409, type: "has-children", title: "Still has children",
                               detail: "The \(parent.kind) still has \(parent.count) \(parent.childKind); "

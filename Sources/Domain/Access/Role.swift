@@ -9,12 +9,12 @@ public enum Role: String, CaseIterable, Sendable {
     case auditor
 
     public var scopes: Set<Scope> {
-        let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite]
+        let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite, .governanceRead]
         switch self {
         case .owner: return Set(Scope.allCases.filter { !$0.isPlatform })
         case .pmoAdmin:
             return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite, .apiClientsRead,
-                                      .apiClientsWrite])
+                                      .apiClientsWrite, .governanceWrite])
         case .projectManager: return everyMember.union([.projectsWrite, .membersRead])
         case .contributor: return everyMember.union([.projectsWrite])
         case .viewer: return everyMember

@@ -17,6 +17,10 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     /// The tenant's single sign-on configuration (`/v1/sso`).
     case ssoRead = "sso:read"
     case ssoWrite = "sso:write"
+    /// Contracts, obligations, measurements, breaches, service credits (DOMAIN.md §5). Writing
+    /// measurements needs only `governance:write`, so a client's systems can feed them with nothing else.
+    case governanceRead = "governance:read"
+    case governanceWrite = "governance:write"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {

@@ -80,7 +80,7 @@ public struct ProjectFields: Equatable, Sendable {
         return changed
     }
 
-    static func isCurrencyCode(_ text: String) -> Bool {
+    public static func isCurrencyCode(_ text: String) -> Bool {
         text.utf8.count == 3 && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
 }

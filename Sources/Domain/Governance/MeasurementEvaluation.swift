@@ -20,6 +20,12 @@ public struct MeasurementDecision: Equatable, Sendable {
     /// False when the period already had exactly this value: nothing is written.
     public var changed: Bool
     public var breach: BreachChange
+
+    public init(met: Bool, changed: Bool, breach: BreachChange) {
+        self.met = met
+        self.changed = changed
+        self.breach = breach
+    }
 }
 
 public enum MeasurementEvaluation {

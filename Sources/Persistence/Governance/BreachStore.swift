@@ -116,11 +116,12 @@ public struct BreachStore: Sendable {
             """)
     }
 
-    /// The contract's breaches counted in `month`'s service credits.
-    public func inMonth(contract: UUID, month: YearMonth) async throws -> [BreachRecord] {
+    /// The contract's breaches counted in the service credits of the months `from` to `to`.
+    public func inMonths(contract: UUID, from: YearMonth, to: YearMonth) async throws -> [BreachRecord] {
         try await all("""
             select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where b.tenant_id = \(tenantID) and b.contract_id = \(contract) and b.credit_month = \(month.first.description)::date
+            where b.tenant_id = \(tenantID) and b.contract_id = \(contract)
+              and b.credit_month between \(from.first.description)::date and \(to.first.description)::date
             order by b.period_start, b.id
             """)
     }
@@ -178,11 +179,6 @@ public struct BreachStore: Sendable {
             """, logger: logger)
         guard let updated = try await find(breach.id) else { throw CorruptRow(table: "breaches", id: breach.id) }
         return updated
-    }
-
-    public func count(of obligation: UUID) async throws -> Int {
-        try await connection.query(
-            "select 1 from breaches where tenant_id = \(tenantID) and obligation_id = \(obligation)", logger: logger).count()
     }
 
     private func all(_ query: PostgresQuery) async throws -> [BreachRecord] {

@@ -104,8 +104,13 @@ public struct ContractStore: Sendable {
             """)
     }
 
-    /// Deletes a contract without obligations (the caller counts them first: 409 otherwise).
+    /// Deletes a contract that has no obligations (their measurements and breaches are its record).
     public func delete(_ id: UUID) async throws {
+        let obligations = try await connection.query(
+            "select 1 from obligations where tenant_id = \(tenantID) and contract_id = \(id)", logger: logger).count()
+        guard obligations == 0 else {
+            throw HasChildren(kind: "contract", id: id, childKind: obligations == 1 ? "obligation" : "obligations", count: obligations)
+        }
         try await connection.query("delete from contracts where tenant_id = \(tenantID) and id = \(id)", logger: logger)
     }
 

@@ -11,6 +11,9 @@ public struct DeliverableCheck: Sendable {
     let tenantID: UUID
     let logger: Logger
 
+    /// Who the audit log says opened a breach because a due date passed.
+    public static let auditActor = "deliverable-check"
+
     public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
         self.connection = connection
         self.tenantID = tenantID
@@ -57,5 +60,31 @@ public struct DeliverableCheck: Sendable {
         }
         try await store.withdraw(withdrawn)
         return withdrawn.map { BreachEvent(breachID: $0, change: .withdraw) } + events
+    }
+
+    /// The daily check over every tenant: each tenant with an overdue deliverable gets its breaches
+    /// opened in a transaction of its own (row-level security applies as to any request), audited
+    /// as the check's. Returns how many breaches it opened.
+    @discardableResult
+    public static func sweep(_ database: Database, today: CalendarDate, now: Date, newID: @escaping @Sendable () -> UUID) async throws -> Int {
+        var tenants: [UUID] = []
+        let rows = try await database.client.query(
+            "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)", logger: database.logger)
+        for try await tenant in rows.decode(UUID.self) { tenants.append(tenant) }
+        var opened = 0
+        for tenant in tenants {
+            opened += try await database.tenantTransaction(tenant) { connection in
+                let events = try await DeliverableCheck(connection: connection, tenantID: tenant, logger: database.logger)
+                    .openOverdue(today: today, now: now, newID: newID)
+                let entries = events.map {
+                    AuditEntry(actor: .system(auditActor), operation: "openBreach", resourceType: "breach", resourceID: $0.breachID,
+                               requestID: nil, changedFields: [])
+                }
+                try await AuditLog.record(entries, ids: entries.map { _ in newID() }, tenantID: tenant, at: now,
+                                          on: connection, logger: database.logger)
+                return events.count
+            }
+        }
+        return opened
     }
 }

@@ -80,12 +80,14 @@ public struct MeasurementStore: Sendable {
             """).first
     }
 
-    /// The obligation's measurements in period order, from the period after `after`.
-    public func list(obligation: UUID, after: CalendarDate?, limit: Int) async throws -> [MeasurementRecord] {
+    /// The obligation's measurements in period order, after the measurement `after` (a page's cursor).
+    public func list(obligation: UUID, after: UUID?, limit: Int) async throws -> [MeasurementRecord] {
         try await all("""
             select \(unescaped: Self.columns) from \(unescaped: Self.from)
             where m.tenant_id = \(tenantID) and m.obligation_id = \(obligation)
-              and m.period_start > \((after ?? .beginning).description)::date
+              and m.period_start > coalesce((select c.period_start from measurements c
+                                             where c.tenant_id = \(tenantID) and c.obligation_id = \(obligation) and c.id = \(after)),
+                                            '0001-01-01'::date)
             order by m.period_start limit \(limit)
             """)
     }
@@ -139,11 +141,6 @@ public struct MeasurementStore: Sendable {
             outcomes[PeriodKey(obligation, start)] = (value, met)
         }
         return outcomes
-    }
-
-    public func count(of obligation: UUID) async throws -> Int {
-        try await connection.query(
-            "select 1 from measurements where tenant_id = \(tenantID) and obligation_id = \(obligation)", logger: logger).count()
     }
 
     private func all(_ query: PostgresQuery) async throws -> [MeasurementRecord] {

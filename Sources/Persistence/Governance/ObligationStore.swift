@@ -139,13 +139,16 @@ public struct ObligationStore: Sendable {
             """, logger: logger)
     }
 
+    /// Deletes an obligation that was never measured nor breached (its record of compliance).
     public func delete(_ id: UUID) async throws {
+        let history = try await connection.query("""
+            select 1 from measurements where tenant_id = \(tenantID) and obligation_id = \(id)
+            union all select 1 from breaches where tenant_id = \(tenantID) and obligation_id = \(id)
+            """, logger: logger).count()
+        guard history == 0 else {
+            throw HasChildren(kind: "obligation", id: id, childKind: "measurements or breaches", count: history)
+        }
         try await connection.query("delete from obligations where tenant_id = \(tenantID) and id = \(id)", logger: logger)
-    }
-
-    public func count(of contract: UUID) async throws -> Int {
-        try await connection.query(
-            "select id from obligations where tenant_id = \(tenantID) and contract_id = \(contract)", logger: logger).count()
     }
 
     /// The start of the latest measured (or breached) period: terms may change only after it.

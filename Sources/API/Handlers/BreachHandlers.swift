@@ -1,0 +1,96 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Breaches (issue 5 §4): listed by contract, obligation, month and status; waived with a decision
+/// reference and a reason, credited, or reinstated. Deliverables that fell due undelivered are
+/// judged before every read, so a breach never waits for the daily check to be seen.
+extension APIHandler {
+    func listBreaches(_ input: Operations.ListBreaches.Input) async throws -> Operations.ListBreaches.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        var errors: [FieldError] = []
+        let contract = input.query.contractId.flatMap { text in UUID(uuidString: text) ?? { errors.append(.init(pointer: "/contractId", detail: "must be a UUID")); return nil }() }
+        let obligation = input.query.obligationId.flatMap { text in UUID(uuidString: text) ?? { errors.append(.init(pointer: "/obligationId", detail: "must be a UUID")); return nil }() }
+        let month = input.query.month.flatMap { text in YearMonth(text) ?? { errors.append(.init(pointer: "/month", detail: "must be a month YYYY-MM")); return nil }() }
+        guard errors.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: errors) }
+        let filter = BreachFilter(contractID: contract, obligationID: obligation, month: month,
+                                  status: input.query.status.map { BreachStatus(rawValue: $0.rawValue)! })
+        let page = try await session.run { context in
+            try await refreshDeliverables(context)
+            return try await breaches(context).list(filter, after: cursor, limit: limit + 1)
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
+        return .ok(.init(body: .json(.init(items: items.map(GovernanceMapping.resource), nextCursor: next))))
+    }
+
+    func getBreach(_ input: Operations.GetBreach.Input) async throws -> Operations.GetBreach.Output {
+        let id = try Self.resourceID(input.path.breachId, "Breach")
+        let record = try await session.run { context in try await breaches(context).find(id) }
+        guard let record else { throw APIProblem.notFound("Breach \(input.path.breachId)") }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(GovernanceMapping.resource(record))))
+    }
+
+    func updateBreach(_ input: Operations.UpdateBreach.Input) async throws -> Operations.UpdateBreach.Output {
+        let patch: Components.Schemas.BreachPatch
+        switch input.body {
+        case .json(let body), .applicationMergePatchJson(let body): patch = body
+        }
+        let id = try Self.resourceID(input.path.breachId, "Breach")
+        let target = BreachStatus(rawValue: patch.status.rawValue)!
+        var checks = FieldChecks()
+        checks.requireName(patch.decisionReference, at: "/decisionReference")
+        checks.requireText(patch.reason, maxLength: 2000, at: "/reason")
+        checks.requireName(patch.creditReference, at: "/creditReference")
+        if target == .waived {
+            checks.require(patch.decisionReference != nil, "/decisionReference", "is required to waive a breach")
+            checks.require(patch.reason != nil, "/reason", "is required to waive a breach")
+        } else {
+            checks.require(patch.decisionReference == nil, "/decisionReference", "applies only to a waiver")
+            checks.require(patch.reason == nil, "/reason", "applies only to a waiver")
+        }
+        checks.require(target == .credited || patch.creditReference == nil, "/creditReference", "applies only to a credit")
+        try checks.throwIfAny()
+        let record = try await lockedWrite("Breach \(input.path.breachId)", find: { try await breaches($0).find(id, lock: true) },
+                                           version: \.version) { context, current in
+            guard target != current.status else { return current }
+            guard current.status.allowedNext.contains(target) else {
+                throw APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
+                                 detail: "A breach cannot move from \(current.status.rawValue) to \(target.rawValue).",
+                                 allowed: current.status.allowedNext.map(\.rawValue))
+            }
+            var next = current
+            next.status = target
+            next.decisionReference = patch.decisionReference
+            next.reason = patch.reason
+            next.creditReference = target == .credited ? patch.creditReference : nil
+            let updated = try await breaches(context).setStatus(next, at: context.environment.now())
+            let operation = switch target {
+            case .waived: "waiveBreach"
+            case .credited: "creditBreach"
+            case .open: "reinstateBreach"
+            }
+            try await audit(context, operation, "breach", id, changed: Self.changedFields([
+                ("status", true), ("decisionReference", next.decisionReference != current.decisionReference),
+                ("reason", next.reason != current.reason), ("creditReference", next.creditReference != current.creditReference)]))
+            return updated
+        }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(GovernanceMapping.resource(record))))
+    }
+
+    /// Opens the breaches of deliverables that fell due undelivered (as the daily check does), in the
+    /// reading request's transaction; the audit log names the check, not the reader.
+    func refreshDeliverables(_ context: TenantSession.Context) async throws {
+        let now = context.environment.now()
+        let events = try await deliverables(context).openOverdue(today: CalendarDate(utcDate: now), now: now,
+                                                                  newID: context.environment.newID)
+        try await audit(context, breachEvents: events, actor: .system(DeliverableCheck.auditActor))
+    }
+
+    func breaches(_ context: TenantSession.Context) -> BreachStore {
+        BreachStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+}
