@@ -1,24 +1,17 @@
 import Domain
 import Foundation
 import HummingbirdTesting
-import Synchronization
 import Testing
 import TestSupport
 
 /// Sprints, burndown and velocity end to end (issue 4 §8), on a clock the test moves day by day.
 @Suite struct SprintAPITests {
-    final class Clock: Sendable {
-        let now = Mutex(Date())
-        func set(_ day: String) { now.withLock { $0 = ISO8601DateFormatter().date(from: day + "T12:00:00Z")! } }
-        var environment: Domain.Environment { Domain.Environment(now: { self.now.withLock { $0 } }, newID: Domain.Environment.live.newID) }
-    }
-
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
 
     @Test func burndownAndVelocityCountPointsByTheDayItemsWereDone() async throws {
         let env = try await TestEnvironment()
         let owner = try await env.createMember(in: try await env.createTenant("agile").tenant, role: .owner)
-        let clock = Clock()
+        let clock = TestClock()
         clock.set("2026-11-16")
         try await env.withApp(environment: clock.environment) { client in
             let project = try await client.call(.post, "/v1/projects", auth: owner.authorization,

@@ -55,7 +55,8 @@ extension APIHandler {
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
             let start = CalendarDate(patch.startDate ?? current.start.description)
-            let end: CalendarDate?? = keys.contains("endDate") ? patch.endDate.map { CalendarDate($0) } : .some(current.end)
+            // Outer nil: no end date; inner nil: a text that is no date.
+            let end: CalendarDate?? = keys.contains("endDate") ? patch.endDate.map { CalendarDate($0) } : current.end.map(Optional.some)
             let cap = Self.checkContract(
                 code: patch.code ?? current.code, name: patch.name ?? current.name,
                 clientParty: patch.clientParty ?? current.clientParty, service: patch.service ?? current.service,
