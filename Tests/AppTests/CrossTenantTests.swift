@@ -192,7 +192,76 @@ import TestSupport
         "getSchedule": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
         },
+        "getContract": { client, auth, victim in
+            [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))", auth: auth)]
+        },
+        "updateContract": { client, auth, victim in
+            [try await client.call(.patch, "/v1/contracts/\(victim.id("contract"))", auth: auth, json: #"{"monthlyFee":1}"#)]
+        },
+        "deleteContract": { client, auth, victim in
+            [try await client.call(.delete, "/v1/contracts/\(victim.id("contract"))", auth: auth)]
+        },
+        "listObligations": { client, auth, victim in
+            [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))/obligations", auth: auth)]
+        },
+        "createObligation": { client, auth, victim in
+            [try await client.call(.post, "/v1/contracts/\(victim.id("contract"))/obligations", auth: auth, json: """
+                {"name":"Planted","kind":"kpi","metric":"m","period":"monthly","comparator":">=","threshold":1,"creditPercent":1}
+                """)]
+        },
+        "getServiceCredits": { client, auth, victim in
+            [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))/service-credits?month=2026-03", auth: auth)]
+        },
+        "getCompliance": { client, auth, victim in
+            [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))/compliance?from=2026-01&to=2026-06", auth: auth)]
+        },
+        "getObligation": { client, auth, victim in
+            [try await client.call(.get, "/v1/obligations/\(victim.id("obligation"))", auth: auth)]
+        },
+        "updateObligation": { client, auth, victim in
+            [try await client.call(.patch, "/v1/obligations/\(victim.id("obligation"))", auth: auth,
+                                   json: #"{"threshold":0,"effectiveFrom":"2026-10"}"#)]
+        },
+        "deleteObligation": { client, auth, victim in
+            [try await client.call(.delete, "/v1/obligations/\(victim.id("obligation"))", auth: auth)]
+        },
+        "listMeasurements": { client, auth, victim in
+            [try await client.call(.get, "/v1/obligations/\(victim.id("obligation"))/measurements", auth: auth)]
+        },
+        "getMeasurement": { client, auth, victim in
+            [try await client.call(.get, "/v1/obligations/\(victim.id("obligation"))/measurements/2026-03", auth: auth)]
+        },
+        "putMeasurement": { client, auth, victim in
+            [try await client.call(.put, "/v1/obligations/\(victim.id("obligation"))/measurements/2026-03", auth: auth,
+                                   json: #"{"value":99}"#)]
+        },
+        "getBreach": { client, auth, victim in
+            [try await client.call(.get, "/v1/breaches/\(victim.id("breach"))", auth: auth)]
+        },
+        "updateBreach": { client, auth, victim in
+            [try await client.call(.patch, "/v1/breaches/\(victim.id("breach"))", auth: auth, json: """
+                {"status":"waived","decisionReference":"stolen","reason":"stolen"}
+                """)]
+        },
     ]
+
+    /// Tenant A's governance resources: a contract, an obligation measured in March 2026 (breached).
+    static func governanceOf(_ auth: String, _ client: some TestClientProtocol) async throws -> [String: String] {
+        let contract = try await client.call(.post, "/v1/contracts", auth: auth, json: """
+            {"code":"A-SECRET","name":"A's contract","clientParty":"A's client","service":"A's service","startDate":"2026-01-01",
+             "monthlyFee":1000000,"currency":"EUR","serviceCreditCapPercent":10}
+            """)
+        let contractID = try #require(contract.object["id"] as? String)
+        let obligation = try await client.call(.post, "/v1/contracts/\(contractID)/obligations", auth: auth, json: """
+            {"name":"A's service level","kind":"service_level","metric":"answered in 20 s","period":"monthly","comparator":">=",
+             "threshold":80,"creditPercent":5}
+            """)
+        let obligationID = try #require(obligation.object["id"] as? String)
+        let measurement = try await client.call(.put, "/v1/obligations/\(obligationID)/measurements/2026-03", auth: auth,
+                                                json: #"{"value":70}"#)
+        return ["contract": contractID, "obligation": obligationID,
+                "breach": try #require(measurement.object["breachId"] as? String)]
+    }
 
     /// Tenant A's delivery resources, made through the API, by kind.
     static func deliveryOf(_ auth: String, projectID: String, _ client: some TestClientProtocol) async throws -> [String: String] {
@@ -238,6 +307,9 @@ import TestSupport
         "sprint": { "/v1/projects/\($0)" },
         "template": { "/v1/templates/\($0)" },
         "customField": { "/v1/custom-fields/\($0)" },
+        "contract": { "/v1/contracts/\($0)" },
+        "obligation": { "/v1/obligations/\($0)" },
+        "breach": { "/v1/breaches/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -275,6 +347,7 @@ import TestSupport
                                                   json: #"{"name":"primary"}"#)
             let clientSecret = try #require(clientKey.object["token"] as? String)
             let delivery = try await Self.deliveryOf(a.authorization, projectID: id, client)
+                .merging(try await Self.governanceOf(a.authorization, client)) { first, _ in first }
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
                                 clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)
@@ -313,6 +386,14 @@ import TestSupport
             #expect(fromA.status == .unprocessableContent)
             let templates = try await client.call(.get, "/v1/templates", auth: b.authorization)
             #expect(!templates.text.contains(delivery["template"]!))
+            // Nor feed A's obligation in bulk, nor see A's breaches, contracts or measurements listed.
+            let fed = try await client.call(.post, "/v1/measurements/bulk", auth: b.authorization, json: """
+                {"items":[{"obligationId":"\(delivery["obligation"]!)","period":"2026-04","value":1}]}
+                """)
+            #expect(fed.status == .unprocessableContent && !fed.text.contains("A's"))
+            for list in ["/v1/breaches", "/v1/contracts", "/v1/breaches?obligationId=\(delivery["obligation"]!)"] {
+                #expect((try await client.call(.get, list, auth: b.authorization).object["items"] as? [Any])?.isEmpty == true, "\(list)")
+            }
 
             // Lists and usage are scoped to the caller's tenant, too.
             let listed = try await client.call(.get, "/v1/projects?limit=200", auth: b.authorization)
@@ -331,6 +412,9 @@ import TestSupport
         #expect(try await env.count("baselines", tenant: a.tenant.id) == 1)
         #expect(try await env.count("cost_entries", tenant: a.tenant.id) == 1)
         #expect(try await env.count("sprints", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("obligations", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("measurements", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("breaches", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }
