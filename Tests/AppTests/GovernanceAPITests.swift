@@ -246,8 +246,15 @@ import TestSupport
             #expect(items(open).map { $0["period"] as? String } == ["2026-02", "2026-W02"])
             let january = try await client.call(.get, "/v1/breaches?month=2026-01", auth: owner.authorization)
             #expect(items(january).map { $0["period"] as? String } == ["2026-W02"])
-            let badFilter = try await client.call(.get, "/v1/breaches?month=2026-13&contractId=x", auth: owner.authorization)
-            #expect(badFilter.status == .badRequest && Set(pointers(badFilter)) == ["/month", "/contractId"])
+            let malformed = try await client.call(.get, "/v1/breaches?month=2026-13&contractId=x", auth: owner.authorization)
+            #expect(malformed.status == .badRequest && pointers(malformed) == ["/contractId"])
+            let noSuchMonth = try await client.call(.get, "/v1/breaches?month=2026-13", auth: owner.authorization)
+            #expect(noSuchMonth.status == .unprocessableContent && pointers(noSuchMonth) == ["/month"])
+            let tooLong = try await client.call(.get, "/v1/contracts/\(contractID)/compliance?from=2026-01&to=2028-01",
+                                                auth: owner.authorization)
+            #expect(tooLong.status == .unprocessableContent && pointers(tooLong) == ["/to"])
+            let noMonth = try await client.call(.get, "/v1/contracts/\(contractID)/service-credits", auth: owner.authorization)
+            #expect(noMonth.status == .badRequest && pointers(noMonth) == ["/month"])
         }
         #expect(try await env.count("measurements", tenant: tenant.tenant.id) == 4)
         #expect(try await env.count("breaches", tenant: tenant.tenant.id) == 2)

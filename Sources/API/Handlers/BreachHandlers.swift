@@ -10,11 +10,16 @@ extension APIHandler {
     func listBreaches(_ input: Operations.ListBreaches.Input) async throws -> Operations.ListBreaches.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        var errors: [FieldError] = []
-        let contract = input.query.contractId.flatMap { text in UUID(uuidString: text) ?? { errors.append(.init(pointer: "/contractId", detail: "must be a UUID")); return nil }() }
-        let obligation = input.query.obligationId.flatMap { text in UUID(uuidString: text) ?? { errors.append(.init(pointer: "/obligationId", detail: "must be a UUID")); return nil }() }
-        let month = input.query.month.flatMap { text in YearMonth(text) ?? { errors.append(.init(pointer: "/month", detail: "must be a month YYYY-MM")); return nil }() }
-        guard errors.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: errors) }
+        // A text that is no UUID is malformed (400); a month such as 2026-13 has the contract's shape
+        // but names no month (422).
+        var malformed: [FieldError] = []
+        let contract = Self.queryID(input.query.contractId, "/contractId", &malformed)
+        let obligation = Self.queryID(input.query.obligationId, "/obligationId", &malformed)
+        guard malformed.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: malformed) }
+        let month = try input.query.month.map { text throws(ValidationFailure) in
+            guard let month = YearMonth(text) else { throw ValidationFailure([FieldError(pointer: "/month", detail: "must be a month YYYY-MM")]) }
+            return month
+        }
         let filter = BreachFilter(contractID: contract, obligationID: obligation, month: month,
                                   status: input.query.status.map { BreachStatus(rawValue: $0.rawValue)! })
         let page = try await session.run { context in
@@ -79,6 +84,16 @@ extension APIHandler {
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(GovernanceMapping.resource(record))))
+    }
+
+    /// An optional UUID query parameter; a malformed one is noted in `errors`.
+    static func queryID(_ text: String?, _ pointer: String, _ errors: inout [FieldError]) -> UUID? {
+        guard let text else { return nil }
+        guard let id = UUID(uuidString: text) else {
+            errors.append(FieldError(pointer: pointer, detail: "must be a UUID"))
+            return nil
+        }
+        return id
     }
 
     /// Opens the breaches of deliverables that fell due undelivered (as the daily check does), in the

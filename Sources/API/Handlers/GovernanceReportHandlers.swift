@@ -10,7 +10,7 @@ extension APIHandler {
     func getServiceCredits(_ input: Operations.GetServiceCredits.Input) async throws -> Operations.GetServiceCredits.Output {
         let contractID = try Self.resourceID(input.path.contractId, "Contract")
         guard let month = YearMonth(input.query.month) else {
-            throw APIProblem.badRequest("month must be a month YYYY-MM.", errors: [.init(pointer: "/month", detail: "must be YYYY-MM")])
+            throw ValidationFailure([FieldError(pointer: "/month", detail: "must be a month YYYY-MM")])
         }
         let (contract, breaches, outcomes) = try await session.run { context in
             guard let contract = try await contracts(context).find(contractID) else {
@@ -57,7 +57,8 @@ extension APIHandler {
         if let from, let to, !(0..<Self.maxComplianceMonths).contains(from.months(to: to)) {
             errors.append(.init(pointer: "/to", detail: "must be from `from` to \(Self.maxComplianceMonths - 1) months after it"))
         }
-        guard errors.isEmpty, let from, let to else { throw APIProblem.badRequest("Invalid query parameters.", errors: errors) }
+        // Both have the contract's shape (checked before the handler): what is left is semantic.
+        guard errors.isEmpty, let from, let to else { throw ValidationFailure(errors) }
         let today = CalendarDate(utcDate: session.environment.now())
         let (obligations, outcomes, breaches) = try await session.run { context in
             guard try await contracts(context).find(contractID) != nil else { throw APIProblem.notFound("Contract \(input.path.contractId)") }
