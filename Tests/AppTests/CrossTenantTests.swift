@@ -192,6 +192,42 @@ import TestSupport
         "getSchedule": { client, auth, victim in
             try await victim.projectRefs.asyncMap { try await client.call(.get, "/v1/projects/\($0)/schedule", auth: auth) }
         },
+        "getGovernanceForum": { client, auth, victim in
+            [try await client.call(.get, "/v1/governance-forums/\(victim.id("forum"))", auth: auth)]
+        },
+        "updateGovernanceForum": { client, auth, victim in
+            [try await client.call(.patch, "/v1/governance-forums/\(victim.id("forum"))", auth: auth, json: #"{"name":"Taken"}"#)]
+        },
+        "deleteGovernanceForum": { client, auth, victim in
+            [try await client.call(.delete, "/v1/governance-forums/\(victim.id("forum"))", auth: auth)]
+        },
+        "getMeeting": { client, auth, victim in
+            [try await client.call(.get, "/v1/meetings/\(victim.id("meeting"))", auth: auth)]
+        },
+        "updateMeeting": { client, auth, victim in
+            [try await client.call(.patch, "/v1/meetings/\(victim.id("meeting"))", auth: auth, json: #"{"minutes":"Rewritten"}"#)]
+        },
+        "deleteMeeting": { client, auth, victim in
+            [try await client.call(.delete, "/v1/meetings/\(victim.id("meeting"))", auth: auth)]
+        },
+        "getDecision": { client, auth, victim in
+            [try await client.call(.get, "/v1/decisions/\(victim.id("decision"))", auth: auth)]
+        },
+        "updateDecision": { client, auth, victim in
+            [try await client.call(.patch, "/v1/decisions/\(victim.id("decision"))", auth: auth, json: #"{"title":"Reversed"}"#)]
+        },
+        "deleteDecision": { client, auth, victim in
+            [try await client.call(.delete, "/v1/decisions/\(victim.id("decision"))", auth: auth)]
+        },
+        "getAction": { client, auth, victim in
+            [try await client.call(.get, "/v1/actions/\(victim.id("action"))", auth: auth)]
+        },
+        "updateAction": { client, auth, victim in
+            [try await client.call(.patch, "/v1/actions/\(victim.id("action"))", auth: auth, json: #"{"status":"done"}"#)]
+        },
+        "deleteAction": { client, auth, victim in
+            [try await client.call(.delete, "/v1/actions/\(victim.id("action"))", auth: auth)]
+        },
         "getContract": { client, auth, victim in
             [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))", auth: auth)]
         },
@@ -245,8 +281,9 @@ import TestSupport
         },
     ]
 
-    /// Tenant A's governance resources: a contract, an obligation measured in March 2026 (breached).
-    static func governanceOf(_ auth: String, _ client: some TestClientProtocol) async throws -> [String: String] {
+    /// Tenant A's governance resources: a contract, an obligation measured in March 2026 (breached), a
+    /// forum, its meeting, a decision citing the breach and an action owned by `owner`.
+    static func governanceOf(_ auth: String, owner: String, _ client: some TestClientProtocol) async throws -> [String: String] {
         let contract = try await client.call(.post, "/v1/contracts", auth: auth, json: """
             {"code":"A-SECRET","name":"A's contract","clientParty":"A's client","service":"A's service","startDate":"2026-01-01",
              "monthlyFee":1000000,"currency":"EUR","serviceCreditCapPercent":10}
@@ -259,8 +296,26 @@ import TestSupport
         let obligationID = try #require(obligation.object["id"] as? String)
         let measurement = try await client.call(.put, "/v1/obligations/\(obligationID)/measurements/2026-03", auth: auth,
                                                 json: #"{"value":70}"#)
-        return ["contract": contractID, "obligation": obligationID,
-                "breach": try #require(measurement.object["breachId"] as? String)]
+        let breachID = try #require(measurement.object["breachId"] as? String)
+        let forum = try await client.call(.post, "/v1/governance-forums", auth: auth, json: """
+            {"name":"A's steering committee","kind":"steering_committee","cadence":"monthly","contractId":"\(contractID)"}
+            """)
+        let forumID = try #require(forum.object["id"] as? String)
+        let meeting = try await client.call(.post, "/v1/meetings", auth: auth, json: """
+            {"forumId":"\(forumID)","date":"2026-04-02","attendees":["A's chair"],"minutes":"A's minutes"}
+            """)
+        let meetingID = try #require(meeting.object["id"] as? String)
+        let decision = try await client.call(.post, "/v1/decisions", auth: auth, json: """
+            {"title":"A's decision","date":"2026-04-02","madeBy":"A's steering committee","meetingId":"\(meetingID)",
+             "breachIds":["\(breachID)"]}
+            """)
+        let decisionID = try #require(decision.object["id"] as? String)
+        let action = try await client.call(.post, "/v1/actions", auth: auth, json: """
+            {"title":"A's action","ownerId":"\(owner)","dueDate":"2026-04-30",
+             "decisionId":"\(decisionID)"}
+            """)
+        return ["contract": contractID, "obligation": obligationID, "breach": breachID, "forum": forumID, "meeting": meetingID,
+                "decision": decisionID, "action": try #require(action.object["id"] as? String)]
     }
 
     /// Tenant A's delivery resources, made through the API, by kind.
@@ -310,6 +365,10 @@ import TestSupport
         "contract": { "/v1/contracts/\($0)" },
         "obligation": { "/v1/obligations/\($0)" },
         "breach": { "/v1/breaches/\($0)" },
+        "forum": { "/v1/governance-forums/\($0)" },
+        "meeting": { "/v1/meetings/\($0)" },
+        "decision": { "/v1/decisions/\($0)" },
+        "action": { "/v1/actions/\($0)" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -347,7 +406,7 @@ import TestSupport
                                                   json: #"{"name":"primary"}"#)
             let clientSecret = try #require(clientKey.object["token"] as? String)
             let delivery = try await Self.deliveryOf(a.authorization, projectID: id, client)
-                .merging(try await Self.governanceOf(a.authorization, client)) { first, _ in first }
+                .merging(try await Self.governanceOf(a.authorization, owner: aOwner.member.id.uuidString.lowercased(), client)) { first, _ in first }
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
                                 clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)
@@ -391,7 +450,16 @@ import TestSupport
                 {"items":[{"obligationId":"\(delivery["obligation"]!)","period":"2026-04","value":1}]}
                 """)
             #expect(fed.status == .unprocessableContent && !fed.text.contains("A's"))
-            for list in ["/v1/breaches", "/v1/contracts", "/v1/breaches?obligationId=\(delivery["obligation"]!)"] {
+            // Nor hang B's records on A's: a meeting in A's forum, a decision citing A's breach.
+            let planted = try await client.call(.post, "/v1/meetings", auth: b.authorization,
+                                                json: #"{"forumId":"\#(delivery["forum"]!)","date":"2026-04-03"}"#)
+            #expect(planted.status == .unprocessableContent)
+            let cited = try await client.call(.post, "/v1/decisions", auth: b.authorization, json: """
+                {"title":"B's","date":"2026-04-03","madeBy":"B","breachIds":["\(delivery["breach"]!)"]}
+                """)
+            #expect(cited.status == .unprocessableContent)
+            for list in ["/v1/breaches", "/v1/contracts", "/v1/breaches?obligationId=\(delivery["obligation"]!)",
+                         "/v1/governance-forums", "/v1/meetings", "/v1/decisions?breachId=\(delivery["breach"]!)", "/v1/actions"] {
                 #expect((try await client.call(.get, list, auth: b.authorization).object["items"] as? [Any])?.isEmpty == true, "\(list)")
             }
 

@@ -190,3 +190,16 @@ extension GovernanceRulesTests {
         }
     }
 }
+
+extension GovernanceRulesTests {
+    @Suite struct Actions {
+        @Test func overdueMeansStillOpenAfterTheDueDate() {
+            let due = date("2026-05-29")
+            #expect(ActionStatus.open.isOverdue(due: due, today: date("2026-05-30")))
+            #expect(ActionStatus.inProgress.isOverdue(due: due, today: date("2026-06-01")))
+            #expect(!ActionStatus.open.isOverdue(due: due, today: due))
+            #expect(!ActionStatus.done.isOverdue(due: due, today: date("2026-06-01")))
+            #expect(!ActionStatus.cancelled.isOverdue(due: due, today: date("2026-06-01")))
+        }
+    }
+}

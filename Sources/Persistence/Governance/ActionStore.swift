@@ -1,0 +1,138 @@
+import Domain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A stored action: who does what by when, from which meeting or decision.
+public struct ActionRecord: Sendable, Equatable {
+    public var id: UUID
+    public var title: String
+    public var ownerID: UUID
+    public var due: CalendarDate
+    public var status: ActionStatus
+    public var meetingID: UUID?
+    public var decisionID: UUID?
+    public var version: Int64
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(id: UUID, title: String, ownerID: UUID, due: CalendarDate, status: ActionStatus, meetingID: UUID?,
+                decisionID: UUID?, version: Int64 = 1, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.title = title
+        self.ownerID = ownerID
+        self.due = due
+        self.status = status
+        self.meetingID = meetingID
+        self.decisionID = decisionID
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// Which actions a list shows; `overdueOn`: only those still open after their due date, as of that day.
+public struct ActionFilter: Sendable {
+    public var status: ActionStatus?
+    public var ownerID: UUID?
+    public var meetingID: UUID?
+    public var decisionID: UUID?
+    public var overdueOn: CalendarDate?
+
+    public init(status: ActionStatus? = nil, ownerID: UUID? = nil, meetingID: UUID? = nil, decisionID: UUID? = nil,
+                overdueOn: CalendarDate? = nil) {
+        self.status = status
+        self.ownerID = ownerID
+        self.meetingID = meetingID
+        self.decisionID = decisionID
+        self.overdueOn = overdueOn
+    }
+}
+
+/// SQL for `actions`, inside a transaction whose tenant is set.
+public struct ActionStore: Sendable {
+    let connection: PostgresConnection
+    let tenantID: UUID
+    let logger: Logger
+
+    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
+        self.connection = connection
+        self.tenantID = tenantID
+        self.logger = logger
+    }
+
+    static let columns = """
+        id, title, owner_id, to_char(due_date, 'YYYY-MM-DD'), status, meeting_id, decision_id, version, created_at, updated_at
+        """
+
+    public func insert(_ action: ActionRecord) async throws -> ActionRecord {
+        try await write(action, """
+            insert into actions (tenant_id, id, title, owner_id, due_date, status, meeting_id, decision_id, created_at, updated_at)
+            values (\(tenantID), \(action.id), \(action.title), \(action.ownerID), \(action.due.description)::date,
+                    \(action.status.rawValue), \(action.meetingID), \(action.decisionID), \(action.createdAt), \(action.updatedAt))
+            returning \(unescaped: Self.columns)
+            """)
+    }
+
+    public func find(_ id: UUID, lock: Bool = false) async throws -> ActionRecord? {
+        try await all("""
+            select \(unescaped: Self.columns) from actions where tenant_id = \(tenantID) and id = \(id)
+            \(unescaped: lock ? "for update" : "")
+            """).first
+    }
+
+    public func list(_ filter: ActionFilter, after: UUID?, limit: Int) async throws -> [ActionRecord] {
+        try await all("""
+            select \(unescaped: Self.columns) from actions
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
+              and (\(filter.status?.rawValue)::text is null or status = \(filter.status?.rawValue))
+              and (\(filter.ownerID)::uuid is null or owner_id = \(filter.ownerID))
+              and (\(filter.meetingID)::uuid is null or meeting_id = \(filter.meetingID))
+              and (\(filter.decisionID)::uuid is null or decision_id = \(filter.decisionID))
+              and (\(filter.overdueOn?.description)::date is null
+                   or (status in ('open', 'in_progress') and due_date < \(filter.overdueOn?.description)::date))
+            order by id limit \(limit)
+            """)
+    }
+
+    public func update(_ action: ActionRecord, at now: Date) async throws -> ActionRecord {
+        try await write(action, """
+            update actions set title = \(action.title), owner_id = \(action.ownerID), due_date = \(action.due.description)::date,
+                status = \(action.status.rawValue), meeting_id = \(action.meetingID), decision_id = \(action.decisionID),
+                version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(action.id)
+            returning \(unescaped: Self.columns)
+            """)
+    }
+
+    public func delete(_ id: UUID) async throws {
+        try await connection.query("delete from actions where tenant_id = \(tenantID) and id = \(id)", logger: logger)
+    }
+
+    private func write(_ action: ActionRecord, _ query: PostgresQuery) async throws -> ActionRecord {
+        do {
+            guard let record = try await all(query).first else { throw CorruptRow(table: "actions", id: action.id) }
+            return record
+        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
+            // The constraint's name tells which reference names nothing.
+            let constraint = error.serverInfo?[.constraintName] ?? ""
+            if constraint.contains("owner") { throw UnknownParent(kind: "member", pointer: "/ownerId", id: action.ownerID) }
+            if constraint.contains("meeting") { throw UnknownParent(kind: "meeting", pointer: "/meetingId", id: action.meetingID) }
+            throw UnknownParent(kind: "decision", pointer: "/decisionId", id: action.decisionID)
+        }
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [ActionRecord] {
+        var records: [ActionRecord] = []
+        for try await (id, title, owner, due, status, meeting, decision, version, createdAt, updatedAt)
+            in try await connection.query(query, logger: logger)
+            .decode((UUID, String, UUID, String, String, UUID?, UUID?, Int64, Date, Date).self) {
+            guard let due = CalendarDate(due), let status = ActionStatus(rawValue: status) else {
+                throw CorruptRow(table: "actions", id: id)
+            }
+            records.append(ActionRecord(id: id, title: title, ownerID: owner, due: due, status: status, meetingID: meeting,
+                                        decisionID: decision, version: version, createdAt: createdAt, updatedAt: updatedAt))
+        }
+        return records
+    }
+}
