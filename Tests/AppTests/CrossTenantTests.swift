@@ -228,6 +228,45 @@ import TestSupport
         "deleteAction": { client, auth, victim in
             [try await client.call(.delete, "/v1/actions/\(victim.id("action"))", auth: auth)]
         },
+        "getTransition": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))", auth: auth)]
+        },
+        "updateTransition": { client, auth, victim in
+            [try await client.call(.patch, "/v1/transitions/\(victim.id("transition"))", auth: auth, json: #"{"toParty":"B"}"#)]
+        },
+        "deleteTransition": { client, auth, victim in
+            [try await client.call(.delete, "/v1/transitions/\(victim.id("transition"))", auth: auth)]
+        },
+        "listTransitionStages": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))/stages", auth: auth)]
+        },
+        "getTransitionReadiness": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))/readiness", auth: auth)]
+        },
+        "updateTransitionStage": { client, auth, victim in
+            [try await client.call(.patch, "/v1/transitions/\(victim.id("stage"))", auth: auth, json: #"{"name":"Taken"}"#)]
+        },
+        "decideStageGate": { client, auth, victim in
+            [try await client.call(.post, "/v1/transitions/\(victim.id("stage"))/gate", auth: auth, json: #"{"decision":"no_go"}"#)]
+        },
+        "listReadinessCriteria": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("stage"))/criteria", auth: auth)]
+        },
+        "createReadinessCriterion": { client, auth, victim in
+            [try await client.call(.post, "/v1/transitions/\(victim.id("stage"))/criteria", auth: auth, json: #"{"title":"Planted","mandatory":true}"#)]
+        },
+        "updateReadinessCriterion": { client, auth, victim in
+            [try await client.call(.patch, "/v1/transitions/\(victim.id("criterion"))", auth: auth, json: #"{"mandatory":false}"#)]
+        },
+        "deleteReadinessCriterion": { client, auth, victim in
+            [try await client.call(.delete, "/v1/transitions/\(victim.id("criterion"))", auth: auth)]
+        },
+        "signOffReadinessCriterion": { client, auth, victim in
+            [try await client.call(.post, "/v1/transitions/\(victim.id("criterion"))/sign-off", auth: auth)]
+        },
+        "withdrawReadinessSignOff": { client, auth, victim in
+            [try await client.call(.delete, "/v1/transitions/\(victim.id("criterion"))/sign-off", auth: auth)]
+        },
         "getContract": { client, auth, victim in
             [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))", auth: auth)]
         },
@@ -314,7 +353,18 @@ import TestSupport
             {"title":"A's action","ownerId":"\(owner)","dueDate":"2026-04-30",
              "decisionId":"\(decisionID)"}
             """)
-        return ["contract": contractID, "obligation": obligationID, "breach": breachID, "forum": forumID, "meeting": meetingID,
+        let transition = try await client.call(.post, "/v1/transitions", auth: auth, json: """
+            {"name":"A's transition","type":"outsourcing","scope":"A's scope","fromParty":"A","toParty":"A's vendor",
+             "plannedGoLive":"2026-12-01"}
+            """)
+        let transitionID = try #require(transition.object["id"] as? String)
+        let stages = try await client.call(.get, "/v1/transitions/\(transitionID)/stages", auth: auth)
+        let stageID = try #require((stages.object["items"] as? [[String: Any]])?.first?["id"] as? String)
+        let criteria = try await client.call(.get, "/v1/transitions/\(transitionID)/stages/\(stageID)/criteria", auth: auth)
+        let criterionID = try #require((criteria.object["items"] as? [[String: Any]])?.first?["id"] as? String)
+        return ["transition": transitionID, "stage": "\(transitionID)/stages/\(stageID)",
+                "criterion": "\(transitionID)/stages/\(stageID)/criteria/\(criterionID)",
+                "contract": contractID, "obligation": obligationID, "breach": breachID, "forum": forumID, "meeting": meetingID,
                 "decision": decisionID, "action": try #require(action.object["id"] as? String)]
     }
 
@@ -369,6 +419,9 @@ import TestSupport
         "meeting": { "/v1/meetings/\($0)" },
         "decision": { "/v1/decisions/\($0)" },
         "action": { "/v1/actions/\($0)" },
+        "transition": { "/v1/transitions/\($0)/readiness" },
+        "stage": { "/v1/transitions/\($0.components(separatedBy: "/stages/")[0])/stages" },
+        "criterion": { "/v1/transitions/\($0.components(separatedBy: "/criteria/")[0])/criteria" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -483,6 +536,8 @@ import TestSupport
         #expect(try await env.count("obligations", tenant: a.tenant.id) == 1)
         #expect(try await env.count("measurements", tenant: a.tenant.id) == 1)
         #expect(try await env.count("breaches", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("transition_stages", tenant: a.tenant.id) == 7)
+        #expect(try await env.count("readiness_criteria", tenant: a.tenant.id) == 18)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

@@ -62,7 +62,7 @@ extension APIHandler {
 
     /// The member whose token (personal, or from the tenant's identity provider) made this request; an
     /// API client's key is not a member.
-    private func me(_ context: TenantSession.Context) async throws -> MemberRecord {
+    func me(_ context: TenantSession.Context) async throws -> MemberRecord {
         let memberID: UUID?
         switch context.principal.kind {
         case .apiClient: memberID = nil

@@ -14,6 +14,9 @@ public struct APIProblem: Error, Equatable, Sendable {
     public var allowed: [String]?
     /// For a dependency cycle, the work items around it (id and title), in dependency order.
     public var cycle: [(id: String, title: String)]?
+    /// For a gate that cannot pass: the mandatory criteria not signed off, and earlier stages without "go".
+    public var unmetCriteria: [(id: String, title: String)]?
+    public var openStages: [String]?
     /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
     public var headers: [(name: String, value: String)]
 
@@ -42,6 +45,8 @@ public struct APIProblem: Error, Equatable, Sendable {
         if !errors.isEmpty { object["errors"] = errors.map { ["pointer": $0.pointer, "detail": $0.detail] } }
         if let allowed { object["allowed"] = allowed }
         if let cycle { object["cycle"] = cycle.map { ["id": $0.id, "title": $0.title] } }
+        if let unmetCriteria { object["unmetCriteria"] = unmetCriteria.map { ["id": $0.id, "title": $0.title] } }
+        if let openStages { object["openStages"] = openStages }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data)
     }

@@ -9,13 +9,13 @@ public enum Role: String, CaseIterable, Sendable {
     case auditor
 
     public var scopes: Set<Scope> {
-        let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite, .governanceRead]
+        let everyMember: Set<Scope> = [.projectsRead, .profileRead, .profileWrite, .governanceRead, .transitionsRead]
         switch self {
         case .owner: return Set(Scope.allCases.filter { !$0.isPlatform })
         case .pmoAdmin:
             return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite, .apiClientsRead,
-                                      .apiClientsWrite, .governanceWrite])
-        case .projectManager: return everyMember.union([.projectsWrite, .membersRead])
+                                      .apiClientsWrite, .governanceWrite, .transitionsWrite])
+        case .projectManager: return everyMember.union([.projectsWrite, .membersRead, .transitionsWrite])
         case .contributor: return everyMember.union([.projectsWrite])
         case .viewer: return everyMember
         case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead, .ssoRead])

@@ -21,6 +21,9 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     /// measurements needs only `governance:write`, so a client's systems can feed them with nothing else.
     case governanceRead = "governance:read"
     case governanceWrite = "governance:write"
+    /// Service transitions: stages, readiness criteria, sign-offs and gate decisions (DOMAIN.md §6).
+    case transitionsRead = "transitions:read"
+    case transitionsWrite = "transitions:write"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {

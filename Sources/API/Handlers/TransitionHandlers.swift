@@ -1,0 +1,210 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Transitions (issue 5 §6): created from the platform's service-transition template, with stages
+/// whose exit gates hold readiness criteria; `go` needs every mandatory one signed off.
+extension APIHandler {
+    func listTransitions(_ input: Operations.ListTransitions.Input) async throws -> Operations.ListTransitions.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let page = try await session.run { context in
+            let records = try await transitions(context).list(after: cursor, limit: limit + 1)
+            var page: [(TransitionRecord, [StageRecord])] = []
+            for record in records { page.append((record, try await transitions(context).stages(of: record.id))) }
+            return page
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.0.id)
+        return .ok(.init(body: .json(.init(items: items.map { TransitionMapping.resource($0.0, stages: $0.1) }, nextCursor: next))))
+    }
+
+    func createTransition(_ input: Operations.CreateTransition.Input) async throws -> Operations.CreateTransition.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        var checks = FieldChecks()
+        Self.checkTransition(name: body.name, scope: body.scope, from: body.fromParty, to: body.toParty, &checks)
+        let goLive = Self.date(body.plannedGoLive, "/plannedGoLive", &checks)
+        let contract = Self.reference(body.contractId, "/contractId", &checks)
+        try checks.throwIfAny()
+        let created = try await idempotentCreate(Operations.CreateTransition.id) { context in
+            let now = context.environment.now()
+            let stages = TransitionTemplate.stages(goLive: goLive!)
+            let record = try await transitions(context).insert(TransitionRecord(
+                id: context.environment.newID(), name: body.name, type: TransitionType(rawValue: body._type.rawValue)!,
+                scope: body.scope, fromParty: body.fromParty, toParty: body.toParty, plannedGoLive: goLive!, contractID: contract,
+                createdAt: now, updatedAt: now), stages: stages, newID: context.environment.newID)
+            try await audit(context, "createTransition", "transition", record.id,
+                            changed: ["name", "type", "scope", "fromParty", "toParty", "plannedGoLive", "contractId", "stages"])
+            return Created(resource: TransitionMapping.resource(record, stages: try await transitions(context).stages(of: record.id)),
+                           location: "/v1/transitions/\(GovernanceMapping.id(record.id))")
+        }
+        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
+                              body: .json(created.resource)))
+    }
+
+    func getTransition(_ input: Operations.GetTransition.Input) async throws -> Operations.GetTransition.Output {
+        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let found = try await session.run { context -> (TransitionRecord, [StageRecord])? in
+            guard let record = try await transitions(context).find(id) else { return nil }
+            return (record, try await transitions(context).stages(of: id))
+        }
+        guard let (record, stages) = found else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(TransitionMapping.resource(record, stages: stages))))
+    }
+
+    func updateTransition(_ input: Operations.UpdateTransition.Input) async throws -> Operations.UpdateTransition.Output {
+        let patch: Components.Schemas.TransitionPatch
+        switch input.body {
+        case .json(let body), .applicationMergePatchJson(let body): patch = body
+        }
+        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let (record, stages) = try await lockedWrite("Transition \(input.path.transitionId)",
+                                                     find: { try await transitions($0).find(id, lock: true) },
+                                                     version: \.version) { context, current in
+            let keys = JSONPresence(rawBody: context.rawBody).keys
+            var checks = FieldChecks()
+            let goLive = Self.date(patch.plannedGoLive, "/plannedGoLive", &checks)
+            let contract = Self.reference(patch.contractId, "/contractId", &checks)
+            var next = current
+            next.name = patch.name ?? current.name
+            if let type = patch._type { next.type = TransitionType(rawValue: type.rawValue)! }
+            next.scope = patch.scope ?? current.scope
+            next.fromParty = patch.fromParty ?? current.fromParty
+            next.toParty = patch.toParty ?? current.toParty
+            next.plannedGoLive = goLive ?? current.plannedGoLive
+            if keys.contains("contractId") { next.contractID = contract }
+            Self.checkTransition(name: next.name, scope: next.scope, from: next.fromParty, to: next.toParty, &checks)
+            try checks.throwIfAny()
+            let changed = Self.changedFields([
+                ("name", next.name != current.name), ("type", next.type != current.type), ("scope", next.scope != current.scope),
+                ("fromParty", next.fromParty != current.fromParty), ("toParty", next.toParty != current.toParty),
+                ("plannedGoLive", next.plannedGoLive != current.plannedGoLive), ("contractId", next.contractID != current.contractID)])
+            var updated = current
+            if !changed.isEmpty {
+                updated = try await transitions(context).update(next, at: context.environment.now())
+                try await audit(context, "updateTransition", "transition", id, changed: changed)
+            }
+            return (updated, try await transitions(context).stages(of: id))
+        }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(TransitionMapping.resource(record, stages: stages))))
+    }
+
+    func deleteTransition(_ input: Operations.DeleteTransition.Input) async throws -> Operations.DeleteTransition.Output {
+        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        try await lockedWrite("Transition \(input.path.transitionId)", find: { try await transitions($0).find(id, lock: true) },
+                              version: \.version) { context, _ in
+            try await transitions(context).delete(id)
+            try await audit(context, "deleteTransition", "transition", id, changed: [])
+        }
+        return .noContent(.init())
+    }
+
+    func listTransitionStages(_ input: Operations.ListTransitionStages.Input) async throws -> Operations.ListTransitionStages.Output {
+        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let (stages, criteria) = try await session.run { context in
+            guard try await transitions(context).find(id) != nil else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
+            return (try await transitions(context).stages(of: id), try await readinessCriteria(context).all(of: id))
+        }
+        return .ok(.init(body: .json(.init(items: stages.map { TransitionMapping.resource($0, criteria: criteria) }))))
+    }
+
+    func updateTransitionStage(_ input: Operations.UpdateTransitionStage.Input) async throws -> Operations.UpdateTransitionStage.Output {
+        let patch: Components.Schemas.TransitionStagePatch
+        switch input.body {
+        case .json(let body), .applicationMergePatchJson(let body): patch = body
+        }
+        let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
+        let (stage, criteria) = try await lockedWrite("Stage \(input.path.stageId)",
+                                                      find: { try await transitions($0).stage(stageID, of: transitionID, lock: true) },
+                                                      version: \.version) { context, current in
+            var checks = FieldChecks()
+            checks.requireName(patch.name)
+            let start = Self.date(patch.plannedStart, "/plannedStart", &checks)
+            let end = Self.date(patch.plannedEnd, "/plannedEnd", &checks)
+            var next = current
+            next.name = patch.name ?? current.name
+            next.plannedStart = start ?? current.plannedStart
+            next.plannedEnd = end ?? current.plannedEnd
+            checks.require(next.plannedEnd >= next.plannedStart, "/plannedEnd", "must be on or after plannedStart")
+            try checks.throwIfAny()
+            let changed = Self.changedFields([("name", next.name != current.name),
+                                              ("plannedStart", next.plannedStart != current.plannedStart),
+                                              ("plannedEnd", next.plannedEnd != current.plannedEnd)])
+            var updated = current
+            if !changed.isEmpty {
+                updated = try await transitions(context).updateStage(next, at: context.environment.now())
+                try await audit(context, "updateTransitionStage", "transition_stage", stageID, changed: changed)
+            }
+            return (updated, try await readinessCriteria(context).all(of: transitionID))
+        }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: stage.version)),
+                         body: .json(TransitionMapping.resource(stage, criteria: criteria))))
+    }
+
+    func decideStageGate(_ input: Operations.DecideStageGate.Input) async throws -> Operations.DecideStageGate.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
+        var checks = FieldChecks()
+        checks.requireText(body.notes, maxLength: 2000, at: "/notes")
+        try checks.throwIfAny()
+        let decision = GateDecision(rawValue: body.decision.rawValue)!
+        let (stage, criteria) = try await session.run { context in
+            guard try await transitions(context).find(transitionID, lock: true) != nil,
+                  let current = try await transitions(context).stage(stageID, of: transitionID, lock: true) else {
+                throw APIProblem.notFound("Stage \(input.path.stageId)")
+            }
+            let member = try await me(context)
+            let all = try await readinessCriteria(context).all(of: transitionID)
+            let earlier = try await transitions(context).stages(of: transitionID)
+                .filter { $0.position < current.position && $0.gateDecision != .go }
+            do throws(GateRefusal) {
+                try ReadinessGate.check(decision, criteria: all.filter { $0.stageID == stageID }.map(\.state),
+                                        earlierStagesWithoutGo: earlier.map(\.key.rawValue))
+            } catch {
+                throw TransitionMapping.problem(error, stage: current)
+            }
+            var next = current
+            next.gateDecision = decision
+            next.gateDecidedAt = context.environment.now()
+            next.gateDecidedBy = member.id
+            next.gateNotes = body.notes
+            let updated = try await transitions(context).updateStage(next, at: context.environment.now())
+            try await audit(context, decision == .go ? "passStageGate" : "holdStageGate", "transition_stage", stageID,
+                            changed: ["gateDecision", "gateNotes"])
+            return (updated, all)
+        }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: stage.version)),
+                         body: .json(TransitionMapping.resource(stage, criteria: criteria))))
+    }
+
+    func getTransitionReadiness(_ input: Operations.GetTransitionReadiness.Input) async throws -> Operations.GetTransitionReadiness.Output {
+        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let (stages, criteria) = try await session.run { context in
+            guard try await transitions(context).find(id) != nil else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
+            return (try await transitions(context).stages(of: id), try await readinessCriteria(context).all(of: id))
+        }
+        return .ok(.init(body: .json(TransitionMapping.readiness(id, stages: stages, criteria: criteria))))
+    }
+
+    private static func checkTransition(name: String, scope: String, from: String, to: String, _ checks: inout FieldChecks) {
+        checks.requireName(name)
+        checks.requireText(scope, maxLength: 10_000, at: "/scope")
+        checks.requireName(from, at: "/fromParty")
+        checks.requireName(to, at: "/toParty")
+    }
+
+    /// A stage's path ids: text that is no UUID names nothing (404).
+    static func stageIDs(_ transition: String, _ stage: String) throws(APIProblem) -> (UUID, UUID) {
+        (try resourceID(transition, "Transition"), try resourceID(stage, "Stage"))
+    }
+
+    func transitions(_ context: TenantSession.Context) -> TransitionStore {
+        TransitionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+
+    func readinessCriteria(_ context: TenantSession.Context) -> CriterionStore {
+        CriterionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+    }
+}

@@ -1,0 +1,66 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Transitions, stages and readiness criteria as the contract's schemas.
+enum TransitionMapping {
+    private static func id(_ id: UUID) -> String { GovernanceMapping.id(id) }
+
+    static func resource(_ record: TransitionRecord, stages: [StageRecord]) -> Components.Schemas.Transition {
+        .init(id: id(record.id), name: record.name, _type: .init(rawValue: record.type.rawValue)!, scope: record.scope,
+              fromParty: record.fromParty, toParty: record.toParty, plannedGoLive: record.plannedGoLive.description,
+              contractId: record.contractID.map(id),
+              currentStage: (stages.first { $0.gateDecision != .go }?.key ?? .steadyState).rawValue,
+              createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    /// The stage with the counts of its criteria among `criteria` (the transition's).
+    static func resource(_ stage: StageRecord, criteria: [CriterionRecord]) -> Components.Schemas.TransitionStage {
+        let own = criteria.filter { $0.stageID == stage.id }.map(\.state)
+        return .init(id: id(stage.id), transitionId: id(stage.transitionID), key: .init(rawValue: stage.key.rawValue)!,
+                     name: stage.name, position: stage.position, plannedStart: stage.plannedStart.description,
+                     plannedEnd: stage.plannedEnd.description, criteria: own.count, mandatory: own.filter(\.mandatory).count,
+                     signedOff: own.filter(\.signedOff).count, readinessPercent: ReadinessGate.readinessPercent(own),
+                     gateDecision: stage.gateDecision?.rawValue, gateDecidedAt: stage.gateDecidedAt,
+                     gateDecidedBy: stage.gateDecidedBy.map(id), gateNotes: stage.gateNotes, createdAt: stage.createdAt,
+                     updatedAt: stage.updatedAt, version: stage.version)
+    }
+
+    static func resource(_ record: CriterionRecord) -> Components.Schemas.ReadinessCriterion {
+        .init(id: id(record.id), transitionId: id(record.transitionID), stageId: id(record.stageID), title: record.title,
+              mandatory: record.mandatory, evidenceUrl: record.evidenceURL, signedOffBy: record.signedOffBy.map(id),
+              signedOffAt: record.signedOffAt, createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func readiness(_ transition: UUID, stages: [StageRecord], criteria: [CriterionRecord]) -> Components.Schemas.TransitionReadiness {
+        let all = criteria.map(\.state)
+        return .init(
+            transitionId: id(transition), criteria: all.count, signedOff: all.filter(\.signedOff).count,
+            overallPercent: ReadinessGate.readinessPercent(all),
+            stages: stages.map { stage in
+                let own = criteria.filter { $0.stageID == stage.id }.map(\.state)
+                return .init(stageId: id(stage.id), key: stage.key.rawValue, criteria: own.count,
+                             signedOff: own.filter(\.signedOff).count, readinessPercent: ReadinessGate.readinessPercent(own),
+                             gateDecision: stage.gateDecision?.rawValue,
+                             unmetMandatory: own.filter { $0.mandatory && !$0.signedOff }.map { .init(id: id($0.id), title: $0.title) })
+            })
+    }
+
+    /// 409 `gate-not-ready`, naming what blocks "go".
+    static func problem(_ refusal: GateRefusal, stage: StageRecord) -> APIProblem {
+        var reasons: [String] = []
+        if !refusal.unmetCriteria.isEmpty {
+            reasons.append("\(refusal.unmetCriteria.count) mandatory criteria not signed off ("
+                           + refusal.unmetCriteria.map(\.title).joined(separator: "; ") + ")")
+        }
+        if !refusal.openEarlierStages.isEmpty {
+            reasons.append("earlier stages without go: " + refusal.openEarlierStages.joined(separator: ", "))
+        }
+        var problem = APIProblem(status: 409, type: "gate-not-ready", title: "Gate not ready",
+                                 detail: "The \(stage.name) gate cannot be passed: " + reasons.joined(separator: "; ") + ".")
+        problem.unmetCriteria = refusal.unmetCriteria.map { (id($0.id), $0.title) }
+        problem.openStages = refusal.openEarlierStages
+        return problem
+    }
+}

@@ -1,0 +1,53 @@
+import struct Foundation.UUID
+
+/// A gate decision (DOMAIN.md §6).
+public enum GateDecision: String, CaseIterable, Sendable {
+    case go
+    case noGo = "no_go"
+}
+
+/// A readiness criterion as the gate rule sees it.
+public struct CriterionState: Equatable, Sendable {
+    public var id: UUID
+    public var title: String
+    public var mandatory: Bool
+    public var signedOff: Bool
+
+    public init(id: UUID, title: String, mandatory: Bool, signedOff: Bool) {
+        self.id = id
+        self.title = title
+        self.mandatory = mandatory
+        self.signedOff = signedOff
+    }
+}
+
+/// Why "go" is refused: mandatory criteria not signed off, or an earlier stage without "go".
+public struct GateRefusal: Error, Equatable, Sendable {
+    public var unmetCriteria: [CriterionState]
+    public var openEarlierStages: [String]
+
+    public init(unmetCriteria: [CriterionState], openEarlierStages: [String]) {
+        self.unmetCriteria = unmetCriteria
+        self.openEarlierStages = openEarlierStages
+    }
+}
+
+/// The gate rule (DOMAIN.md §6 **rule**): "go" is refused while any mandatory criterion of the gate is
+/// not signed off, and gates pass in stage order. "No-go" is always recorded.
+public enum ReadinessGate {
+    public static func check(_ decision: GateDecision, criteria: [CriterionState],
+                             earlierStagesWithoutGo: [String]) throws(GateRefusal) {
+        guard decision == .go else { return }
+        let unmet = criteria.filter { $0.mandatory && !$0.signedOff }
+        guard unmet.isEmpty && earlierStagesWithoutGo.isEmpty else {
+            throw GateRefusal(unmetCriteria: unmet, openEarlierStages: earlierStagesWithoutGo)
+        }
+    }
+
+    /// Signed-off criteria as a percentage of all criteria, two decimals; nil without criteria.
+    public static func readinessPercent(_ criteria: [CriterionState]) -> Double? {
+        var tally = ComplianceTally()
+        for criterion in criteria { tally.add(met: criterion.signedOff) }
+        return tally.sharePercent
+    }
+}

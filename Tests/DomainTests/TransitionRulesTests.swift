@@ -1,0 +1,44 @@
+import Domain
+import struct Foundation.UUID
+import Testing
+
+/// The transition template and the readiness gate rule (DOMAIN.md §6).
+@Suite struct TransitionRulesTests {
+    func criterion(_ title: String, mandatory: Bool, signed: Bool) -> CriterionState {
+        CriterionState(id: UUID(), title: title, mandatory: mandatory, signedOff: signed)
+    }
+
+    @Test func theTemplateDatesSevenStagesAroundGoLive() {
+        let stages = TransitionTemplate.stages(goLive: CalendarDate("2026-10-01")!)
+        #expect(stages.map(\.key) == TransitionStageKey.allCases)
+        // Due diligence starts 150 days before go-live (4 May); cutover ends on go-live; hypercare runs 60 days.
+        #expect(stages.first?.plannedStart == CalendarDate("2026-05-04"))
+        #expect(stages[4].plannedEnd == CalendarDate("2026-10-01"))
+        #expect(stages[5].plannedStart == CalendarDate("2026-10-02") && stages[5].plannedEnd == CalendarDate("2026-11-30"))
+        #expect(stages.allSatisfy { $0.criteria.contains { $0.mandatory } })
+        // Stages follow each other without gaps or overlaps.
+        for (before, after) in zip(stages, stages.dropFirst()) { #expect(before.plannedEnd.adding(days: 1) == after.plannedStart) }
+    }
+
+    @Test func goNeedsEveryMandatoryCriterionSignedOff() throws {
+        let signed = criterion("Rehearsal passed", mandatory: true, signed: true)
+        let unsigned = criterion("Rollback plan approved", mandatory: true, signed: false)
+        let optional = criterion("Communication sent", mandatory: false, signed: false)
+        #expect(throws: GateRefusal(unmetCriteria: [unsigned], openEarlierStages: [])) {
+            try ReadinessGate.check(.go, criteria: [signed, unsigned, optional], earlierStagesWithoutGo: [])
+        }
+        try ReadinessGate.check(.noGo, criteria: [unsigned], earlierStagesWithoutGo: ["shadow"])
+        try ReadinessGate.check(.go, criteria: [signed, optional], earlierStagesWithoutGo: [])
+        #expect(throws: GateRefusal(unmetCriteria: [], openEarlierStages: ["shadow"])) {
+            try ReadinessGate.check(.go, criteria: [signed], earlierStagesWithoutGo: ["shadow"])
+        }
+    }
+
+    /// 2 of 3 signed: 66.67 %; none: no figure.
+    @Test func readinessCountsSignedOffCriteria() {
+        #expect(ReadinessGate.readinessPercent([criterion("a", mandatory: true, signed: true),
+                                                criterion("b", mandatory: false, signed: true),
+                                                criterion("c", mandatory: true, signed: false)]) == 66.67)
+        #expect(ReadinessGate.readinessPercent([]) == nil)
+    }
+}
