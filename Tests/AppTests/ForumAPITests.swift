@@ -92,6 +92,15 @@ import TestSupport
             #expect(items(try await client.call(.get, "/v1/actions?ownerId=\(leadID)&status=done", auth: owner.authorization))
                 .map { $0["id"] as? String } == [reportID])
 
+            // A contract without obligations still cannot go while a forum refers to it.
+            let bare = try await client.call(.post, "/v1/contracts", auth: owner.authorization,
+                                             json: GovernanceAPITests.contract.replacingOccurrences(of: "CC-2026", with: "CC-BARE"))
+            let bareID = try #require(bare.object["id"] as? String)
+            _ = try await client.call(.post, "/v1/governance-forums", auth: lead.authorization, json: """
+                {"name":"Operational review","kind":"operational_review","cadence":"weekly","contractId":"\(bareID)"}
+                """)
+            let referred = try await client.call(.delete, "/v1/contracts/\(bareID)", auth: owner.authorization)
+            #expect(referred.status == .conflict && (referred.object["detail"] as? String)?.contains("governance forums") == true)
             // The forum keeps its meetings; a deleted meeting leaves the decision and actions unlinked, not lost.
             #expect(try await client.call(.delete, "/v1/governance-forums/\(forumID)", auth: lead.authorization).status == .conflict)
             #expect(try await client.call(.delete, "/v1/meetings/\(meetingID)", auth: lead.authorization).status == .noContent)

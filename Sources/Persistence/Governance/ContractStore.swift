@@ -104,12 +104,20 @@ public struct ContractStore: Sendable {
             """)
     }
 
-    /// Deletes a contract that has no obligations (their measurements and breaches are its record).
+    /// Deletes a contract that has no obligations (their measurements and breaches are its record) and
+    /// that no governance forum or transition refers to.
     public func delete(_ id: UUID) async throws {
         let obligations = try await connection.query(
             "select 1 from obligations where tenant_id = \(tenantID) and contract_id = \(id)", logger: logger).count()
         guard obligations == 0 else {
             throw HasChildren(kind: "contract", id: id, childKind: obligations == 1 ? "obligation" : "obligations", count: obligations)
+        }
+        let references = try await connection.query("""
+            select 1 from governance_forums where tenant_id = \(tenantID) and contract_id = \(id)
+            union all select 1 from transitions where tenant_id = \(tenantID) and contract_id = \(id)
+            """, logger: logger).count()
+        guard references == 0 else {
+            throw HasChildren(kind: "contract", id: id, childKind: "governance forums or transitions referring to it", count: references)
         }
         try await connection.query("delete from contracts where tenant_id = \(tenantID) and id = \(id)", logger: logger)
     }
