@@ -267,6 +267,39 @@ import TestSupport
         "withdrawReadinessSignOff": { client, auth, victim in
             [try await client.call(.delete, "/v1/transitions/\(victim.id("criterion"))/sign-off", auth: auth)]
         },
+        "listKTSessions": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))/kt-sessions", auth: auth)]
+        },
+        "createKTSession": { client, auth, victim in
+            [try await client.call(.post, "/v1/transitions/\(victim.id("transition"))/kt-sessions", auth: auth, json: #"{"topic":"t","processArea":"p","expert":"e","date":"2026-06-01"}"#)]
+        },
+        "getKTCoverage": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))/kt-coverage", auth: auth)]
+        },
+        "updateKTSession": { client, auth, victim in
+            [try await client.call(.patch, "/v1/transitions/\(victim.id("ktSession"))", auth: auth, json: #"{"proficiency":1,"status":"held"}"#)]
+        },
+        "deleteKTSession": { client, auth, victim in
+            [try await client.call(.delete, "/v1/transitions/\(victim.id("ktSession"))", auth: auth)]
+        },
+        "listHypercareMetrics": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("transition"))/hypercare-metrics", auth: auth)]
+        },
+        "createHypercareMetric": { client, auth, victim in
+            [try await client.call(.post, "/v1/transitions/\(victim.id("transition"))/hypercare-metrics", auth: auth, json: #"{"name":"n","comparator":">=","target":1,"period":"daily","requiredPeriods":1}"#)]
+        },
+        "updateHypercareMetric": { client, auth, victim in
+            [try await client.call(.patch, "/v1/transitions/\(victim.id("metric"))", auth: auth, json: #"{"target":0}"#)]
+        },
+        "deleteHypercareMetric": { client, auth, victim in
+            [try await client.call(.delete, "/v1/transitions/\(victim.id("metric"))", auth: auth)]
+        },
+        "listHypercareValues": { client, auth, victim in
+            [try await client.call(.get, "/v1/transitions/\(victim.id("metric"))/values", auth: auth)]
+        },
+        "putHypercareValue": { client, auth, victim in
+            [try await client.call(.put, "/v1/transitions/\(victim.id("metric"))/values/2026-06-01", auth: auth, json: #"{"value":1}"#)]
+        },
         "getContract": { client, auth, victim in
             [try await client.call(.get, "/v1/contracts/\(victim.id("contract"))", auth: auth)]
         },
@@ -362,7 +395,18 @@ import TestSupport
         let stageID = try #require((stages.object["items"] as? [[String: Any]])?.first?["id"] as? String)
         let criteria = try await client.call(.get, "/v1/transitions/\(transitionID)/stages/\(stageID)/criteria", auth: auth)
         let criterionID = try #require((criteria.object["items"] as? [[String: Any]])?.first?["id"] as? String)
-        return ["transition": transitionID, "stage": "\(transitionID)/stages/\(stageID)",
+        let session = try await client.call(.post, "/v1/transitions/\(transitionID)/kt-sessions", auth: auth, json: """
+            {"topic":"A's KT","processArea":"A's area","expert":"A's expert","date":"2026-06-01","status":"held","proficiency":4}
+            """)
+        let metric = try await client.call(.post, "/v1/transitions/\(transitionID)/hypercare-metrics", auth: auth, json: """
+            {"name":"A's metric","comparator":">=","target":80,"period":"daily","requiredPeriods":2}
+            """)
+        let metricID = try #require(metric.object["id"] as? String)
+        _ = try await client.call(.put, "/v1/transitions/\(transitionID)/hypercare-metrics/\(metricID)/values/2026-06-01",
+                                  auth: auth, json: #"{"value":85}"#)
+        return ["ktSession": "\(transitionID)/kt-sessions/\(try #require(session.object["id"] as? String))",
+                "metric": "\(transitionID)/hypercare-metrics/\(metricID)",
+                "transition": transitionID, "stage": "\(transitionID)/stages/\(stageID)",
                 "criterion": "\(transitionID)/stages/\(stageID)/criteria/\(criterionID)",
                 "contract": contractID, "obligation": obligationID, "breach": breachID, "forum": forumID, "meeting": meetingID,
                 "decision": decisionID, "action": try #require(action.object["id"] as? String)]
@@ -422,6 +466,8 @@ import TestSupport
         "transition": { "/v1/transitions/\($0)/readiness" },
         "stage": { "/v1/transitions/\($0.components(separatedBy: "/stages/")[0])/stages" },
         "criterion": { "/v1/transitions/\($0.components(separatedBy: "/criteria/")[0])/criteria" },
+        "ktSession": { "/v1/transitions/\($0.components(separatedBy: "/kt-sessions/")[0])/kt-sessions" },
+        "metric": { "/v1/transitions/\($0)/values" },
     ]
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
@@ -538,6 +584,8 @@ import TestSupport
         #expect(try await env.count("breaches", tenant: a.tenant.id) == 1)
         #expect(try await env.count("transition_stages", tenant: a.tenant.id) == 7)
         #expect(try await env.count("readiness_criteria", tenant: a.tenant.id) == 18)
+        #expect(try await env.count("kt_sessions", tenant: a.tenant.id) == 1)
+        #expect(try await env.count("hypercare_values", tenant: a.tenant.id) == 1)
         #expect(try await env.apiAudits(tenant: b.tenant.id) == 1)
     }
 }

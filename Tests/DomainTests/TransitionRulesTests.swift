@@ -42,3 +42,35 @@ import Testing
         #expect(ReadinessGate.readinessPercent([]) == nil)
     }
 }
+
+extension TransitionRulesTests {
+    static func week(_ key: String) -> MeasurementPeriod { MeasurementPeriod(key: key, kind: .weekly)! }
+
+    /// Runs end with the latest value: a miss or a missing period ends them.
+    @Test func hypercareRunsCountBackFromTheLatestPeriod() {
+        let w = Self.week
+        #expect(HypercareStability.consecutiveMet([(w("2026-W47"), true), (w("2026-W48"), true), (w("2026-W46"), false)]) == 2)
+        #expect(HypercareStability.consecutiveMet([(w("2026-W47"), true), (w("2026-W49"), true)]) == 1)
+        #expect(HypercareStability.consecutiveMet([(w("2026-W48"), true), (w("2026-W49"), false)]) == 0)
+        #expect(HypercareStability.consecutiveMet([]) == 0)
+        // Across a year end: 2026-W53 exists and precedes 2027-W01.
+        #expect(HypercareStability.consecutiveMet([(w("2026-W53"), true), (w("2027-W01"), true)]) == 2)
+    }
+
+    @Test func steadyStateNeedsStableMetrics() {
+        #expect(throws: GateRefusal(unmetCriteria: [], openEarlierStages: [], unstableMetrics: ["Backlog"])) {
+            try ReadinessGate.check(.go, criteria: [], earlierStagesWithoutGo: [], unstableMetrics: ["Backlog"])
+        }
+    }
+
+    /// Incident management 4 and 2 → 3.00, covered; request fulfilment 2 only → not covered; change
+    /// management planned → not covered, no average.
+    @Test func coverageNeedsAHeldSessionScoringThree() {
+        let areas = KTCoverage.byArea([("Incident management", .held, 4), ("Incident management", .held, 2),
+                                       ("Request fulfilment", .held, 2), ("Change management", .planned, nil)])
+        #expect(areas.map(\.processArea) == ["Change management", "Incident management", "Request fulfilment"])
+        #expect(areas.map(\.averageProficiency) == [nil, 3, 2])
+        #expect(areas.map(\.covered) == [false, true, false])
+        #expect(areas.map(\.planned) == [1, 0, 0] && areas.map(\.held) == [0, 2, 1])
+    }
+}

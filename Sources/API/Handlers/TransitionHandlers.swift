@@ -159,9 +159,16 @@ extension APIHandler {
             let all = try await readinessCriteria(context).all(of: transitionID)
             let earlier = try await transitions(context).stages(of: transitionID)
                 .filter { $0.position < current.position && $0.gateDecision != .go }
+            // The hypercare gate declares steady state: every metric must have held its target.
+            var unstable: [String] = []
+            if current.key == .hypercare && decision == .go {
+                let metrics = try await hypercare(context).all(of: transitionID)
+                let runs = try await hypercare(context).consecutiveMet(metrics)
+                unstable = metrics.filter { (runs[$0.id] ?? 0) < $0.requiredPeriods }.map(\.name)
+            }
             do throws(GateRefusal) {
                 try ReadinessGate.check(decision, criteria: all.filter { $0.stageID == stageID }.map(\.state),
-                                        earlierStagesWithoutGo: earlier.map(\.key.rawValue))
+                                        earlierStagesWithoutGo: earlier.map(\.key.rawValue), unstableMetrics: unstable)
             } catch {
                 throw TransitionMapping.problem(error, stage: current)
             }

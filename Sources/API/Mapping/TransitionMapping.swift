@@ -57,10 +57,37 @@ enum TransitionMapping {
         if !refusal.openEarlierStages.isEmpty {
             reasons.append("earlier stages without go: " + refusal.openEarlierStages.joined(separator: ", "))
         }
+        if !refusal.unstableMetrics.isEmpty {
+            reasons.append("hypercare metrics not yet stable: " + refusal.unstableMetrics.joined(separator: ", "))
+        }
         var problem = APIProblem(status: 409, type: "gate-not-ready", title: "Gate not ready",
                                  detail: "The \(stage.name) gate cannot be passed: " + reasons.joined(separator: "; ") + ".")
         problem.unmetCriteria = refusal.unmetCriteria.map { (id($0.id), $0.title) }
         problem.openStages = refusal.openEarlierStages
+        problem.unstableMetrics = refusal.unstableMetrics.isEmpty ? nil : refusal.unstableMetrics
         return problem
+    }
+}
+
+extension TransitionMapping {
+    static func resource(_ record: KTSessionRecord) -> Components.Schemas.KTSession {
+        .init(id: GovernanceMapping.id(record.id), transitionId: GovernanceMapping.id(record.transitionID), topic: record.topic,
+              processArea: record.processArea, expert: record.expert, attendees: record.attendees, date: record.date.description,
+              status: .init(rawValue: record.status.rawValue)!, proficiency: record.proficiency, createdAt: record.createdAt,
+              updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func resource(_ record: HypercareMetricRecord, consecutiveMet: Int) -> Components.Schemas.HypercareMetric {
+        .init(id: GovernanceMapping.id(record.id), transitionId: GovernanceMapping.id(record.transitionID), name: record.name,
+              comparator: .init(rawValue: record.comparator.rawValue)!, target: record.target,
+              period: .init(rawValue: record.period.rawValue)!, requiredPeriods: record.requiredPeriods,
+              consecutiveMet: consecutiveMet, stable: consecutiveMet >= record.requiredPeriods, createdAt: record.createdAt,
+              updatedAt: record.updatedAt, version: record.version)
+    }
+
+    static func resource(_ record: HypercareValueRecord) -> Components.Schemas.HypercareValue {
+        .init(metricId: GovernanceMapping.id(record.metricID), period: record.period.description,
+              periodStart: record.period.start.description, value: record.value, met: record.met, createdAt: record.createdAt,
+              updatedAt: record.updatedAt, version: record.version)
     }
 }

@@ -17,6 +17,7 @@ public struct APIProblem: Error, Equatable, Sendable {
     /// For a gate that cannot pass: the mandatory criteria not signed off, and earlier stages without "go".
     public var unmetCriteria: [(id: String, title: String)]?
     public var openStages: [String]?
+    public var unstableMetrics: [String]?
     /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
     public var headers: [(name: String, value: String)]
 
@@ -47,6 +48,7 @@ public struct APIProblem: Error, Equatable, Sendable {
         if let cycle { object["cycle"] = cycle.map { ["id": $0.id, "title": $0.title] } }
         if let unmetCriteria { object["unmetCriteria"] = unmetCriteria.map { ["id": $0.id, "title": $0.title] } }
         if let openStages { object["openStages"] = openStages }
+        if let unstableMetrics { object["unstableMetrics"] = unstableMetrics }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data)
     }

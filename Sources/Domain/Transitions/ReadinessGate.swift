@@ -21,26 +21,30 @@ public struct CriterionState: Equatable, Sendable {
     }
 }
 
-/// Why "go" is refused: mandatory criteria not signed off, or an earlier stage without "go".
+/// Why "go" is refused: mandatory criteria not signed off, an earlier stage without "go", or (at the
+/// hypercare gate, which declares steady state) hypercare metrics that have not held their target.
 public struct GateRefusal: Error, Equatable, Sendable {
     public var unmetCriteria: [CriterionState]
     public var openEarlierStages: [String]
+    public var unstableMetrics: [String]
 
-    public init(unmetCriteria: [CriterionState], openEarlierStages: [String]) {
+    public init(unmetCriteria: [CriterionState], openEarlierStages: [String], unstableMetrics: [String] = []) {
         self.unmetCriteria = unmetCriteria
         self.openEarlierStages = openEarlierStages
+        self.unstableMetrics = unstableMetrics
     }
 }
 
 /// The gate rule (DOMAIN.md §6 **rule**): "go" is refused while any mandatory criterion of the gate is
-/// not signed off, and gates pass in stage order. "No-go" is always recorded.
+/// not signed off, and gates pass in stage order; steady state (the hypercare gate's "go") also needs
+/// every hypercare metric to have held its target. "No-go" is always recorded.
 public enum ReadinessGate {
-    public static func check(_ decision: GateDecision, criteria: [CriterionState],
-                             earlierStagesWithoutGo: [String]) throws(GateRefusal) {
+    public static func check(_ decision: GateDecision, criteria: [CriterionState], earlierStagesWithoutGo: [String],
+                             unstableMetrics: [String] = []) throws(GateRefusal) {
         guard decision == .go else { return }
         let unmet = criteria.filter { $0.mandatory && !$0.signedOff }
-        guard unmet.isEmpty && earlierStagesWithoutGo.isEmpty else {
-            throw GateRefusal(unmetCriteria: unmet, openEarlierStages: earlierStagesWithoutGo)
+        guard unmet.isEmpty && earlierStagesWithoutGo.isEmpty && unstableMetrics.isEmpty else {
+            throw GateRefusal(unmetCriteria: unmet, openEarlierStages: earlierStagesWithoutGo, unstableMetrics: unstableMetrics)
         }
     }
 

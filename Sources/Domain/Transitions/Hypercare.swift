@@ -1,0 +1,61 @@
+/// Hypercare (DOMAIN.md §6): KPIs with stabilisation targets; steady state is declared once every
+/// one has held its target for its number of consecutive periods.
+public enum HypercareStability {
+    /// How many periods in a row, ending with the latest measured one, met the target; a period
+    /// without a value breaks the run.
+    public static func consecutiveMet(_ outcomes: [(period: MeasurementPeriod, met: Bool)]) -> Int {
+        var run = 0
+        var expected: MeasurementPeriod?
+        for outcome in outcomes.sorted(by: { $0.period > $1.period }) {
+            if let expected, outcome.period != expected { break }
+            guard outcome.met else { break }
+            run += 1
+            expected = MeasurementPeriod.containing(outcome.period.start.adding(days: -1), kind: outcome.period.kind)
+        }
+        return run
+    }
+}
+
+/// A knowledge-transfer session's state (DOMAIN.md §6).
+public enum KTSessionStatus: String, CaseIterable, Sendable {
+    case planned
+    case held
+    case cancelled
+}
+
+/// Knowledge-transfer coverage of one process area.
+public struct KTCoverage: Equatable, Sendable {
+    public var processArea: String
+    public var planned = 0
+    public var held = 0
+    public var cancelled = 0
+    /// Mean proficiency (1–5) of the held sessions that were scored, two decimals.
+    public var averageProficiency: Double?
+    /// Covered: at least one held session scored 3 or more.
+    public var covered = false
+
+    /// Per process area, in name order, from (area, status, proficiency) of each session.
+    public static func byArea(_ sessions: [(processArea: String, status: KTSessionStatus, proficiency: Int?)]) -> [KTCoverage] {
+        Dictionary(grouping: sessions, by: \.processArea).map { area, sessions in
+            var coverage = KTCoverage(processArea: area)
+            var scores: [Int] = []
+            for session in sessions {
+                switch session.status {
+                case .planned: coverage.planned += 1
+                case .held:
+                    coverage.held += 1
+                    if let score = session.proficiency { scores.append(score) }
+                case .cancelled: coverage.cancelled += 1
+                }
+            }
+            if !scores.isEmpty {
+                let hundredths = MinorUnits.roundedQuotient(Int128(scores.reduce(0, +)) * 100, Int128(scores.count)) ?? 0
+                coverage.averageProficiency = Double(hundredths) / 100
+            }
+            coverage.covered = scores.contains { $0 >= minimumProficiency }
+            return coverage
+        }.sorted { $0.processArea < $1.processArea }
+    }
+
+    public static let minimumProficiency = 3
+}
