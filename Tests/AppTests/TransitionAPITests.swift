@@ -95,15 +95,21 @@ import TestSupport
             let added = try await client.call(.post, "/v1/transitions/\(id)/stages/\(knowledgeTransfer)/criteria",
                                               auth: lead.authorization, json: #"{"title":"Major incident drill run","mandatory":true}"#)
             #expect(added.status == .created)
+            // A passed gate's criteria are settled; an open stage's are not.
             let optional = criteria.first { $0["mandatory"] as? Bool == false }?["id"] as? String
-            #expect(try await client.call(.delete, "\(base)/criteria/\(try #require(optional))", auth: lead.authorization).status
-                    == .noContent)
-            // 3 of 3 criteria at due diligence; 3 of 18 overall.
+            let settled = try await client.call(.delete, "\(base)/criteria/\(try #require(optional))", auth: lead.authorization)
+            #expect(settled.status == .conflict && settled.object["type"] as? String == "/problems/gate-passed")
+            let shadowCriteria = items(try await client.call(.get, "/v1/transitions/\(id)/stages/\(shadow)/criteria",
+                                                             auth: lead.authorization))
+            let shadowOptional = try #require(shadowCriteria.first { $0["mandatory"] as? Bool == false }?["id"] as? String)
+            #expect(try await client.call(.delete, "/v1/transitions/\(id)/stages/\(shadow)/criteria/\(shadowOptional)",
+                                          auth: lead.authorization).status == .noContent)
+            // 3 of 4 criteria at due diligence; 3 of 18 overall.
             let readiness = try await client.call(.get, "/v1/transitions/\(id)/readiness", auth: lead.authorization)
             #expect(readiness.object["criteria"] as? Int == 18 && readiness.object["signedOff"] as? Int == 3)
             #expect(readiness.object["overallPercent"] as? Double == 16.67)
             let perStage = readiness.object["stages"] as? [[String: Any]] ?? []
-            #expect(perStage.first?["readinessPercent"] as? Double == 100)
+            #expect(perStage.first?["readinessPercent"] as? Double == 75)
             #expect((perStage[1]["unmetMandatory"] as? [[String: Any]])?.count == 4)
 
             let renamed = try await client.call(.patch, "/v1/transitions/\(id)/stages/\(shadow)", auth: lead.authorization,

@@ -62,7 +62,7 @@ import TestSupport
         let env = try await TestEnvironment()
         let tenant = try await env.createTenant("hypercare")
         let lead = try await env.createMember(in: tenant.tenant, role: .pmoAdmin)
-        try await env.withApp(environment: TestClock("2026-12-31").environment) { client in
+        try await env.withApp(environment: TestClock("2026-12-16").environment) { client in
             let transition = try await client.call(.post, "/v1/transitions", auth: lead.authorization, json: TransitionAPITests.transition)
             let id = try #require(transition.object["id"] as? String)
             // Every stage up to hypercare passed: sign off all mandatory criteria, gate by gate.
@@ -89,24 +89,32 @@ import TestSupport
                 """)
             let serviceLevel = try #require(first.object["id"] as? String)
             let backlog = try #require(second.object["id"] as? String)
-            // Service level: W46 78 (missed), W47–W49 81, 83, 80 → 3 in a row; backlog: 150 then 250 → 0.
-            for (week, value) in [("2026-W46", 78.0), ("2026-W47", 81), ("2026-W48", 83), ("2026-W49", 80)] {
+            // Today is Wednesday 16 December: the last week over is W50, the last day over the 15th.
+            // Service level: W46 78 (missed), W47–W50 81, 83, 80, 81 → 4 in a row; backlog: 150 on the 12th,
+            // 250 on the 13th (missed), nothing since → 0.
+            for (week, value) in [("2026-W46", 78.0), ("2026-W47", 81), ("2026-W48", 83), ("2026-W49", 80), ("2026-W50", 81)] {
                 let put = try await client.call(.put, "\(metrics)/\(serviceLevel)/values/\(week)", auth: lead.authorization,
                                                 json: #"{"value":\#(value)}"#)
                 #expect(put.status == .created, "\(put.text)")
             }
-            for (day, value) in [("2026-12-10", 150.0), ("2026-12-11", 250)] {
+            for (day, value) in [("2026-12-12", 150.0), ("2026-12-13", 250)] {
                 _ = try await client.call(.put, "\(metrics)/\(backlog)/values/\(day)", auth: lead.authorization, json: #"{"value":\#(value)}"#)
             }
             let listed = items(try await client.call(.get, metrics, auth: lead.authorization))
-            #expect(listed.map { $0["consecutiveMet"] as? Int } == [3, 0] && listed.map { $0["stable"] as? Bool } == [true, false])
+            #expect(listed.map { $0["consecutiveMet"] as? Int } == [4, 0] && listed.map { $0["stable"] as? Bool } == [true, false])
             let refused = try await client.call(.post, hypercareGate, auth: lead.authorization, json: #"{"decision":"go"}"#)
             #expect(refused.status == .conflict && refused.object["unstableMetrics"] as? [String] == ["Backlog"], "\(refused.text)")
-            // A gap breaks a run: 12 December unmeasured, 13 and 14 met → 2 in a row from the 13th.
-            _ = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-13", auth: lead.authorization, json: #"{"value":180}"#)
-            let same = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-13", auth: lead.authorization, json: #"{"value":180}"#)
+            // Today's value is provisional: refused until the day is over; so is a week still running.
+            for period in ["2026-12-16", "2026-W51"] {
+                let running = try await client.call(.put, "\(metrics)/\(period.contains("W") ? serviceLevel : backlog)/values/\(period)",
+                                                    auth: lead.authorization, json: #"{"value":100}"#)
+                #expect(running.status == .unprocessableContent && pointers(running) == ["/period"], "\(period)")
+            }
+            // The 14th and 15th met → 2 in a row up to the 15th: stable.
+            _ = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-14", auth: lead.authorization, json: #"{"value":180}"#)
+            let same = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-14", auth: lead.authorization, json: #"{"value":180}"#)
             #expect(same.status == .ok && same.object["version"] as? Int == 1)
-            _ = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-14", auth: lead.authorization, json: #"{"value":199}"#)
+            _ = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-12-15", auth: lead.authorization, json: #"{"value":199}"#)
             let wrongKind = try await client.call(.put, "\(metrics)/\(backlog)/values/2026-W50", auth: lead.authorization,
                                                   json: #"{"value":1}"#)
             #expect(wrongKind.status == .unprocessableContent && pointers(wrongKind) == ["/period"])
@@ -119,7 +127,10 @@ import TestSupport
             let stricter = try await client.call(.patch, "\(metrics)/\(serviceLevel)", auth: lead.authorization, json: #"{"target":82}"#)
             #expect(stricter.object["consecutiveMet"] as? Int == 0 && stricter.object["stable"] as? Bool == false)
             let values = items(try await client.call(.get, "\(metrics)/\(serviceLevel)/values", auth: lead.authorization))
-            #expect(values.map { $0["met"] as? Bool } == [false, false, true, false])
+            #expect(values.map { $0["met"] as? Bool } == [false, false, true, false, false])
+            // A passed gate is final, and so are its criteria.
+            let again = try await client.call(.post, hypercareGate, auth: lead.authorization, json: #"{"decision":"no_go"}"#)
+            #expect(again.status == .conflict && again.object["type"] as? String == "/problems/gate-passed")
         }
     }
 }

@@ -46,15 +46,22 @@ import Testing
 extension TransitionRulesTests {
     static func week(_ key: String) -> MeasurementPeriod { MeasurementPeriod(key: key, kind: .weekly)! }
 
-    /// Runs end with the latest value: a miss or a missing period ends them.
-    @Test func hypercareRunsCountBackFromTheLatestPeriod() {
+    /// Runs end with the last period that is over: a miss, a missing period or a stopped feed ends them.
+    @Test func hypercareRunsCountBackFromTheLastCompletedPeriod() {
         let w = Self.week
-        #expect(HypercareStability.consecutiveMet([(w("2026-W47"), true), (w("2026-W48"), true), (w("2026-W46"), false)]) == 2)
-        #expect(HypercareStability.consecutiveMet([(w("2026-W47"), true), (w("2026-W49"), true)]) == 1)
-        #expect(HypercareStability.consecutiveMet([(w("2026-W48"), true), (w("2026-W49"), false)]) == 0)
-        #expect(HypercareStability.consecutiveMet([]) == 0)
+        let history = [(w("2026-W46"), false), (w("2026-W47"), true), (w("2026-W48"), true)]
+        #expect(HypercareStability.consecutiveMet(history, through: w("2026-W48")) == 2)
+        // The feed stopped: by week 50 the run is broken.
+        #expect(HypercareStability.consecutiveMet(history, through: w("2026-W50")) == 0)
+        #expect(HypercareStability.consecutiveMet([(w("2026-W47"), true), (w("2026-W49"), true)], through: w("2026-W49")) == 1)
+        #expect(HypercareStability.consecutiveMet([(w("2026-W48"), true), (w("2026-W49"), false)], through: w("2026-W49")) == 0)
+        #expect(HypercareStability.consecutiveMet([], through: w("2026-W49")) == 0)
         // Across a year end: 2026-W53 exists and precedes 2027-W01.
-        #expect(HypercareStability.consecutiveMet([(w("2026-W53"), true), (w("2027-W01"), true)]) == 2)
+        #expect(HypercareStability.consecutiveMet([(w("2026-W53"), true), (w("2027-W01"), true)], through: w("2027-W01")) == 2)
+        // On Wednesday 16 December 2026 the last week over is W50 and the last day over the 15th.
+        let wednesday = CalendarDate("2026-12-16")!
+        #expect(HypercareStability.lastCompleted(.weekly, today: wednesday).description == "2026-W50")
+        #expect(HypercareStability.lastCompleted(.daily, today: wednesday).description == "2026-12-15")
     }
 
     @Test func steadyStateNeedsStableMetrics() {

@@ -26,9 +26,10 @@ extension APIHandler {
         Self.checkCriterion(title: body.title, evidence: body.evidenceUrl, &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateReadinessCriterion.id) { context in
-            guard try await transitions(context).stage(stageID, of: transitionID) != nil else {
+            guard let stage = try await transitions(context).stage(stageID, of: transitionID, lock: true) else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
+            try Self.requireOpenGate(stage)
             let now = context.environment.now()
             let record = try await readinessCriteria(context).insert(CriterionRecord(
                 id: context.environment.newID(), transitionID: transitionID, stageID: stageID, title: body.title,
@@ -50,6 +51,7 @@ extension APIHandler {
         let record = try await lockedWrite("Criterion \(input.path.criterionId)",
                                            find: { try await criterion($0, id, stage: stageID, transition: transitionID) },
                                            version: \.version) { context, current in
+            try await requireOpenGate(context, stage: stageID, transition: transitionID)
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var next = current
             next.title = patch.title ?? current.title
@@ -79,6 +81,7 @@ extension APIHandler {
         try await lockedWrite("Criterion \(input.path.criterionId)",
                               find: { try await criterion($0, id, stage: stageID, transition: transitionID) },
                               version: \.version) { context, _ in
+            try await requireOpenGate(context, stage: stageID, transition: transitionID)
             try await readinessCriteria(context).delete(id)
             try await audit(context, "deleteReadinessCriterion", "readiness_criterion", id, changed: [])
         }
@@ -87,20 +90,20 @@ extension APIHandler {
 
     func signOffReadinessCriterion(_ input: Operations.SignOffReadinessCriterion.Input) async throws -> Operations.SignOffReadinessCriterion.Output {
         let (transitionID, stageID, id) = try Self.criterionIDs(input.path.transitionId, input.path.stageId, input.path.criterionId)
-        let record = try await session.run { context in
+        let signed = try await idempotentCreate(Operations.SignOffReadinessCriterion.id) { context in
             guard let current = try await criterion(context, id, stage: stageID, transition: transitionID) else {
                 throw APIProblem.notFound("Criterion \(input.path.criterionId)")
             }
             let member = try await me(context)
-            guard current.signedOffAt == nil else { return current }
+            guard current.signedOffAt == nil else { return Created(resource: TransitionMapping.resource(current), location: nil) }
             var next = current
             next.signedOffBy = member.id
             next.signedOffAt = context.environment.now()
             let updated = try await readinessCriteria(context).update(next, at: context.environment.now())
             try await audit(context, "signOffReadinessCriterion", "readiness_criterion", id, changed: ["signedOffBy", "signedOffAt"])
-            return updated
+            return Created(resource: TransitionMapping.resource(updated), location: nil)
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(TransitionMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: signed.resource.version)), body: .json(signed.resource)))
     }
 
     func withdrawReadinessSignOff(_ input: Operations.WithdrawReadinessSignOff.Input) async throws -> Operations.WithdrawReadinessSignOff.Output {
@@ -110,6 +113,7 @@ extension APIHandler {
                 throw APIProblem.notFound("Criterion \(input.path.criterionId)")
             }
             guard current.signedOffAt != nil else { return }
+            try await requireOpenGate(context, stage: stageID, transition: transitionID)
             var next = current
             next.signedOffBy = nil
             next.signedOffAt = nil
@@ -117,6 +121,19 @@ extension APIHandler {
             try await audit(context, "withdrawReadinessSignOff", "readiness_criterion", id, changed: ["signedOffBy", "signedOffAt"])
         }
         return .noContent(.init())
+    }
+
+    /// 409 once the stage's gate has passed: its criteria are settled.
+    static func requireOpenGate(_ stage: StageRecord) throws(APIProblem) {
+        guard stage.gateDecision != .go else {
+            throw APIProblem(status: 409, type: "gate-passed", title: "Gate passed",
+                             detail: "The \(stage.name) gate has passed (go); its criteria and decision are settled.")
+        }
+    }
+
+    private func requireOpenGate(_ context: TenantSession.Context, stage: UUID, transition: UUID) async throws {
+        guard let stage = try await transitions(context).stage(stage, of: transition) else { return }
+        try Self.requireOpenGate(stage)
     }
 
     private static func checkCriterion(title: String, evidence: String?, _ checks: inout FieldChecks) {

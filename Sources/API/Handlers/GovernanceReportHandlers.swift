@@ -65,8 +65,8 @@ extension APIHandler {
             try await refreshDeliverables(context)
             let obligations = try await self.obligations(context).all(of: contractID)
             // A week that ends in `from` may start up to six days before it.
-            let outcomes = try await measurements(context).outcomes(of: obligations.map(\.id), from: from.first.adding(days: -6),
-                                                                      to: to.last)
+            let outcomes = try await measurements(context).outcomes(
+                of: obligations.map(\.id), from: max(from.first.adding(days: -6), .beginning), to: to.last)
             return (obligations, outcomes, try await self.breaches(context).inMonths(contract: contractID, from: from, to: to))
         }
         let breachIDs = Dictionary(breaches.map { (PeriodKey($0.obligationID, $0.period.start), $0.id) },

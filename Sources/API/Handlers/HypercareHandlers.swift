@@ -10,7 +10,7 @@ extension APIHandler {
         let (metrics, runs) = try await session.run { context in
             try await requireTransition(id, input.path.transitionId, context)
             let metrics = try await hypercare(context).all(of: id)
-            return (metrics, try await hypercare(context).consecutiveMet(metrics))
+            return (metrics, try await hypercare(context).consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now())))
         }
         return .ok(.init(body: .json(.init(items: metrics.map { TransitionMapping.resource($0, consecutiveMet: runs[$0.id] ?? 0) }))))
     }
@@ -22,7 +22,7 @@ extension APIHandler {
         Self.checkMetric(name: body.name, target: body.target, required: body.requiredPeriods, &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateHypercareMetric.id) { context in
-            try await requireTransition(transitionID, input.path.transitionId, context)
+            try await requireTransition(transitionID, input.path.transitionId, context, lock: true)
             let now = context.environment.now()
             let record = try await hypercare(context).insert(HypercareMetricRecord(
                 id: context.environment.newID(), transitionID: transitionID, name: body.name,
@@ -64,7 +64,7 @@ extension APIHandler {
                 updated = try await hypercare(context).update(next, at: context.environment.now())
                 try await audit(context, "updateHypercareMetric", "hypercare_metric", id, changed: changed)
             }
-            return (updated, try await hypercare(context).consecutiveMet([updated])[id] ?? 0)
+            return (updated, try await hypercare(context).consecutiveMet([updated], today: CalendarDate(utcDate: context.environment.now()))[id] ?? 0)
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(TransitionMapping.resource(record, consecutiveMet: run))))
@@ -111,7 +111,8 @@ extension APIHandler {
             checks.require(period != nil, "/period", "must be a \(metric.period.rawValue) period, \(metric.period.keyFormat)")
             checks.require(body.value.isFinite && abs(body.value) <= 1e15, "/value", "must be a number between -1e15 and 1e15")
             if let period {
-                checks.require(period.start <= CalendarDate(utcDate: context.environment.now()), "/period", "has not started yet")
+                // A running period's value is provisional: only periods that are over count towards steady state.
+                checks.require(period.end < CalendarDate(utcDate: context.environment.now()), "/period", "is not over yet")
             }
             try checks.throwIfAny()
             let (value, created, changed) = try await hypercare(context).record(metric, period: period!, value: body.value,

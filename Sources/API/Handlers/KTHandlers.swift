@@ -28,7 +28,7 @@ extension APIHandler {
                             status: status, proficiency: body.proficiency, &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateKTSession.id) { context in
-            try await requireTransition(transitionID, input.path.transitionId, context)
+            try await requireTransition(transitionID, input.path.transitionId, context, lock: true)
             let now = context.environment.now()
             let record = try await ktSessions(context).insert(KTSessionRecord(
                 id: context.environment.newID(), transitionID: transitionID, topic: body.topic, processArea: body.processArea,
@@ -120,9 +120,10 @@ extension APIHandler {
         }
     }
 
-    /// 404 unless the transition is the caller's.
-    func requireTransition(_ id: UUID, _ text: String, _ context: TenantSession.Context) async throws {
-        guard try await transitions(context).find(id) != nil else { throw APIProblem.notFound("Transition \(text)") }
+    /// 404 unless the transition is the caller's; with `lock`, it cannot be deleted until the
+    /// transaction ends (so a child created under it never meets a vanished parent).
+    func requireTransition(_ id: UUID, _ text: String, _ context: TenantSession.Context, lock: Bool = false) async throws {
+        guard try await transitions(context).find(id, lock: lock) != nil else { throw APIProblem.notFound("Transition \(text)") }
     }
 
     func ktSessions(_ context: TenantSession.Context) -> KTSessionStore {

@@ -115,12 +115,14 @@ extension APIHandler {
                                "is required with new terms: the first period they apply to (\(current.period.keyFormat))")
                 checks.require(patch.effectiveFrom == nil || from != nil, "/effectiveFrom",
                                "must be a \(current.period.rawValue) period, \(current.period.keyFormat)")
+                // The fields not patched come from the terms in force at `effectiveFrom`.
+                let base = from.flatMap { current.terms.terms(for: $0) } ?? latest
                 newTerms = Self.checkTerms(
                     from: from?.start ?? latest.effectiveFrom,
-                    comparator: patch.comparator.map { ThresholdComparator(rawValue: $0.rawValue)! } ?? latest.comparator,
-                    threshold: patch.threshold ?? latest.threshold,
-                    creditPercent: patch.creditPercent ?? BasisPoints.percent(latest.creditBasisPoints),
-                    earnBackPeriods: keys.contains("earnBackPeriods") ? patch.earnBackPeriods : latest.earnBackPeriods, &checks)
+                    comparator: patch.comparator.map { ThresholdComparator(rawValue: $0.rawValue)! } ?? base.comparator,
+                    threshold: patch.threshold ?? base.threshold,
+                    creditPercent: patch.creditPercent ?? BasisPoints.percent(base.creditBasisPoints),
+                    earnBackPeriods: keys.contains("earnBackPeriods") ? patch.earnBackPeriods : base.earnBackPeriods, &checks)
             } else {
                 checks.require(patch.effectiveFrom == nil, "/effectiveFrom", "applies only with new terms")
             }
@@ -169,7 +171,7 @@ extension APIHandler {
         checks.requireName(name)
         checks.requireName(metric, at: "/metric")
         checks.requireName(unit, at: "/unit")
-        if let unit { checks.require(unit.count <= 50, "/unit", "must be at most 50 characters") }
+        if let unit { checks.require(unit.unicodeScalars.count <= 50, "/unit", "must be at most 50 characters") }
     }
 
     /// Checks terms' fields; returns the terms when they are valid.

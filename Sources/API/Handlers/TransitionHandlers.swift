@@ -24,6 +24,10 @@ extension APIHandler {
         var checks = FieldChecks()
         Self.checkTransition(name: body.name, scope: body.scope, from: body.fromParty, to: body.toParty, &checks)
         let goLive = Self.date(body.plannedGoLive, "/plannedGoLive", &checks)
+        if let goLive {
+            checks.require(TransitionTemplate.fits(goLive: goLive), "/plannedGoLive",
+                           "must leave room for every stage (150 days before, 61 after) within the years 0001–9999")
+        }
         let contract = Self.reference(body.contractId, "/contractId", &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateTransition.id) { context in
@@ -150,11 +154,12 @@ extension APIHandler {
         checks.requireText(body.notes, maxLength: 2000, at: "/notes")
         try checks.throwIfAny()
         let decision = GateDecision(rawValue: body.decision.rawValue)!
-        let (stage, criteria) = try await session.run { context in
+        let decided = try await idempotentCreate(Operations.DecideStageGate.id) { context in
             guard try await transitions(context).find(transitionID, lock: true) != nil,
                   let current = try await transitions(context).stage(stageID, of: transitionID, lock: true) else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
+            try Self.requireOpenGate(current)
             let member = try await me(context)
             let all = try await readinessCriteria(context).all(of: transitionID)
             let earlier = try await transitions(context).stages(of: transitionID)
@@ -163,7 +168,7 @@ extension APIHandler {
             var unstable: [String] = []
             if current.key == .hypercare && decision == .go {
                 let metrics = try await hypercare(context).all(of: transitionID)
-                let runs = try await hypercare(context).consecutiveMet(metrics)
+                let runs = try await hypercare(context).consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now()))
                 unstable = metrics.filter { (runs[$0.id] ?? 0) < $0.requiredPeriods }.map(\.name)
             }
             do throws(GateRefusal) {
@@ -180,10 +185,9 @@ extension APIHandler {
             let updated = try await transitions(context).updateStage(next, at: context.environment.now())
             try await audit(context, decision == .go ? "passStageGate" : "holdStageGate", "transition_stage", stageID,
                             changed: ["gateDecision", "gateNotes"])
-            return (updated, all)
+            return Created(resource: TransitionMapping.resource(updated, criteria: all), location: nil)
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: stage.version)),
-                         body: .json(TransitionMapping.resource(stage, criteria: criteria))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: decided.resource.version)), body: .json(decided.resource)))
     }
 
     func getTransitionReadiness(_ input: Operations.GetTransitionReadiness.Input) async throws -> Operations.GetTransitionReadiness.Output {

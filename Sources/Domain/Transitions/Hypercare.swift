@@ -1,18 +1,24 @@
 /// Hypercare (DOMAIN.md §6): KPIs with stabilisation targets; steady state is declared once every
 /// one has held its target for its number of consecutive periods.
 public enum HypercareStability {
-    /// How many periods in a row, ending with the latest measured one, met the target; a period
-    /// without a value breaks the run.
-    public static func consecutiveMet(_ outcomes: [(period: MeasurementPeriod, met: Bool)]) -> Int {
+    /// How many periods in a row, ending with `lastCompleted` (the latest period that is over), met
+    /// the target. A period without a value breaks the run, so a feed that stopped, or a value for a
+    /// period still running, never counts.
+    public static func consecutiveMet(_ outcomes: [(period: MeasurementPeriod, met: Bool)],
+                                      through lastCompleted: MeasurementPeriod) -> Int {
+        let met = Dictionary(outcomes.map { ($0.period.start, $0.met) }, uniquingKeysWith: { first, _ in first })
         var run = 0
-        var expected: MeasurementPeriod?
-        for outcome in outcomes.sorted(by: { $0.period > $1.period }) {
-            if let expected, outcome.period != expected { break }
-            guard outcome.met else { break }
+        var period = lastCompleted
+        while met[period.start] == true {
             run += 1
-            expected = MeasurementPeriod.containing(outcome.period.start.adding(days: -1), kind: outcome.period.kind)
+            period = MeasurementPeriod.containing(period.start.adding(days: -1), kind: period.kind)
         }
         return run
+    }
+
+    /// The latest period of `kind` that is over on `today`.
+    public static func lastCompleted(_ kind: PeriodKind, today: CalendarDate) -> MeasurementPeriod {
+        MeasurementPeriod.containing(MeasurementPeriod.containing(today, kind: kind).start.adding(days: -1), kind: kind)
     }
 }
 

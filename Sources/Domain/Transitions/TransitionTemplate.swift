@@ -79,3 +79,12 @@ public enum TransitionTemplate {
         }
     }
 }
+
+extension TransitionTemplate {
+    /// Whether every stage of a transition going live on `goLive` falls within the years 0001–9999.
+    public static func fits(goLive: CalendarDate) -> Bool {
+        let first = stages.map(\.2).min() ?? 0, last = stages.map(\.3).max() ?? 0
+        return goLive.daysSinceEpoch + first >= CalendarDate.beginning.daysSinceEpoch
+            && goLive.daysSinceEpoch + last <= CalendarDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch
+    }
+}

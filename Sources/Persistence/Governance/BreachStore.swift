@@ -79,21 +79,24 @@ public struct BreachStore: Sendable {
         """
     static let from = "breaches b join obligations o on o.tenant_id = b.tenant_id and o.id = b.obligation_id"
 
-    /// The breaches of `keys`' periods that exist, by period.
+    /// The breaches of `keys`' periods that exist, by period, locked: a concurrent waiver or credit
+    /// commits first and is seen (so a credited breach is never withdrawn by a stale read).
     public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: BreachRecord] {
         let records = try await all("""
             select \(unescaped: Self.columns) from \(unescaped: Self.from)
             where b.tenant_id = \(tenantID) and (b.obligation_id, b.period_start) in
                 (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
+            for update of b
             """)
         return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
     }
 
-    /// Every breach of one obligation.
+    /// Every breach of one obligation, locked (as `existing`).
     public func all(of obligation: UUID) async throws -> [BreachRecord] {
         try await all("""
             select \(unescaped: Self.columns) from \(unescaped: Self.from)
             where b.tenant_id = \(tenantID) and b.obligation_id = \(obligation) order by b.period_start
+            for update of b
             """)
     }
 
@@ -164,10 +167,16 @@ public struct BreachStore: Sendable {
             """, logger: logger)
     }
 
-    /// Removes breaches whose period turned out met.
+    /// Removes breaches whose period turned out met; a credited one is never removed (the callers
+    /// refuse first, under lock; this is the backstop).
     public func withdraw(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        try await connection.query("delete from breaches where tenant_id = \(tenantID) and id = any(\(ids))", logger: logger)
+        let removed = try await connection.query("""
+            with removed as (
+                delete from breaches where tenant_id = \(tenantID) and id = any(\(ids)) and status <> 'credited' returning 1)
+            select count(*)::int from removed
+            """, logger: logger).count()
+        guard removed == ids.count else { throw CreditedBreachCorrection() }
     }
 
     public func setStatus(_ breach: BreachRecord, at now: Date) async throws -> BreachRecord {

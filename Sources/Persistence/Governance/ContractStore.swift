@@ -79,9 +79,13 @@ public struct ContractStore: Sendable {
             """).first
     }
 
-    /// The contracts among `ids`, by id.
-    public func findMany(_ ids: [UUID]) async throws -> [UUID: ContractRecord] {
-        let records = try await all("select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = any(\(ids))")
+    /// The contracts among `ids`, by id; with `share`, their terms cannot change until the
+    /// transaction ends (a measurement checked against a term keeps it).
+    public func findMany(_ ids: [UUID], share: Bool = false) async throws -> [UUID: ContractRecord] {
+        let records = try await all("""
+            select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = any(\(ids))
+            order by id \(unescaped: share ? "for share" : "")
+            """)
         return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
     }
 
@@ -108,13 +112,13 @@ public struct ContractStore: Sendable {
     /// that no governance forum or transition refers to.
     public func delete(_ id: UUID) async throws {
         let obligations = try await connection.query(
-            "select 1 from obligations where tenant_id = \(tenantID) and contract_id = \(id)", logger: logger).count()
+            "select count(*)::int from obligations where tenant_id = \(tenantID) and contract_id = \(id)", logger: logger).count()
         guard obligations == 0 else {
             throw HasChildren(kind: "contract", id: id, childKind: obligations == 1 ? "obligation" : "obligations", count: obligations)
         }
         let references = try await connection.query("""
-            select 1 from governance_forums where tenant_id = \(tenantID) and contract_id = \(id)
-            union all select 1 from transitions where tenant_id = \(tenantID) and contract_id = \(id)
+            select (select count(*) from governance_forums where tenant_id = \(tenantID) and contract_id = \(id))::int
+                 + (select count(*) from transitions where tenant_id = \(tenantID) and contract_id = \(id))::int
             """, logger: logger).count()
         guard references == 0 else {
             throw HasChildren(kind: "contract", id: id, childKind: "governance forums or transitions referring to it", count: references)

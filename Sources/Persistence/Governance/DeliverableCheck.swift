@@ -64,7 +64,8 @@ public struct DeliverableCheck: Sendable {
 
     /// The daily check over every tenant: each tenant with an overdue deliverable gets its breaches
     /// opened in a transaction of its own (row-level security applies as to any request), audited
-    /// as the check's. Returns how many breaches it opened.
+    /// as the check's. One tenant's failure does not hold up the others (the first is rethrown at
+    /// the end). Returns how many breaches it opened.
     @discardableResult
     public static func sweep(_ database: Database, today: CalendarDate, now: Date, newID: @escaping @Sendable () -> UUID) async throws -> Int {
         var tenants: [UUID] = []
@@ -72,19 +73,32 @@ public struct DeliverableCheck: Sendable {
             "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)", logger: database.logger)
         for try await tenant in rows.decode(UUID.self) { tenants.append(tenant) }
         var opened = 0
+        var failure: (any Error)?
         for tenant in tenants {
-            opened += try await database.tenantTransaction(tenant) { connection in
-                let events = try await DeliverableCheck(connection: connection, tenantID: tenant, logger: database.logger)
-                    .openOverdue(today: today, now: now, newID: newID)
-                let entries = events.map {
-                    AuditEntry(actor: .system(auditActor), operation: "openBreach", resourceType: "breach", resourceID: $0.breachID,
-                               requestID: nil, changedFields: [])
-                }
-                try await AuditLog.record(entries, ids: entries.map { _ in newID() }, tenantID: tenant, at: now,
-                                          on: connection, logger: database.logger)
-                return events.count
+            do {
+                opened += try await openOverdue(in: tenant, database, today: today, now: now, newID: newID)
+            } catch {
+                database.logger.error("deliverable check failed for a tenant",
+                                      metadata: ["tenant": "\(tenant)", "error": "\(String(reflecting: error))"])
+                failure = failure ?? error
             }
         }
+        if let failure { throw failure }
         return opened
+    }
+
+    private static func openOverdue(in tenant: UUID, _ database: Database, today: CalendarDate, now: Date,
+                                    newID: @escaping @Sendable () -> UUID) async throws -> Int {
+        try await database.tenantTransaction(tenant) { connection in
+            let events = try await DeliverableCheck(connection: connection, tenantID: tenant, logger: database.logger)
+                .openOverdue(today: today, now: now, newID: newID)
+            let entries = events.map {
+                AuditEntry(actor: .system(auditActor), operation: "openBreach", resourceType: "breach", resourceID: $0.breachID,
+                           requestID: nil, changedFields: [])
+            }
+            try await AuditLog.record(entries, ids: entries.map { _ in newID() }, tenantID: tenant, at: now,
+                                      on: connection, logger: database.logger)
+            return events.count
+        }
     }
 }

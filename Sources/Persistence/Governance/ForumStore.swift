@@ -78,7 +78,7 @@ public struct ForumStore: Sendable {
     /// Deletes a forum without meetings (they are its record).
     public func delete(_ id: UUID) async throws {
         let meetings = try await connection.query(
-            "select 1 from meetings where tenant_id = \(tenantID) and forum_id = \(id)", logger: logger).count()
+            "select count(*)::int from meetings where tenant_id = \(tenantID) and forum_id = \(id)", logger: logger).count()
         guard meetings == 0 else {
             throw HasChildren(kind: "forum", id: id, childKind: meetings == 1 ? "meeting" : "meetings", count: meetings)
         }

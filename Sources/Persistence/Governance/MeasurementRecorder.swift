@@ -60,7 +60,7 @@ public struct MeasurementRecorder: Sendable {
         let obligations = try await ObligationStore(connection: connection, tenantID: tenantID, logger: logger)
             .findMany(Array(Set(inputs.map(\.obligationID))), lock: true)
         let contracts = try await ContractStore(connection: connection, tenantID: tenantID, logger: logger)
-            .findMany(Array(Set(obligations.values.map(\.contractID))))
+            .findMany(Array(Set(obligations.values.map(\.contractID))), share: true)
         let periods = try Self.validate(inputs, obligations: obligations, contracts: contracts, today: today)
 
         let keys = zip(inputs, periods).map { PeriodKey($0.obligationID, $1.start) }

@@ -104,7 +104,8 @@ public struct ObligationStore: Sendable {
             """))
     }
 
-    /// Deliverables due before `today`, not delivered and not yet breached.
+    /// Deliverables due before `today`, not delivered and not yet breached, locked. One being edited
+    /// right now is skipped: its editor judges it again when its dates change.
     public func overdueDeliverables(on today: CalendarDate) async throws -> [ObligationRecord] {
         try await withTerms(try await all("""
             select \(unescaped: Self.columns) from obligations o
@@ -112,6 +113,7 @@ public struct ObligationStore: Sendable {
               and o.due_date < \(today.description)::date
               and not exists (select 1 from breaches b where b.tenant_id = o.tenant_id and b.obligation_id = o.id)
             order by o.id
+            for update of o skip locked
             """))
     }
 
@@ -142,8 +144,8 @@ public struct ObligationStore: Sendable {
     /// Deletes an obligation that was never measured nor breached (its record of compliance).
     public func delete(_ id: UUID) async throws {
         let history = try await connection.query("""
-            select 1 from measurements where tenant_id = \(tenantID) and obligation_id = \(id)
-            union all select 1 from breaches where tenant_id = \(tenantID) and obligation_id = \(id)
+            select (select count(*) from measurements where tenant_id = \(tenantID) and obligation_id = \(id))::int
+                 + (select count(*) from breaches where tenant_id = \(tenantID) and obligation_id = \(id))::int
             """, logger: logger).count()
         guard history == 0 else {
             throw HasChildren(kind: "obligation", id: id, childKind: "measurements or breaches", count: history)

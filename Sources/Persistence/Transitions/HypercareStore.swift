@@ -143,8 +143,8 @@ public struct HypercareStore: Sendable {
         return records
     }
 
-    /// For each metric, how many periods in a row (ending with its latest) met the target.
-    public func consecutiveMet(_ metrics: [HypercareMetricRecord]) async throws -> [UUID: Int] {
+    /// For each metric, how many periods in a row, ending with the last one over on `today`, met the target.
+    public func consecutiveMet(_ metrics: [HypercareMetricRecord], today: CalendarDate) async throws -> [UUID: Int] {
         guard !metrics.isEmpty else { return [:] }
         var outcomes: [UUID: [(period: MeasurementPeriod, met: Bool)]] = [:]
         let kinds = Dictionary(uniqueKeysWithValues: metrics.map { ($0.id, $0.period) })
@@ -162,7 +162,8 @@ public struct HypercareStore: Sendable {
             outcomes[metric, default: []].append((period, met))
         }
         return metrics.reduce(into: [:]) { runs, metric in
-            runs[metric.id] = HypercareStability.consecutiveMet(outcomes[metric.id] ?? [])
+            runs[metric.id] = HypercareStability.consecutiveMet(
+                outcomes[metric.id] ?? [], through: HypercareStability.lastCompleted(metric.period, today: today))
         }
     }
 
