@@ -118,6 +118,10 @@ import TestSupport
 
             let audit = try await client.call(.get, "/v1/audit-events?resourceType=transition_stage", auth: owner.authorization)
             #expect(items(audit).compactMap { $0["operation"] as? String } == ["passStageGate", "holdStageGate"])
+            // Every sign-off (four, one of them withdrawn by the evidence change) is in the log.
+            let signOffs = try await client.call(.get, "/v1/audit-events?resourceType=readiness_criterion&operation=signOffReadinessCriterion",
+                                                 auth: owner.authorization)
+            #expect(items(signOffs).count == 4)
             // A viewer reads, but neither signs off nor decides.
             let viewer = try await env.createMember(in: tenant.tenant, role: .viewer)
             #expect(try await client.call(.get, "/v1/transitions/\(id)/readiness", auth: viewer.authorization).status == .ok)
