@@ -148,6 +148,40 @@ import TestSupport
         #expect(try await env.count("breaches", tenant: tenant.tenant.id) == 0)
     }
 
+    /// Concurrent writers to one period: one breach, whatever the interleaving; a credit racing a
+    /// correction either wins (the correction is 409) or loses (the breach is gone, the credit 404),
+    /// never both.
+    @Test func concurrentWritesKeepOneBreachAndNeverLoseACredit() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("breach-race")
+        let owner = try await env.createMember(in: tenant.tenant, role: .owner)
+        try await env.withApp(environment: TestClock("2026-06-15").environment) { client in
+            let (_, obligationID) = try await Self.contractWithServiceLevel(client, owner.authorization)
+            for month in 1...5 {
+                let path = "/v1/obligations/\(obligationID)/measurements/2026-0\(month)"
+                async let first = client.call(.put, path, auth: owner.authorization, json: #"{"value":70}"#)
+                async let second = client.call(.put, path, auth: owner.authorization, json: #"{"value":71}"#)
+                async let third = client.call(.put, path, auth: owner.authorization, json: #"{"value":72}"#)
+                let statuses = [try await first.status, try await second.status, try await third.status]
+                #expect(statuses.filter { $0 == .created }.count == 1 && statuses.filter { $0 == .ok }.count == 2, "\(statuses)")
+                let breaches = try await client.call(.get, "/v1/breaches?month=2026-0\(month)", auth: owner.authorization)
+                #expect(items(breaches).count == 1, "month \(month)")
+                let breachID = try #require(items(breaches).first?["id"] as? String)
+                async let credit = client.call(.patch, "/v1/breaches/\(breachID)", auth: owner.authorization,
+                                               json: #"{"status":"credited"}"#)
+                async let correction = client.call(.put, path, auth: owner.authorization, json: #"{"value":95}"#)
+                let (credited, corrected) = (try await credit, try await correction)
+                let after = try await client.call(.get, "/v1/breaches/\(breachID)", auth: owner.authorization)
+                if credited.status == .ok {
+                    #expect(corrected.status == .conflict && after.object["status"] as? String == "credited", "month \(month)")
+                } else {
+                    #expect(credited.status == .notFound && corrected.status == .ok && after.status == .notFound, "month \(month)")
+                }
+            }
+        }
+        #expect(try await env.count("measurements", tenant: tenant.tenant.id) == 5)
+    }
+
     @Test func newTermsApplyFromAStatedPeriodAndNeverRewriteThePast() async throws {
         let env = try await TestEnvironment()
         let owner = try await env.createMember(in: try await env.createTenant("terms").tenant, role: .owner)
