@@ -379,8 +379,18 @@ import TestSupport
             let months = compliance.object["months"] as? [[String: Any]] ?? []
             #expect(months.map { $0["evaluated"] as? Int } == [1, 1] && months.map { $0["met"] as? Int } == [0, 0])
             #expect(months.map { $0["sharePercent"] as? Double } == [0, 0])
+            // Due today (1 April), undelivered: nothing yet, even after today's reads. Tomorrow's first
+            // read opens the breach itself, without waiting for the hourly check.
+            _ = try await client.call(.post, "/v1/contracts/\(contractID)/obligations", auth: owner.authorization, json: """
+                {"name":"Handover pack","kind":"deliverable","metric":"handover pack","period":"monthly","creditPercent":1,
+                 "dueDate":"2026-04-01"}
+                """)
+            #expect(items(try await client.call(.get, "/v1/breaches?month=2026-04", auth: owner.authorization)).isEmpty)
+            clock.set("2026-04-02")
+            let next = items(try await client.call(.get, "/v1/breaches?month=2026-04", auth: owner.authorization))
+            #expect(next.map { $0["obligationName"] as? String } == ["Handover pack"])
         }
-        #expect(try await env.count("breaches", tenant: tenant.tenant.id) == 2)
+        #expect(try await env.count("breaches", tenant: tenant.tenant.id) == 3)
     }
 
     @Test func aClientKeyWithOnlyGovernanceWriteFeedsMeasurements() async throws {

@@ -9,6 +9,8 @@ struct APIHandler: APIProtocol {
     /// Whether an SSO configuration's JWKS URL may be plain http (otherwise https only).
     let ssoAllowsInsecureKeySets: Bool
     let readiness: Readiness
+    /// Which tenants' overdue deliverables were judged today (see `refreshDeliverables`).
+    let deliverableRefreshes = DeliverableRefreshes()
     /// The contract text served at `/openapi.yaml`.
     let document: String
 }

@@ -96,12 +96,13 @@ extension APIHandler {
         return id
     }
 
-    /// Opens the breaches of deliverables that fell due undelivered (as the daily check does), in the
-    /// reading request's transaction; the audit log names the check, not the reader.
+    /// Opens the breaches of deliverables that fell due undelivered (as the hourly check does), in the
+    /// reading request's transaction, once per tenant and day; the audit log names the check, not the reader.
     func refreshDeliverables(_ context: TenantSession.Context) async throws {
         let now = context.environment.now()
-        let events = try await deliverables(context).openOverdue(today: CalendarDate(utcDate: now), now: now,
-                                                                  newID: context.environment.newID)
+        let today = CalendarDate(utcDate: now)
+        guard deliverableRefreshes.claim(context.tenantID, today: today) else { return }
+        let events = try await deliverables(context).openOverdue(today: today, now: now, newID: context.environment.newID)
         try await audit(context, breachEvents: events, actor: .system(DeliverableCheck.auditActor))
     }
 
