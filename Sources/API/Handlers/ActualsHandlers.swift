@@ -21,8 +21,8 @@ extension APIHandler {
         var checks = FieldChecks()
         let date = CalendarDate(body.date)
         checks.require(date != nil, "/date", "must be a calendar date YYYY-MM-DD")
-        let item = HierarchyMapping.id(body.workItemId, at: "/workItemId", &checks)
-        let member = HierarchyMapping.id(body.memberId, at: "/memberId", &checks)
+        let item = checks.uuid(body.workItemId, at: "/workItemId")
+        let member = checks.uuid(body.memberId, at: "/memberId")
         let amount = body.amount ?? 0
         checks.require((-1_000_000_000_000...1_000_000_000_000).contains(amount), "/amount", "must be within ±10^12 minor units")
         // Hours are kept to two decimals: what rounds to 0.00 is no time at all.
@@ -72,7 +72,7 @@ extension APIHandler {
 
     func getTimesheet(_ input: Operations.GetTimesheet.Input) async throws -> Operations.GetTimesheet.Output {
         var checks = FieldChecks()
-        let member = HierarchyMapping.id(input.query.memberId, at: "/memberId", &checks)
+        let member = checks.uuid(input.query.memberId, at: "/memberId")
         checks.require(ISOWeek.isWellFormed(input.query.week), "/week", "must be an ISO week such as 2026-W48")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("memberId and week are required.", errors: checks.errors) }
         guard let week = ISOWeek(input.query.week) else {

@@ -16,7 +16,7 @@ extension APIHandler {
     func createContract(_ input: Operations.CreateContract.Input) async throws -> Operations.CreateContract.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        let start = CalendarDate(body.startDate), end = body.endDate.map { CalendarDate($0) }
+        let start = checks.date(body.startDate, at: "/startDate"), end = checks.date(body.endDate, at: "/endDate")
         let cap = Self.checkContract(code: body.code, name: body.name, clientParty: body.clientParty, service: body.service,
                                      start: start, end: end, fee: body.monthlyFee, currency: body.currency,
                                      capPercent: body.serviceCreditCapPercent, &checks)
@@ -25,7 +25,7 @@ extension APIHandler {
             let now = context.environment.now()
             let record = try await contracts(context).insert(ContractRecord(
                 id: context.environment.newID(), code: body.code, name: body.name, clientParty: body.clientParty,
-                service: body.service, start: start!, end: end ?? nil, monthlyFee: body.monthlyFee, currency: body.currency,
+                service: body.service, start: start!, end: end, monthlyFee: body.monthlyFee, currency: body.currency,
                 creditCapBasisPoints: cap!, createdAt: now, updatedAt: now))
             try await audit(context, "createContract", "contract", record.id,
                             changed: ["code", "name", "clientParty", "service", "startDate", "endDate", "monthlyFee",
@@ -54,9 +54,8 @@ extension APIHandler {
                                            version: \.version) { context, current in
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
-            let start = CalendarDate(patch.startDate ?? current.start.description)
-            // Outer nil: no end date; inner nil: a text that is no date.
-            let end: CalendarDate?? = keys.contains("endDate") ? patch.endDate.map { CalendarDate($0) } : current.end.map(Optional.some)
+            let start = patch.startDate == nil ? current.start : checks.date(patch.startDate, at: "/startDate")
+            let end = keys.contains("endDate") ? checks.date(patch.endDate, at: "/endDate") : current.end
             let cap = Self.checkContract(
                 code: patch.code ?? current.code, name: patch.name ?? current.name,
                 clientParty: patch.clientParty ?? current.clientParty, service: patch.service ?? current.service,
@@ -69,7 +68,7 @@ extension APIHandler {
             next.clientParty = patch.clientParty ?? current.clientParty
             next.service = patch.service ?? current.service
             next.start = start!
-            next.end = end ?? nil
+            next.end = end
             next.monthlyFee = patch.monthlyFee ?? current.monthlyFee
             next.currency = patch.currency ?? current.currency
             next.creditCapBasisPoints = cap!
@@ -109,17 +108,14 @@ extension APIHandler {
 
     /// Checks a contract's fields; returns the cap in basis points when it is valid.
     private static func checkContract(code: String, name: String, clientParty: String, service: String,
-                                      start: CalendarDate?, end: CalendarDate??, fee: Int64, currency: String,
+                                      start: CalendarDate?, end: CalendarDate?, fee: Int64, currency: String,
                                       capPercent: Double, _ checks: inout FieldChecks) -> Int? {
         checks.require(ProjectCode.isValid(code), "/code", "must be 2–32 characters of A–Z, 0–9, '_' and '-', starting with a letter or digit")
         checks.requireName(name)
         checks.requireName(clientParty, at: "/clientParty")
         checks.requireName(service, at: "/service")
-        checks.require(start != nil, "/startDate", "must be a calendar date YYYY-MM-DD")
-        if let end {
-            checks.require(end != nil, "/endDate", "must be a calendar date YYYY-MM-DD")
-            if let start, let end { checks.require(end >= start, "/endDate", "must be on or after startDate") }
-        }
+        // Unreadable dates were noted when parsed.
+        if let start, let end { checks.require(end >= start, "/endDate", "must be on or after startDate") }
         checks.require((0...10_000_000_000_000).contains(fee), "/monthlyFee", "must be 0–10,000,000,000,000 minor units")
         checks.require(ProjectFields.isCurrencyCode(currency), "/currency", "must be an ISO 4217 code such as EUR")
         let cap = BasisPoints.from(percent: capPercent)

@@ -21,8 +21,8 @@ extension APIHandler {
     func createDecision(_ input: Operations.CreateDecision.Input) async throws -> Operations.CreateDecision.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        let day = Self.date(body.date, "/date", &checks)
-        let meeting = Self.reference(body.meetingId, "/meetingId", &checks)
+        let day = checks.date(body.date, at: "/date")
+        let meeting = checks.uuid(body.meetingId, at: "/meetingId")
         let breaches = Self.references(body.breachIds ?? [], "/breachIds", &checks)
         let projects = Self.references(body.projectIds ?? [], "/projectIds", &checks)
         Self.checkDecision(title: body.title, madeBy: body.madeBy, rationale: body.rationale, &checks)
@@ -59,8 +59,8 @@ extension APIHandler {
                                            version: \.version) { context, current in
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
-            let day = Self.date(patch.date, "/date", &checks)
-            let meeting = Self.reference(patch.meetingId, "/meetingId", &checks)
+            let day = checks.date(patch.date, at: "/date")
+            let meeting = checks.uuid(patch.meetingId, at: "/meetingId")
             let breaches = patch.breachIds.map { Self.references($0, "/breachIds", &checks) }
             let projects = patch.projectIds.map { Self.references($0, "/projectIds", &checks) }
             var next = current
@@ -117,10 +117,10 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
         checks.requireName(body.title, at: "/title")
-        let owner = Self.reference(body.ownerId, "/ownerId", &checks)
-        let due = Self.date(body.dueDate, "/dueDate", &checks)
-        let meeting = Self.reference(body.meetingId, "/meetingId", &checks)
-        let decision = Self.reference(body.decisionId, "/decisionId", &checks)
+        let owner = checks.uuid(body.ownerId, at: "/ownerId")
+        let due = checks.date(body.dueDate, at: "/dueDate")
+        let meeting = checks.uuid(body.meetingId, at: "/meetingId")
+        let decision = checks.uuid(body.decisionId, at: "/decisionId")
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateAction.id) { context in
             let now = context.environment.now()
@@ -156,10 +156,10 @@ extension APIHandler {
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
             checks.requireName(patch.title, at: "/title")
-            let owner = Self.reference(patch.ownerId, "/ownerId", &checks)
-            let due = Self.date(patch.dueDate, "/dueDate", &checks)
-            let meeting = Self.reference(patch.meetingId, "/meetingId", &checks)
-            let decision = Self.reference(patch.decisionId, "/decisionId", &checks)
+            let owner = checks.uuid(patch.ownerId, at: "/ownerId")
+            let due = checks.date(patch.dueDate, at: "/dueDate")
+            let meeting = checks.uuid(patch.meetingId, at: "/meetingId")
+            let decision = checks.uuid(patch.decisionId, at: "/decisionId")
             try checks.throwIfAny()
             var next = current
             next.title = patch.title ?? current.title
@@ -202,7 +202,7 @@ extension APIHandler {
         checks.require(texts.count <= 100, pointer, "must list at most 100")
         var ids: [UUID] = []
         for (index, text) in texts.enumerated() {
-            if let id = reference(text, "\(pointer)/\(index)", &checks), !ids.contains(id) { ids.append(id) }
+            if let id = checks.uuid(text, at: "\(pointer)/\(index)"), !ids.contains(id) { ids.append(id) }
         }
         return ids
     }

@@ -19,8 +19,8 @@ extension APIHandler {
     func createDependency(_ input: Operations.CreateDependency.Input) async throws -> Operations.CreateDependency.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        let predecessor = HierarchyMapping.id(body.predecessorId, at: "/predecessorId", &checks)
-        let successor = HierarchyMapping.id(body.successorId, at: "/successorId", &checks)
+        let predecessor = checks.uuid(body.predecessorId, at: "/predecessorId")
+        let successor = checks.uuid(body.successorId, at: "/successorId")
         let lag = body.lagDays ?? 0
         checks.require((-3650...3650).contains(lag), "/lagDays", "must be -3,650–3,650 working days")
         if let predecessor, let successor {

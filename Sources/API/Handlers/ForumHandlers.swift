@@ -18,7 +18,7 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         checks.requireText(body.description, maxLength: 10_000, at: "/description")
-        let contract = Self.reference(body.contractId, "/contractId", &checks)
+        let contract = checks.uuid(body.contractId, at: "/contractId")
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateGovernanceForum.id) { context in
             let now = context.environment.now()
@@ -53,7 +53,7 @@ extension APIHandler {
             var checks = FieldChecks()
             checks.requireName(patch.name)
             checks.requireText(patch.description, maxLength: 10_000, at: "/description")
-            let contract = Self.reference(patch.contractId, "/contractId", &checks)
+            let contract = checks.uuid(patch.contractId, at: "/contractId")
             try checks.throwIfAny()
             var next = current
             next.name = patch.name ?? current.name
@@ -96,8 +96,8 @@ extension APIHandler {
     func createMeeting(_ input: Operations.CreateMeeting.Input) async throws -> Operations.CreateMeeting.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        let forum = Self.reference(body.forumId, "/forumId", &checks)
-        let day = Self.date(body.date, "/date", &checks)
+        let forum = checks.uuid(body.forumId, at: "/forumId")
+        let day = checks.date(body.date, at: "/date")
         Self.checkMeeting(attendees: body.attendees ?? [], minutes: body.minutes, &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateMeeting.id) { context in
@@ -129,8 +129,8 @@ extension APIHandler {
                                            version: \.version) { context, current in
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
-            let forum = Self.reference(patch.forumId, "/forumId", &checks)
-            let day = Self.date(patch.date, "/date", &checks)
+            let forum = checks.uuid(patch.forumId, at: "/forumId")
+            let day = checks.date(patch.date, at: "/date")
             var next = current
             next.forumID = forum ?? current.forumID
             next.heldOn = day ?? current.heldOn
@@ -163,22 +163,6 @@ extension APIHandler {
         checks.require(attendees.count <= 100, "/attendees", "must list at most 100 attendees")
         for (index, attendee) in attendees.enumerated() { checks.requireName(attendee, at: "/attendees/\(index)") }
         checks.requireText(minutes, maxLength: 100_000, at: "/minutes")
-    }
-
-    /// A UUID reference in a body (nil when absent or null); a text that is no UUID is noted.
-    static func reference(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> UUID? {
-        guard let text else { return nil }
-        let id = UUID(uuidString: text)
-        checks.require(id != nil, pointer, "must be a UUID")
-        return id
-    }
-
-    /// A calendar date in a body (nil when absent); a text that is no date is noted.
-    static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
-        guard let text else { return nil }
-        let day = CalendarDate(text)
-        checks.require(day != nil, pointer, "must be a calendar date YYYY-MM-DD")
-        return day
     }
 
     func forums(_ context: TenantSession.Context) -> ForumStore {

@@ -71,11 +71,12 @@ extension APIHandler {
         }
         let breachIDs = Dictionary(breaches.map { (PeriodKey($0.obligationID, $0.period.start), $0.id) },
                                    uniquingKeysWith: { first, _ in first })
+        let outcomesByObligation = Dictionary(grouping: outcomes, by: \.key.obligationID)
         var monthly: [YearMonth: ComplianceTally] = [:]
         let rows = obligations.map { obligation -> Components.Schemas.Compliance.ObligationsPayloadPayload in
             var judged: [(MeasurementPeriod, Double?, Bool)] = []
             if obligation.kind.isMeasured {
-                for (key, outcome) in outcomes where key.obligationID == obligation.id {
+                for (key, outcome) in outcomesByObligation[obligation.id] ?? [] {
                     if let period = MeasurementPeriod(kind: obligation.period, start: key.start) {
                         judged.append((period, outcome.value, outcome.met))
                     }

@@ -22,7 +22,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
         var checks = FieldChecks()
-        let day = Self.date(body.date, "/date", &checks)
+        let day = checks.date(body.date, at: "/date")
         let status = body.status.map { KTSessionStatus(rawValue: $0.rawValue)! } ?? .planned
         Self.checkKTSession(topic: body.topic, area: body.processArea, expert: body.expert, attendees: body.attendees ?? [],
                             status: status, proficiency: body.proficiency, &checks)
@@ -55,7 +55,7 @@ extension APIHandler {
                                            version: \.version) { context, current in
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
-            let day = Self.date(patch.date, "/date", &checks)
+            let day = checks.date(patch.date, at: "/date")
             var next = current
             next.topic = patch.topic ?? current.topic
             next.processArea = patch.processArea ?? current.processArea

@@ -9,7 +9,7 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         var checks = FieldChecks()
-        let portfolio = HierarchyMapping.id(input.query.portfolioId, at: "/portfolioId", &checks)
+        let portfolio = checks.uuid(input.query.portfolioId, at: "/portfolioId")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("portfolioId must be an id (UUID).", errors: checks.errors) }
         let page = try await session.run { context in
             try await programmes(context).list(portfolio: portfolio, after: cursor, limit: limit + 1)
@@ -23,7 +23,7 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireName(body.name)
         checks.requireText(body.description, maxLength: 10_000, at: "/description")
-        let portfolio = HierarchyMapping.id(body.portfolioId, at: "/portfolioId", &checks)
+        let portfolio = checks.uuid(body.portfolioId, at: "/portfolioId")
         let workstreams = HierarchyMapping.workstreams(body.workstreams ?? [], &checks)
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateProgramme.id) { context in
@@ -60,7 +60,7 @@ extension APIHandler {
             var checks = FieldChecks()
             checks.requireName(patch.name)
             checks.requireText(patch.description, maxLength: 10_000, at: "/description")
-            let portfolio = HierarchyMapping.id(patch.portfolioId, at: "/portfolioId", &checks)
+            let portfolio = checks.uuid(patch.portfolioId, at: "/portfolioId")
             let workstreams = patch.workstreams.map { HierarchyMapping.workstreams($0, &checks) }
             try checks.throwIfAny()
             let store = programmes(context)

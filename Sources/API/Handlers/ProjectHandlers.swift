@@ -9,7 +9,7 @@ extension APIHandler {
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let status = input.query.status.flatMap { ProjectStatus(rawValue: $0.rawValue) }
         var checks = FieldChecks()
-        let programme = HierarchyMapping.id(input.query.programmeId, at: "/programmeId", &checks)
+        let programme = checks.uuid(input.query.programmeId, at: "/programmeId")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("programmeId must be an id (UUID).", errors: checks.errors) }
         // One row more than the page tells whether another page follows.
         let page: [ProjectRecord]

@@ -54,10 +54,10 @@ extension APIHandler {
     func createProjectFromTemplate(_ input: Operations.CreateProjectFromTemplate.Input) async throws -> Operations.CreateProjectFromTemplate.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        let templateID = HierarchyMapping.id(body.templateId, at: "/templateId", &checks)
+        let templateID = checks.uuid(body.templateId, at: "/templateId")
         let start = CalendarDate(body.startDate)
         checks.require(start != nil, "/startDate", "must be a calendar date YYYY-MM-DD")
-        let programme = HierarchyMapping.id(body.programmeId, at: "/programmeId", &checks)
+        let programme = checks.uuid(body.programmeId, at: "/programmeId")
         try checks.throwIfAny()
         guard let templateID, let start else { throw APIProblem.internalError }
         let created = try await idempotentCreate(Operations.CreateProjectFromTemplate.id) { context in

@@ -11,9 +11,8 @@ extension APIHandler {
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let page = try await session.run { context in
             let records = try await transitions(context).list(after: cursor, limit: limit + 1)
-            var page: [(TransitionRecord, [StageRecord])] = []
-            for record in records { page.append((record, try await transitions(context).stages(of: record.id))) }
-            return page
+            let stages = try await transitions(context).stages(of: records.map(\.id))
+            return records.map { ($0, stages[$0.id] ?? []) }
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.0.id)
         return .ok(.init(body: .json(.init(items: items.map { TransitionMapping.resource($0.0, stages: $0.1) }, nextCursor: next))))
@@ -23,12 +22,12 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
         Self.checkTransition(name: body.name, scope: body.scope, from: body.fromParty, to: body.toParty, &checks)
-        let goLive = Self.date(body.plannedGoLive, "/plannedGoLive", &checks)
+        let goLive = checks.date(body.plannedGoLive, at: "/plannedGoLive")
         if let goLive {
             checks.require(TransitionTemplate.fits(goLive: goLive), "/plannedGoLive",
                            "must leave room for every stage (150 days before, 61 after) within the years 0001–9999")
         }
-        let contract = Self.reference(body.contractId, "/contractId", &checks)
+        let contract = checks.uuid(body.contractId, at: "/contractId")
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateTransition.id) { context in
             let now = context.environment.now()
@@ -68,8 +67,8 @@ extension APIHandler {
                                                      version: \.version) { context, current in
             let keys = JSONPresence(rawBody: context.rawBody).keys
             var checks = FieldChecks()
-            let goLive = Self.date(patch.plannedGoLive, "/plannedGoLive", &checks)
-            let contract = Self.reference(patch.contractId, "/contractId", &checks)
+            let goLive = checks.date(patch.plannedGoLive, at: "/plannedGoLive")
+            let contract = checks.uuid(patch.contractId, at: "/contractId")
             var next = current
             next.name = patch.name ?? current.name
             if let type = patch._type { next.type = TransitionType(rawValue: type.rawValue)! }
@@ -125,8 +124,8 @@ extension APIHandler {
                                                       version: \.version) { context, current in
             var checks = FieldChecks()
             checks.requireName(patch.name)
-            let start = Self.date(patch.plannedStart, "/plannedStart", &checks)
-            let end = Self.date(patch.plannedEnd, "/plannedEnd", &checks)
+            let start = checks.date(patch.plannedStart, at: "/plannedStart")
+            let end = checks.date(patch.plannedEnd, at: "/plannedEnd")
             var next = current
             next.name = patch.name ?? current.name
             next.plannedStart = start ?? current.plannedStart

@@ -9,8 +9,8 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         var checks = FieldChecks()
-        let under = HierarchyMapping.id(input.query.under, at: "/under", &checks)
-        let parent = HierarchyMapping.id(input.query.parentId, at: "/parentId", &checks)
+        let under = checks.uuid(input.query.under, at: "/under")
+        let parent = checks.uuid(input.query.parentId, at: "/parentId")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("under and parentId must be ids (UUID).", errors: checks.errors) }
         let status = input.query.status.flatMap { WorkItemStatus(rawValue: $0.rawValue) }
         let page = try await session.run { context in
@@ -94,7 +94,7 @@ extension APIHandler {
         let record = try await session.run { context in
             let presence = JSONPresence(rawBody: context.rawBody)
             var checks = FieldChecks()
-            let newParent = HierarchyMapping.id(patch.parentId, at: "/parentId", &checks)
+            let newParent = checks.uuid(patch.parentId, at: "/parentId")
             let store = try await workItems(context, input.path.projectRef)
             if presence.keys.contains("parentId") { try await store.lockTree() }
             guard let current = try await store.find(id, lock: true) else {

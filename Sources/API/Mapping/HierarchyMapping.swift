@@ -29,12 +29,4 @@ enum HierarchyMapping {
         }
         return items.map { Workstream(name: $0.name, description: $0.description) }
     }
-
-    /// A reference to another resource by id: a text that is no UUID names nothing.
-    static func id(_ text: String?, at pointer: String, _ checks: inout FieldChecks) -> UUID? {
-        guard let text else { return nil }
-        let id = UUID(uuidString: text)
-        checks.require(id != nil, pointer, "must be an id (UUID)")
-        return id
-    }
 }

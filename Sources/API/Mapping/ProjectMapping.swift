@@ -24,9 +24,9 @@ enum ProjectMapping {
     /// The fields of a create request, with the defaults the contract documents.
     static func fields(from body: Components.Schemas.ProjectCreate) throws(ValidationFailure) -> ProjectFields {
         var checks = FieldChecks()
-        let start = date(body.plannedStart, "/plannedStart", &checks)
-        let finish = date(body.plannedFinish, "/plannedFinish", &checks)
-        let programme = HierarchyMapping.id(body.programmeId, at: "/programmeId", &checks)
+        let start = checks.date(body.plannedStart, at: "/plannedStart")
+        let finish = checks.date(body.plannedFinish, at: "/plannedFinish")
+        let programme = checks.uuid(body.programmeId, at: "/programmeId")
         try checks.throwIfAny()
         let fields = ProjectFields(
             code: body.code, name: body.name,
@@ -55,22 +55,16 @@ enum ProjectMapping {
         if let currency = patch.currency { next.currency = currency }
         if presence.keys.contains("sponsor") { next.sponsor = patch.sponsor }
         if presence.keys.contains("manager") { next.manager = patch.manager }
-        if presence.keys.contains("plannedStart") { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }
-        if presence.keys.contains("plannedFinish") { next.plannedFinish = date(patch.plannedFinish, "/plannedFinish", &checks) }
+        if presence.keys.contains("plannedStart") { next.plannedStart = checks.date(patch.plannedStart, at: "/plannedStart") }
+        if presence.keys.contains("plannedFinish") { next.plannedFinish = checks.date(patch.plannedFinish, at: "/plannedFinish") }
         if presence.keys.contains("programmeId") {
-            next.programmeID = HierarchyMapping.id(patch.programmeId, at: "/programmeId", &checks)
+            next.programmeID = checks.uuid(patch.programmeId, at: "/programmeId")
         }
         try checks.throwIfAny()
         try next.validate()
         return next
     }
 
-    private static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
-        guard let text else { return nil }
-        let parsed = CalendarDate(text)
-        checks.require(parsed != nil, pointer, "must be a calendar date YYYY-MM-DD")
-        return parsed
-    }
 }
 
 /// Which top-level keys a JSON object body contains: a merge patch tells "set to null" (present)

@@ -38,7 +38,7 @@ enum WorkItemMapping {
                              storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
                              percentComplete: body.percentComplete, assigneeId: body.assigneeId,
                              sprintId: body.sprintId, at: pointer, &checks),
-              parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks), parentIndex: nil)
+              parentID: checks.uuid(body.parentId, at: pointer + "/parentId"), parentIndex: nil)
     }
 
     static func draft(_ body: Components.Schemas.WorkItemBulkEntry, at pointer: String, _ checks: inout FieldChecks) -> Draft {
@@ -50,7 +50,7 @@ enum WorkItemMapping {
                                     storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
                                     percentComplete: body.percentComplete, assigneeId: body.assigneeId,
                                     sprintId: body.sprintId, at: pointer, &checks),
-                     parentID: HierarchyMapping.id(body.parentId, at: pointer + "/parentId", &checks),
+                     parentID: checks.uuid(body.parentId, at: pointer + "/parentId"),
                      parentIndex: body.parentIndex)
     }
 
@@ -63,12 +63,12 @@ enum WorkItemMapping {
         WorkItemFields(
             kind: kind.flatMap { WorkItemKind(rawValue: $0.rawValue) } ?? .task, title: title, description: description,
             status: status.flatMap { WorkItemStatus(rawValue: $0.rawValue) } ?? .notStarted,
-            plannedStart: date(plannedStart, pointer + "/plannedStart", &checks),
-            plannedFinish: date(plannedFinish, pointer + "/plannedFinish", &checks), durationDays: durationDays,
+            plannedStart: checks.date(plannedStart, at: pointer + "/plannedStart"),
+            plannedFinish: checks.date(plannedFinish, at: pointer + "/plannedFinish"), durationDays: durationDays,
             estimateHours: estimateHours, storyPoints: storyPoints, budgetedCost: budgetedCost ?? 0,
             percentComplete: percentComplete ?? 0,
-            assigneeID: HierarchyMapping.id(assigneeId, at: pointer + "/assigneeId", &checks),
-            sprintID: HierarchyMapping.id(sprintId, at: pointer + "/sprintId", &checks))
+            assigneeID: checks.uuid(assigneeId, at: pointer + "/assigneeId"),
+            sprintID: checks.uuid(sprintId, at: pointer + "/sprintId"))
     }
 
     /// Applies a merge patch. Of start, finish and duration, the one the calendar should derive
@@ -86,12 +86,12 @@ enum WorkItemMapping {
         if keys.contains("description") { next.description = patch.description }
         if keys.contains("estimateHours") { next.estimateHours = patch.estimateHours }
         if keys.contains("storyPoints") { next.storyPoints = patch.storyPoints }
-        if keys.contains("assigneeId") { next.assigneeID = HierarchyMapping.id(patch.assigneeId, at: "/assigneeId", &checks) }
-        if keys.contains("sprintId") { next.sprintID = HierarchyMapping.id(patch.sprintId, at: "/sprintId", &checks) }
+        if keys.contains("assigneeId") { next.assigneeID = checks.uuid(patch.assigneeId, at: "/assigneeId") }
+        if keys.contains("sprintId") { next.sprintID = checks.uuid(patch.sprintId, at: "/sprintId") }
         let start = keys.contains("plannedStart"), finish = keys.contains("plannedFinish")
         let duration = keys.contains("durationDays")
-        if start { next.plannedStart = date(patch.plannedStart, "/plannedStart", &checks) }
-        if finish { next.plannedFinish = date(patch.plannedFinish, "/plannedFinish", &checks) }
+        if start { next.plannedStart = checks.date(patch.plannedStart, at: "/plannedStart") }
+        if finish { next.plannedFinish = checks.date(patch.plannedFinish, at: "/plannedFinish") }
         if duration { next.durationDays = patch.durationDays }
         if start && !finish && !duration && current.durationDays != nil { next.plannedFinish = nil }
         if finish && !duration { next.durationDays = nil }
@@ -99,10 +99,4 @@ enum WorkItemMapping {
         return next
     }
 
-    private static func date(_ text: String?, _ pointer: String, _ checks: inout FieldChecks) -> CalendarDate? {
-        guard let text else { return nil }
-        let parsed = CalendarDate(text)
-        checks.require(parsed != nil, pointer, "must be a calendar date YYYY-MM-DD")
-        return parsed
-    }
 }

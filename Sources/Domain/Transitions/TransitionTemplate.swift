@@ -17,18 +17,19 @@ public enum TransitionStageKey: String, CaseIterable, Sendable {
     case steadyState = "steady_state"
 }
 
+/// A readiness criterion as the template words it.
+public struct CriterionDraft: Equatable, Sendable {
+    public var title: String
+    public var mandatory: Bool
+}
+
 /// A stage as the template plans it, with the readiness criteria of its exit gate.
 public struct StageDraft: Equatable, Sendable {
     public var key: TransitionStageKey
     public var name: String
     public var plannedStart: CalendarDate
     public var plannedEnd: CalendarDate
-    public var criteria: [(title: String, mandatory: Bool)]
-
-    public static func == (lhs: StageDraft, rhs: StageDraft) -> Bool {
-        lhs.key == rhs.key && lhs.name == rhs.name && lhs.plannedStart == rhs.plannedStart && lhs.plannedEnd == rhs.plannedEnd
-            && lhs.criteria.map(\.title) == rhs.criteria.map(\.title) && lhs.criteria.map(\.mandatory) == rhs.criteria.map(\.mandatory)
-    }
+    public var criteria: [CriterionDraft]
 }
 
 /// The platform's service-transition template (the stages of the "Service transition" methodology
@@ -75,7 +76,7 @@ public enum TransitionTemplate {
     public static func stages(goLive: CalendarDate) -> [StageDraft] {
         stages.map { key, name, first, last, criteria in
             StageDraft(key: key, name: name, plannedStart: goLive.adding(days: first), plannedEnd: goLive.adding(days: last),
-                       criteria: criteria.map { (title: $0.0, mandatory: $0.1) })
+                       criteria: criteria.map { CriterionDraft(title: $0.0, mandatory: $0.1) })
         }
     }
 }

@@ -64,7 +64,8 @@ public struct MeasurementRecorder: Sendable {
         let periods = try Self.validate(inputs, obligations: obligations, contracts: contracts, today: today)
 
         let keys = zip(inputs, periods).map { PeriodKey($0.obligationID, $1.start) }
-        let stored = try await MeasurementStore(connection: connection, tenantID: tenantID, logger: logger).existing(keys)
+        let measurementStore = MeasurementStore(connection: connection, tenantID: tenantID, logger: logger)
+        let stored = try await measurementStore.existing(keys)
         let breachStore = BreachStore(connection: connection, tenantID: tenantID, logger: logger)
         let breaches = try await breachStore.existing(keys)
 
@@ -108,8 +109,7 @@ public struct MeasurementRecorder: Sendable {
                 breachIDs[key] = nil
             }
         }
-        let written = try await MeasurementStore(connection: connection, tenantID: tenantID, logger: logger)
-            .write(writes, requestID: requestID, at: now)
+        let written = try await measurementStore.write(writes, requestID: requestID, at: now)
         // The obligations are locked, so no other writer can have opened these periods' breaches.
         for id in try await breachStore.open(toOpen, at: now) { events.append(BreachEvent(breachID: id, change: .open)) }
         try await breachStore.restate(toRestate, at: now)

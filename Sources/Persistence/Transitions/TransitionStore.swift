@@ -142,6 +142,14 @@ public struct TransitionStore: Sendable {
             """)
     }
 
+    /// The stages of each of `transitions`, in order (a page of transitions in one statement).
+    public func stages(of transitions: [UUID]) async throws -> [UUID: [StageRecord]] {
+        Dictionary(grouping: try await stages("""
+            select \(unescaped: Self.stageColumns) from transition_stages
+            where tenant_id = \(tenantID) and transition_id = any(\(transitions)) order by transition_id, position
+            """), by: \.transitionID)
+    }
+
     public func stage(_ id: UUID, of transition: UUID, lock: Bool = false) async throws -> StageRecord? {
         try await stages("""
             select \(unescaped: Self.stageColumns) from transition_stages
