@@ -2,6 +2,11 @@
 # taken), waits until /healthz answers, and sets `port` and `server_pid`; fails if it never does.
 start_server() {
     local binary=$1 log=$2 attempt
+    # A throwaway key-encryption key for a throwaway cluster, unless the caller chose one.
+    if [ -z "${SIGNING_KEY_ENCRYPTION_KEY:-}" ]; then
+        SIGNING_KEY_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
+        export SIGNING_KEY_ENCRYPTION_KEY
+    fi
     for attempt in 1 2 3 4 5; do
         port=$(( 20000 + RANDOM % 20000 ))
         PORT=$port LOG_LEVEL=${LOG_LEVEL:-warning} "$binary" 2>"$log" &

@@ -29,12 +29,14 @@ public enum APIRoutes {
         public var tokenIssuer: String
         /// Whether SSO configurations may fetch their JWKS over plain http (see `AppConfiguration`).
         public var ssoAllowsInsecureKeySets: Bool
+        /// Set once shutdown has begun (see `ServerDrain`).
+        public var drain: ServerDrain
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
                     health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
-                    signingKeys: SigningKeyRing = SigningKeyRing(), tokenIssuer: String = "pmo",
-                    ssoAllowsInsecureKeySets: Bool = false) {
+                    signingKeys: SigningKeyRing, tokenIssuer: String = "pmo",
+                    ssoAllowsInsecureKeySets: Bool = false, drain: ServerDrain = ServerDrain()) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -46,6 +48,7 @@ public enum APIRoutes {
             self.signingKeys = signingKeys
             self.tokenIssuer = tokenIssuer
             self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
+            self.drain = drain
         }
     }
 
@@ -54,7 +57,7 @@ public enum APIRoutes {
         let document = try OperationCatalog.bundledDocument()
         let catalog = try OperationCatalog.load(from: document)
         router.add(middleware: HTTPEdgeMiddleware(environment: dependencies.environment, catalog: catalog,
-                                                  logger: dependencies.logger))
+                                                  drain: dependencies.drain, logger: dependencies.logger))
         let session = TenantSession(database: dependencies.database, keyUsage: dependencies.keyUsage,
                                     environment: dependencies.environment, databaseTarget: dependencies.databaseTarget,
                                     health: dependencies.health)
@@ -69,7 +72,8 @@ public enum APIRoutes {
             tokens: tokens,
             ssoAllowsInsecureKeySets: dependencies.ssoAllowsInsecureKeySets,
             readiness: Readiness(database: dependencies.database, migrations: try Migration.bundled(),
-                                 databaseTarget: dependencies.databaseTarget, health: dependencies.health),
+                                 databaseTarget: dependencies.databaseTarget, health: dependencies.health,
+                                 drain: dependencies.drain),
             document: document)
         try handler.registerHandlers(
             on: router, serverURL: try Servers.Server1.url(),

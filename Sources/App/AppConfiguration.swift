@@ -24,12 +24,16 @@ public struct AppConfiguration: Sendable {
     /// Whether tenants' SSO configurations may name a JWKS URL over plain http (development and tests
     /// with a local identity provider); otherwise only https.
     public var ssoAllowsInsecureKeySets: Bool
+    /// Every bound on a wait, and how shutdown drains (README "Configuration", infra/OPERATIONS.md).
+    public var limits: ServerLimits
+    /// Seals the access-token signing keys in the database (`SIGNING_KEY_ENCRYPTION_KEY`).
+    public var signingKeySeal: SigningKeySeal
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
+    public init(signingKeySeal: SigningKeySeal, host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
                 authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
-                ssoAllowsInsecureKeySets: Bool = false) {
+                ssoAllowsInsecureKeySets: Bool = false, limits: ServerLimits = .init()) {
         self.host = host
         self.port = port
         self.database = database
@@ -41,6 +45,8 @@ public struct AppConfiguration: Sendable {
         self.authThrottle = authThrottle
         self.tokenIssuer = tokenIssuer
         self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
+        self.limits = limits
+        self.signingKeySeal = signingKeySeal
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -49,7 +55,8 @@ public struct AppConfiguration: Sendable {
 
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
-    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER` and `SSO_JWKS_ALLOW_INSECURE`.
+    /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER`,
+    /// `SSO_JWKS_ALLOW_INSECURE` and the bounds of `ServerLimits`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -82,7 +89,10 @@ public struct AppConfiguration: Sendable {
             }
             return text
         }
+        let seal: SigningKeySeal
+        do { seal = try SigningKeySeal(environment: env) } catch { throw Invalid(description: "\(error)") }
         return AppConfiguration(
+            signingKeySeal: seal,
             host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
             port: try integer("PORT", default: 8080, range: 1...65535),
             database: database,
@@ -94,6 +104,15 @@ public struct AppConfiguration: Sendable {
             authThrottle: .init(perAddress: try integer("AUTH_FAILURES_PER_ADDRESS", default: 30, range: 0...1_000_000),
                                 perKeyPrefix: try integer("AUTH_FAILURES_PER_KEY", default: 10, range: 1...1_000_000)),
             tokenIssuer: try issuer(env["TOKEN_ISSUER"]),
-            ssoAllowsInsecureKeySets: try flag("SSO_JWKS_ALLOW_INSECURE"))
+            ssoAllowsInsecureKeySets: try flag("SSO_JWKS_ALLOW_INSECURE"),
+            limits: ServerLimits(
+                statementTimeout: .seconds(try integer("DB_STATEMENT_TIMEOUT_SECONDS", default: 10, range: 1...3600)),
+                lockTimeout: .seconds(try integer("DB_LOCK_TIMEOUT_SECONDS", default: 2, range: 1...3600)),
+                acquireTimeout: .seconds(try integer("DB_ACQUIRE_TIMEOUT_SECONDS", default: 2, range: 1...600)),
+                headerTimeout: .seconds(try integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...600)),
+                idleTimeout: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3600)),
+                maxConnections: try integer("HTTP_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000),
+                drain: .seconds(try integer("SHUTDOWN_DRAIN_SECONDS", default: 5, range: 0...300)),
+                shutdownTimeout: .seconds(try integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3600))))
     }
 }

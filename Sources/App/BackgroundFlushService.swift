@@ -38,7 +38,7 @@ struct BackgroundFlushService: Service {
     /// Idempotency records are replayed for 24 hours; older ones are deleted so the table stays small.
     func purgeExpiredIdempotencyKeys() async {
         do {
-            for try await _ in try await database.client.query("select pmo.purge_idempotency_keys()", logger: logger) {}
+            for try await _ in try await database.query("select pmo.purge_idempotency_keys()") {}
         } catch {
             logger.error("idempotency purge failed", metadata: ["error": "\(String(reflecting: error))"])
         }

@@ -3,31 +3,41 @@ import Auth
 import Billing
 import Domain
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import Persistence
-import PostgresNIO
 
 /// The composition root, shared by `pmo-server` and the tests: every dependency is built here
-/// from the configuration and passed down, nothing is global.
+/// from the configuration and passed down, nothing is global. `drain` is set by whoever handles
+/// the shutdown signal (`runServer`).
 public func buildApplication(
-    configuration: AppConfiguration, environment: Domain.Environment = .live, logger: Logger? = nil
+    configuration: AppConfiguration, environment: Domain.Environment = .live, logger: Logger? = nil,
+    drain: ServerDrain = ServerDrain()
 ) throws -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "pmo-server")
     logger.logLevel = configuration.logLevel
-    var clientConfiguration = configuration.database.clientConfiguration()
-    // A fixed pool without keep-alive pings: the pool then arms no timers when a connection goes
-    // back to it. With demand connections and keep-alive it starts two timer tasks per request
-    // (measured: a quarter of the server's CPU on GET one project). The watchdog's own probe
-    // connection notices an unreachable database instead.
-    clientConfiguration.options.maximumConnections = configuration.databasePoolSize
-    clientConfiguration.options.minimumConnections = configuration.databasePoolSize
-    clientConfiguration.options.keepAliveBehavior = nil
-    let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-    let database = Database(client: client, logger: logger)
+    let limits = configuration.limits
+    // Requests: a fixed pool whose sessions carry the statement and lock timeouts, and whose leases
+    // are cut at twice the statement timeout (only a database that stopped answering gets there).
+    let pool = DatabasePool(
+        configuration: try configuration.database.connectionConfiguration(settings: limits.sessionSettings),
+        limits: .init(size: configuration.databasePoolSize, acquireTimeout: limits.acquireTimeout,
+                      leaseLimit: limits.statementTimeout * 2,
+                      connectTimeout: max(.seconds(5), limits.acquireTimeout)),
+        target: configuration.database.target, logger: logger)
+    let database = Database(pool: pool, logger: logger)
+    // The watchdog probes over a pool of its own, so a busy request pool never delays a probe into
+    // a false "unreachable", and a probe not answered within two intervals has its socket closed.
+    let probeLimit = configuration.databaseProbeInterval * 2
+    let probePool = DatabasePool(
+        configuration: try configuration.database.connectionConfiguration(settings: limits.sessionSettings),
+        limits: .init(size: 1, acquireTimeout: probeLimit, leaseLimit: probeLimit, connectTimeout: probeLimit),
+        target: configuration.database.target, logger: logger)
     let meter = UsageMeter()
     let health = DatabaseHealth()
     let keyUsage = KeyUsageTracker()
-    let signingKeys = SigningKeyRing()
+    let signingKeys = SigningKeyRing(seal: configuration.signingKeySeal)
 
     let router = Router(context: ServerRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
@@ -35,37 +45,38 @@ public func buildApplication(
                                              databaseTarget: configuration.database.target,
                                              health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
                                              signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer,
-                                             ssoAllowsInsecureKeySets: configuration.ssoAllowsInsecureKeySets))
+                                             ssoAllowsInsecureKeySets: configuration.ssoAllowsInsecureKeySets,
+                                             drain: drain))
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
     let deliverableCheck = DeliverableCheckService(database: database, environment: environment, interval: .seconds(3600),
                                                    logger: logger)
-    // The watchdog probes over a client of its own, so a busy request pool never delays a probe
-    // into a false "unreachable".
-    var probeConfiguration = configuration.database.clientConfiguration()
-    probeConfiguration.options.maximumConnections = 1
-    probeConfiguration.options.minimumConnections = 0
-    let probeClient = PostgresClient(configuration: probeConfiguration, backgroundLogger: logger)
-    let watchdog = DatabaseWatchdog(health: health, database: Database(client: probeClient, logger: logger),
-                                    target: configuration.database.target,
+    let watchdog = DatabaseWatchdog(health: health, probe: Database(pool: probePool, logger: logger), requests: pool,
                                     interval: configuration.databaseProbeInterval)
+    // Slow clients: the head (then the body) must arrive within the header timeout, an idle
+    // keep-alive connection closes after the idle timeout, and at most `maxConnections` are open.
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestReadTimeoutHandler(limit: .init(limits.headerTimeout),
+                                                              idleLimit: .init(limits.idleTimeout))])
     // Services stop in reverse order after the server: the flusher writes its last batch while
-    // the database client is still running.
+    // the pools are still running.
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo"),
-        services: [client, probeClient, watchdog, refresher, deliverableCheck, flusher],
+        server: .http1(configuration: http1),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo",
+                             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
+        services: [DatabasePoolService(pool: pool), DatabasePoolService(pool: probePool), watchdog, refresher,
+                   deliverableCheck, flusher],
         logger: logger)
 }
 
 /// Refuses to serve a database that is behind this build's migrations (ARCHITECTURE.md rule 3).
 public func checkMigrations(configuration: AppConfiguration, logger: Logger) async throws {
-    let pending = try await withDatabase(configuration.database, logger: logger) { database in
-        let migrator = Migrator(database: database, migrations: try Migration.bundled())
-        return try await database.withDeadline(.seconds(10), target: configuration.database.target) {
-            try await migrator.pending()
-        }
+    var quiet = logger
+    quiet.logLevel = .critical  // the error below says it all
+    let pending = try await withDatabase(configuration.database, logger: quiet, limits: .startup) { database in
+        try await Migrator(database: database, migrations: try Migration.bundled()).pending()
     }
     guard pending.isEmpty else {
         throw AppConfiguration.Invalid(description:

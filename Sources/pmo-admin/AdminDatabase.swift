@@ -10,7 +10,8 @@ import Provisioning
 enum AdminDatabase {
     static func run<Result: Sendable>(_ work: (Database) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "pmo-admin")
-        logger.logLevel = .warning
+        // Failures reach the operator as the one line of the error thrown, not as log lines too.
+        logger.logLevel = .critical
         let url: DatabaseURL
         do {
             url = try DatabaseLocation.ownerURL(ProcessInfo.processInfo.environment,
@@ -32,23 +33,13 @@ enum AdminDatabase {
         }
     }
 
-    /// Fails within seconds, naming the host, when the database cannot be reached (the pool would
-    /// otherwise keep retrying).
+    /// Fails within seconds, naming the host, when the database cannot be reached.
     static func probe(_ database: Database, url: DatabaseURL) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for try await _ in try await database.client.query("select 1", logger: database.logger) {}
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(5))
-                return false
-            }
-            let reached = try await group.next() ?? false
-            group.cancelAll()
-            if !reached {
-                throw AdminFailure(message: "cannot reach the database at \(url.target) (as \(url.user)) within 5 s")
-            }
+        do {
+            _ = try await withTimeLimit(.seconds(5), target: url.target) { try await database.query("select 1") }
+        } catch let unavailable as DatabaseUnavailable {
+            if let cause = unavailable.cause as? PSQLError { throw AdminFailure(message: describe(cause, url: url)) }
+            throw AdminFailure(message: "cannot reach the database at \(url.target) (as \(url.user)) within 5 s")
         }
     }
 

@@ -18,8 +18,12 @@ struct SigningKeyCommand: AsyncParsableCommand {
             // Servers pick the new key up within 30 s; until then they may still sign with the old one,
             // so it verifies for a token lifetime after that, plus a margin for clock skew.
             let retireAfter = now.addingTimeInterval(30 + AccessToken.lifetime + 60)
+            let seal: SigningKeySeal
+            do { seal = try SigningKeySeal(environment: ProcessInfo.processInfo.environment) } catch {
+                throw AdminFailure(message: "\(error)")
+            }
             let kid = try await AdminDatabase.run { database in
-                try await SigningKeyStore.rotate(database: database, now: now, retireOthersAfter: retireAfter)
+                try await SigningKeyStore.rotate(database: database, now: now, retireOthersAfter: retireAfter, seal: seal)
             }
             print("new signing key \(kid); previous keys verify until \(TableOutput.timestamp(retireAfter))")
         }
@@ -30,7 +34,7 @@ struct SigningKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await AdminDatabase.run { database in
-                try await SigningKeyStore.live(database: database, now: Date())
+                try await SigningKeyStore.live(database: database, now: Date(), seal: nil)
             }
             print(TableOutput.render(
                 headers: ["KID", "CREATED", "RETIRES"],

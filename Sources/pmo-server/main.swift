@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import NIOPosix
 
-// Thin entry point: read configuration, check the schema, run until SIGINT/SIGTERM.
+// Thin entry point: read configuration, check the schema, run until SIGINT/SIGTERM (then drain).
 LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
 let logger = Logger(label: "pmo-server")
 func fail(_ error: any Error) -> Never {
@@ -23,8 +23,7 @@ if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGloba
 }
 do {
     try await checkMigrations(configuration: configuration, logger: logger)
-    let app = try buildApplication(configuration: configuration, logger: logger)
-    try await app.runService()
+    try await runServer(configuration: configuration, logger: logger)
 } catch {
     fail(error)
 }

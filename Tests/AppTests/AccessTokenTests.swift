@@ -165,9 +165,8 @@ import TestSupport
         #expect(audited.filter { $0 == "issueAccessToken" }.count == 4)
         let byClient = try await env.withOwner { database in
             var actors: [String] = []
-            for try await actor in try await database.client.query(
-                "select actor_type from audit_events where tenant_id = \(tenant.id) and operation = 'createProject'",
-                logger: database.logger).decode(String.self) { actors.append(actor) }
+            for try await actor in try await database.query(
+                "select actor_type from audit_events where tenant_id = \(tenant.id) and operation = 'createProject'").decode(String.self) { actors.append(actor) }
             return actors
         }
         #expect(byClient == ["api_client"])
@@ -221,7 +220,8 @@ import TestSupport
         }
         _ = try await env.withOwner { database in
             try await SigningKeyStore.rotate(database: database, now: Date(),
-                                             retireOthersAfter: Date().addingTimeInterval(AccessToken.lifetime + 90))
+                                             retireOthersAfter: Date().addingTimeInterval(AccessToken.lifetime + 90),
+                                             seal: TestKeys.signingKeySeal)
         }
         try await env.withApp { client in
             // The new key signs (its kid is new to this server, which reloads), the old one still verifies.

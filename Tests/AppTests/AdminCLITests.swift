@@ -84,8 +84,8 @@ import TestSupport
         // createTenant (fixture), suspendTenant, resumeTenant: all by an operator.
         let operations = try await env.withOwner { database in
             var operations: [String] = []
-            for try await (operation, actor) in try await database.client.query(
-                "select operation, actor_type from audit_events order by occurred_at", logger: database.logger
+            for try await (operation, actor) in try await database.query(
+                "select operation, actor_type from audit_events order by occurred_at"
             ).decode((String, String).self) {
                 operations.append("\(actor) \(operation)")
             }

@@ -33,15 +33,15 @@ import TestSupport
         try await env.withApp { database in
             for table in ["projects", "api_keys", "tenants", "audit_events", "idempotency_keys", "usage_counters",
                           "members", "api_clients"] {
-                let rows = try await database.client.query(
-                    "select count(*)::int from \(unescaped: table)", logger: database.logger)
+                let rows = try await database.query(
+                    "select count(*)::int from \(unescaped: table)")
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table) leaked \(count) rows") }
             }
             // The directories (public id or SSO issuer -> tenant) are readable only through
             // pmo.begin_key_request, pmo.begin_invitation and pmo.sso_config_for.
             for directory in ["api_key_directory", "invitation_directory", "sso_directory"] {
                 do {
-                    try await database.client.query("select count(*) from \(unescaped: directory)", logger: database.logger)
+                    try await database.query("select count(*) from \(unescaped: directory)")
                     Issue.record("the app role could read \(directory)")
                 } catch let error as PSQLError {
                     #expect(error.sqlState == SQLState.insufficientPrivilege)
@@ -102,11 +102,11 @@ import TestSupport
     @Test func appRoleOwnsNothingAndCannotBypassRowSecurity() async throws {
         let env = try await TestEnvironment()
         try await env.withApp { database in
-            let rows = try await database.client.query("""
+            let rows = try await database.query("""
                 select r.rolbypassrls, r.rolsuper,
                        (select count(*)::int from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace)
                 from pg_roles r where r.rolname = current_user
-                """, logger: database.logger)
+                """)
             for try await (bypass, superuser, owned) in rows.decode((Bool, Bool, Int).self) {
                 #expect(!bypass)
                 #expect(!superuser)
@@ -118,14 +118,14 @@ import TestSupport
     @Test func everyTenantTableForcesRowLevelSecurity() async throws {
         let env = try await TestEnvironment()
         try await env.withOwner { database in
-            let rows = try await database.client.query("""
+            let rows = try await database.query("""
                 select c.relname, c.relrowsecurity, c.relforcerowsecurity,
                        exists (select from pg_policy p where p.polrelid = c.oid)
                 from pg_class c join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id'
                 where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
                   -- Platform routing (public id or SSO issuer -> tenant), read before any tenant is known.
                   and c.relname not in ('api_key_directory', 'invitation_directory', 'sso_directory')
-                """, logger: database.logger)
+                """)
             var tables: [String] = []
             for try await (name, enabled, forced, hasPolicy) in rows.decode((String, Bool, Bool, Bool).self) {
                 tables.append(name)

@@ -33,7 +33,7 @@ import TestSupport
 
     @Test func anUnreachableDatabaseGives503NotAHang() async throws {
         let nowhere = DatabaseURL(user: "pmo_app", database: "pmo", socketDirectory: "/tmp/pmo-no-such-cluster")
-        let configuration = AppConfiguration(database: nowhere, databasePoolSize: 2,
+        let configuration = AppConfiguration(signingKeySeal: TestKeys.signingKeySeal, database: nowhere, databasePoolSize: 2,
                                              databaseProbeInterval: .milliseconds(200))
         let app = try buildApplication(configuration: configuration, logger: TestCluster.logger)
         try await app.test(.router) { client in
@@ -75,11 +75,11 @@ import TestSupport
         #expect(patched == .ok)
         let rows = try await env.withOwner { database in
             var rows: [String] = []
-            let result = try await database.client.query("""
+            let result = try await database.query("""
                 select actor_type, actor_id, operation, resource_type, resource_id::text, request_id,
                        array_to_string(changed_fields, ',')
                 from audit_events where actor_type = 'api_key' order by occurred_at, operation
-                """, logger: database.logger)
+                """)
             for try await (type, actor, operation, resource, id, request, fields) in result.decode(
                 (String, String, String, String, String, String?, String).self) {
                 rows.append([type, actor, operation, resource, id, request ?? "-", fields].joined(separator: " "))
@@ -104,8 +104,8 @@ import TestSupport
                 try await Task.sleep(for: .milliseconds(100))
                 flushed = try await env.withOwner { database in
                     var calls = 0
-                    for try await total in try await database.client.query(
-                        "select coalesce(sum(calls), 0)::int from usage_counters", logger: database.logger).decode(Int.self) {
+                    for try await total in try await database.query(
+                        "select coalesce(sum(calls), 0)::int from usage_counters").decode(Int.self) {
                         calls = total
                     }
                     return calls

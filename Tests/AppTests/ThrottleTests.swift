@@ -77,10 +77,10 @@ import TestSupport
         }
         let audited = try await env.withOwner { database in
             var rows: [String] = []
-            for try await (operation, actorType, resourceID) in try await database.client.query("""
+            for try await (operation, actorType, resourceID) in try await database.query("""
                 select operation, actor_type, resource_id from audit_events
                 where tenant_id = \(victim.tenant.id) and actor_type = 'system'
-                """, logger: database.logger).decode((String, String, UUID).self) {
+                """).decode((String, String, UUID).self) {
                 rows.append("\(operation) \(actorType) \(resourceID == victim.keyID)")
             }
             return rows

@@ -6,6 +6,7 @@ import Foundation
 import Persistence
 import Provisioning
 import Testing
+import TestSupport
 
 /// Pure pieces of the outer modules: key format, URL redaction, manifests, the contract catalog.
 @Suite struct APIKeyFormatTests {
@@ -164,7 +165,7 @@ import Testing
 }
 
 @Suite struct AppConfigurationTests {
-    let database = ["DATABASE_URL": "postgres://pmo_owner@db.internal/pmo"]
+    let database = ["DATABASE_URL": "postgres://pmo_owner@db.internal/pmo", "SIGNING_KEY_ENCRYPTION_KEY": TestKeys.signingKeyEncryptionKey]
 
     @Test func serverThreadsDefaultToOnePerCoreAndAcceptACount() throws {
         #expect(try AppConfiguration.fromEnvironment(database).serverThreads == nil)

@@ -78,7 +78,8 @@ struct ServerProcess {
     private init(environment: TestEnvironment) throws {
         port = Int.random(in: 40_000...60_000)
         process.executableURL = Binaries.url("pmo-server")
-        var variables = ProcessInfo.processInfo.environment
+        var variables = TestKeys.environment.merging(ProcessInfo.processInfo.environment) { $1 }
+        variables["SHUTDOWN_DRAIN_SECONDS"] = "0"
         variables["APP_DATABASE_URL"] = try environment.appURL.connectionString
         variables["PORT"] = String(port)
         variables["LOG_LEVEL"] = "error"

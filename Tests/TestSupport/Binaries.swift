@@ -20,7 +20,8 @@ public enum Binaries {
         let process = Process()
         process.executableURL = url(name)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = TestKeys.environment.merging(ProcessInfo.processInfo.environment) { $1 }
+            .merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

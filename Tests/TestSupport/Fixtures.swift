@@ -75,10 +75,10 @@ extension TestEnvironment {
     public func auditOperations(tenant: UUID) async throws -> [String] {
         try await withOwner { database in
             var operations: [String] = []
-            let rows = try await database.client.query("""
+            let rows = try await database.query("""
                 select operation from audit_events where tenant_id = \(tenant) and actor_type <> 'operator'
                 order by operation
-                """, logger: database.logger)
+                """)
             for try await operation in rows.decode(String.self) { operations.append(operation) }
             return operations
         }
@@ -100,7 +100,7 @@ extension TestEnvironment {
             let query: PostgresQuery = tenant.map {
                 "select count(*)::int from \(unescaped: table) where tenant_id = \($0)\(unescaped: actorFilter)"
             } ?? "select count(*)::int from \(unescaped: table) where true\(unescaped: actorFilter)"
-            for try await count in try await database.client.query(query, logger: database.logger).decode(Int.self) {
+            for try await count in try await database.query(query).decode(Int.self) {
                 return count
             }
             return 0

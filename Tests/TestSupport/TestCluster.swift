@@ -83,7 +83,7 @@ public actor TestCluster {
     /// actor generated.
     private static func admin(_ statement: String) async throws {
         try await withDatabase(try Self.ownerURL(database: "postgres"), logger: Self.logger) { database in
-            try await database.client.query(PostgresQuery(unsafeSQL: statement), logger: database.logger)
+            try await database.query(PostgresQuery(unsafeSQL: statement))
         }
     }
 }

@@ -8,6 +8,10 @@ extension APIHandler {
     }
 
     func getReadiness(_ input: Operations.GetReadiness.Input) async throws -> Operations.GetReadiness.Output {
+        guard !readiness.drain.isDraining else {
+            throw APIProblem(status: 503, type: "not-ready", title: "Not ready",
+                             detail: "The server is shutting down.", headers: [("Retry-After", "5")])
+        }
         let pending: [String]
         do {
             pending = try await readiness.pendingMigrations().map(\.name)

@@ -2,14 +2,14 @@ import APIDefinition
 import Auth
 import Foundation
 
-/// The platform API for operators (issue 3 §6): account managers see the tenants assigned to them,
+/// The platform API for operators: account managers see the tenants assigned to them,
 /// platform admins every tenant; neither sees tenant data through it.
 extension APIHandler {
     func listPlatformTenants(_ input: Operations.ListPlatformTenants.Input) async throws -> Operations.ListPlatformTenants.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let page = try await session.platform { principal, client, logger in
-            try await OperatorStore.tenants(for: principal, after: cursor, limit: limit + 1, client: client, logger: logger)
+        let page = try await session.platform { principal, database in
+            try await OperatorStore.tenants(for: principal, after: cursor, limit: limit + 1, database: database)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.platformTenant), nextCursor: next))))
@@ -17,8 +17,8 @@ extension APIHandler {
 
     func getPlatformTenant(_ input: Operations.GetPlatformTenant.Input) async throws -> Operations.GetPlatformTenant.Output {
         guard let id = UUID(uuidString: input.path.tenantId) else { throw APIProblem.notFound("Tenant \(input.path.tenantId)") }
-        let found = try await session.platform { principal, client, logger in
-            try await OperatorStore.tenants(for: principal, id: id, limit: 1, client: client, logger: logger)
+        let found = try await session.platform { principal, database in
+            try await OperatorStore.tenants(for: principal, id: id, limit: 1, database: database)
         }
         // Not assigned to this account manager reads as absent: nothing says it exists.
         guard let tenant = found.first else { throw APIProblem.notFound("Tenant \(input.path.tenantId)") }

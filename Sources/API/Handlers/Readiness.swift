@@ -7,13 +7,12 @@ struct Readiness: Sendable {
     let migrations: [Migration]
     let databaseTarget: String
     let health: DatabaseHealth
+    let drain: ServerDrain
 
-    /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer in 5 s.
+    /// Pending migrations; throws `DatabaseUnavailable` when the database does not answer within
+    /// the pool's bounds.
     func pendingMigrations() async throws -> [Migration] {
         guard health.isReachable else { throw DatabaseUnavailable(target: databaseTarget, limit: .zero) }
-        let migrator = Migrator(database: database, migrations: migrations)
-        return try await database.withDeadline(.seconds(5), target: databaseTarget) {
-            try await migrator.pending()
-        }
+        return try await Migrator(database: database, migrations: migrations).pending()
     }
 }

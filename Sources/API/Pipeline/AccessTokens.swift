@@ -46,7 +46,10 @@ public struct AccessTokens: Sendable {
     /// Signs a token with the current key.
     func issue(_ claims: AccessTokenClaims, now: Date) async throws -> String {
         try await ensureLoaded(now: now)
-        guard let key = ring.current else { throw APIProblem.internalError }
+        guard let key = ring.current else {
+            // A current key exists that this server cannot open: its key-encryption key differs.
+            throw UnsealedSigningKey(kid: "current")
+        }
         return try AccessToken.sign(claims, with: key)
     }
 
@@ -54,7 +57,7 @@ public struct AccessTokens: Sendable {
     /// none at all.
     func ensureLoaded(now: Date) async throws {
         guard ring.current == nil else { return }
-        try await SigningKeyStore.ensureOne(database: database, now: now)
+        try await SigningKeyStore.ensureOne(database: database, now: now, seal: ring.seal)
         try await ring.reload(database: database, now: now)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 
 /// The outermost layer: gives every request an id (echoing a sane client one) and returns it in
 /// `X-Request-Id`, enforces the 1 MiB body limit (413), keeps the raw body for merge-patch field
@@ -11,6 +12,7 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
     static var maxBodyBytes: Int { 1 << 20 }
     let environment: Domain.Environment
     let catalog: OperationCatalog
+    let drain: ServerDrain
     let logger: Logger
 
     func handle(_ request: Request, context: Context,
@@ -20,6 +22,10 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             var request = request
+            // RFC 9112 §3.2: exactly one Host (HTTP/1.1 turns the first into the authority).
+            if request.head.authority == nil || request.headers[.host] != nil {
+                throw APIProblem.badRequest("A request must carry exactly one Host header.")
+            }
             if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.maxBodyBytes {
                 throw HTTPError(.contentTooLarge)
             }
@@ -41,10 +47,17 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
                                          headers: [("Allow", allowed.joined(separator: ", "))])
                 response = Self.problemResponse(problem, requestID: requestID)
             }
+        } catch let error as HTTPParserError {
+            // A body that breaks HTTP framing (a bad chunk size): the connection cannot be trusted
+            // for another request either.
+            var problem = APIProblem.badRequest("The request is not valid HTTP/1.1: \(error).")
+            problem.headers.append(("Connection", "close"))
+            response = Self.problemResponse(problem, requestID: requestID)
         } catch {
             response = Self.problemResponse(Self.problem(for: error, logger: logger), requestID: requestID)
         }
         response.headers[.requestID] = requestID
+        if drain.isDraining { response.headers[.connection] = "close" }
         return response
     }
 
@@ -99,4 +112,5 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
 
 extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
+    static let host = HTTPField.Name("Host")!
 }

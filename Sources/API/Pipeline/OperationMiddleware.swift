@@ -75,6 +75,11 @@ struct OperationMiddleware: ServerMiddleware {
                                                 errors: missing.map { FieldError(pointer: "/\($0)", detail: "is required") })
                 }
             }
+            // A body must say what it is: guessing JSON would read other media as if it were.
+            if !scope.rawBody.isEmpty, request.headerFields[.contentType] == nil {
+                throw APIProblem(status: 415, type: "unsupported-media-type", title: "Unsupported media type",
+                                 detail: "The request has a body but no Content-Type; send it as application/json.")
+            }
             if let rules = nonNullable[operationID] {
                 let nulls = rules.violations(in: scope.rawBody)
                 if !nulls.isEmpty {

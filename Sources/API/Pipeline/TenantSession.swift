@@ -56,7 +56,7 @@ struct TenantSession: Sendable {
         let (scope, operation) = try current()
         try requireReachable()
         let (stored, rows) = try await KeyedRead.run(
-            query(operation.credential.lookupID), on: database.client, logger: database.logger)
+            query(operation.credential.lookupID), on: database)
         _ = try authorize(stored, scope: scope, operation: operation)
         return try decode(rows)
     }
@@ -65,7 +65,7 @@ struct TenantSession: Sendable {
     /// with the database client (platform reads go through SECURITY DEFINER functions that answer
     /// for that operator only).
     func platform<Result: Sendable>(
-        _ work: (OperatorPrincipal, PostgresClient, Logger) async throws -> Result
+        _ work: (OperatorPrincipal, Database) async throws -> Result
     ) async throws -> Result {
         let (scope, operation) = try current()
         try requireReachable()
@@ -73,8 +73,8 @@ struct TenantSession: Sendable {
             throw AuthFailure.insufficientScope(required: operation.requiredScope)
         }
         scope.authenticated.withLock { $0 = true }
-        let principal = try await OperatorStore.authenticate(key, client: database.client, logger: database.logger)
-        return try await work(principal, database.client, database.logger)
+        let principal = try await OperatorStore.authenticate(key, database: database)
+        return try await work(principal, database)
     }
 
     /// Checks the credential alone (one round trip). Used when a request fails before reaching the
@@ -84,7 +84,7 @@ struct TenantSession: Sendable {
         try requireReachable()
         if case .operatorKey(let key) = operation.credential {
             scope.authenticated.withLock { $0 = true }
-            _ = try await OperatorStore.authenticate(key, client: database.client, logger: database.logger)
+            _ = try await OperatorStore.authenticate(key, database: database)
             return
         }
         let stored = try await database.transaction { connection in

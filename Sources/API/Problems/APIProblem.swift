@@ -93,4 +93,11 @@ extension APIProblem {
     public static let databaseUnavailable = APIProblem(
         status: 503, type: "unavailable", title: "Service unavailable",
         detail: "The database cannot be reached; retry shortly.", headers: [("Retry-After", "5")])
+
+    /// The database answered but could not do the work in time (a statement or lock timeout, a
+    /// deadlock, a restart cutting the statement): nothing was changed, and a retry may succeed.
+    public static let databaseBusy = APIProblem(
+        status: 503, type: "unavailable", title: "Service unavailable",
+        detail: "The database could not complete the request in time; nothing was changed. Retry shortly.",
+        headers: [("Retry-After", "2")])
 }

@@ -11,6 +11,9 @@ import PostgresNIO
 enum ProblemTranslation {
     static func problem(for error: any Error, logger: Logger) -> APIProblem {
         if let problem = clientProblem(for: error) { return problem }
+        // The request id is the `instance` of the problem the client gets: the log line names it too.
+        var logger = logger
+        if let requestID = RequestScope.current?.requestID { logger[metadataKey: "requestId"] = "\(requestID)" }
         switch error {
         case let unavailable as DatabaseUnavailable:
             logger.error("database unavailable", metadata: ["error": "\(unavailable)"])
@@ -24,9 +27,24 @@ enum ProblemTranslation {
                 logger.error("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
                 return .databaseUnavailable
             }
+            if let state = (error as? PSQLError)?.sqlState, isTransientFailure(sqlState: state) {
+                logger.warning("database could not complete the request", metadata: [
+                    "sqlState": "\(state)", "error": "\((error as? PSQLError)?.serverInfo?[.message] ?? "")"])
+                return .databaseBusy
+            }
             logger.error("internal error", metadata: ["error": "\(String(reflecting: error))"])
             return .internalError
         }
+    }
+
+    /// Server errors that say "not now" rather than "never": the same request may succeed on retry.
+    /// 57014 query_canceled (`statement_timeout`), 55P03 lock_not_available (`lock_timeout`),
+    /// 40001/40P01 serialization failure and deadlock, class 57P operator intervention (a restart
+    /// or shutdown ending the session: 57P01, 57P02, 57P03), class 08 connection exceptions, and
+    /// class 53 insufficient resources (e.g. 53300 too many connections).
+    static func isTransientFailure(sqlState: String) -> Bool {
+        ["57014", "55P03", "40001", "40P01"].contains(sqlState)
+            || sqlState.hasPrefix("57P") || sqlState.hasPrefix("08") || sqlState.hasPrefix("53")
     }
 
     static func memberProblem(_ violation: MemberRuleViolation) -> APIProblem {
@@ -237,7 +255,13 @@ enum ProblemTranslation {
                                errors: [FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)])
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
-                return .badRequest("The body is not valid JSON.")
+                // The same error type comes from a parameter the generated code could not read;
+                // only an unreadable body is a JSON problem.
+                if let body = RequestScope.current?.rawBody, !body.isEmpty,
+                   (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) == nil {
+                    return .badRequest("The body is not valid JSON.")
+                }
+                return .badRequest("A query or path parameter has an invalid value: \(context.debugDescription)")
             }
             return .badRequest("A field has an invalid value.",
                                errors: [FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)])
@@ -248,10 +272,12 @@ enum ProblemTranslation {
 
     /// Whether the database could not be reached (as opposed to a query failing).
     static func isConnectionFailure(_ error: any Error) -> Bool {
+        // A request cancelled while it waited on the database (shutdown, a closed pool).
+        if error is CancellationError { return true }
         if let psql = error as? PSQLError {
             switch psql.code {
             case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed,
-                 .uncleanShutdown:
+                 .uncleanShutdown, .queryCancelled:
                 return true
             default:
                 return false

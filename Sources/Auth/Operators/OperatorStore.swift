@@ -56,24 +56,24 @@ public enum OperatorStore {
 
     /// Assigns a tenant to an account manager (again: no change).
     public static func assign(email: String, tenantID: UUID, database: Database) async throws {
-        let rows = try await database.client.query("""
+        let rows = try await database.query("""
             with found as (select id from operators where email = \(email)),
                  added as (insert into operator_assignments (operator_id, tenant_id)
                            select id, \(tenantID) from found on conflict do nothing)
             select count(*)::int from found
-            """, logger: database.logger)
+            """)
         for try await found in rows.decode(Int.self) where found == 0 { throw UnknownOperator(email: email) }
     }
 
     public static func list(database: Database) async throws -> [OperatorRecord] {
-        let rows = try await database.client.query("""
+        let rows = try await database.query("""
             select o.id, o.email, o.role,
                    coalesce(array_agg(t.slug order by t.slug) filter (where t.slug is not null), '{}')
             from operators o
             left join operator_assignments a on a.operator_id = o.id
             left join tenants t on t.id = a.tenant_id
             group by o.id order by o.email
-            """, logger: database.logger)
+            """)
         var operators: [OperatorRecord] = []
         for try await (id, email, role, tenants) in rows.decode((UUID, String, String, [String]).self) {
             guard let role = OperatorRole(rawValue: role) else { throw CorruptRow(table: "operators", id: id) }
@@ -84,9 +84,9 @@ public enum OperatorStore {
 
     /// Authenticates an operator key: one statement, the hash compared here in constant time.
     /// Refusals are `AuthFailure`s; database errors pass through.
-    public static func authenticate(_ key: SecretToken, client: PostgresClient, logger: Logger) async throws -> OperatorPrincipal {
+    public static func authenticate(_ key: SecretToken, database: Database) async throws -> OperatorPrincipal {
         var found: (UUID, [UInt8], String, Date?, Date?)?
-        let rows = try await client.query("select * from pmo.begin_operator_request(\(key.publicID))", logger: logger)
+        let rows = try await database.query("select * from pmo.begin_operator_request(\(key.publicID))")
         for try await (id, hash, role, revokedAt, disabledAt) in rows.decode((UUID, ByteBuffer, String, Date?, Date?).self) {
             found = (id, Array(buffer: hash), role, revokedAt, disabledAt)
         }
@@ -100,10 +100,10 @@ public enum OperatorStore {
 
     /// The tenants the operator may see: a page after `after`, or the one with `id`.
     public static func tenants(for principal: OperatorPrincipal, id: UUID? = nil, after: UUID? = nil, limit: Int,
-                               client: PostgresClient, logger: Logger) async throws -> [PlatformTenantRecord] {
-        let rows = try await client.query("""
+                               database: Database) async throws -> [PlatformTenantRecord] {
+        let rows = try await database.query("""
             select * from pmo.operator_tenants(\(principal.operatorID), \(id), \(after), \(Int64(limit)))
-            """, logger: logger)
+            """)
         var tenants: [PlatformTenantRecord] = []
         for try await (id, slug, name, plan, status, createdAt, updatedAt) in rows.decode(
             (UUID, String, String, String, String, Date, Date).self) {

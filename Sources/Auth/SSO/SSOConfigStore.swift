@@ -120,10 +120,8 @@ public struct SSOConfigStore: Sendable {
 
     /// The configurations trusting `issuer` for one of `audiences` (at most two are read: more than
     /// one means the token is ambiguous).
-    public static func trusts(issuer: String, audiences: [String], client: PostgresClient,
-                              logger: Logger) async throws -> [SSOTrust] {
-        let rows = try await client.query(
-            "select * from pmo.sso_config_for(\(issuer), \(audiences))", logger: logger)
+    public static func trusts(issuer: String, audiences: [String], database: Database) async throws -> [SSOTrust] {
+        let rows = try await database.query("select * from pmo.sso_config_for(\(issuer), \(audiences))")
         var trusts: [SSOTrust] = []
         for try await (tenantID, version, audience, jwksURL, jwks, emailClaim) in rows.decode(
             (UUID, Int64, String, String?, String?, String).self) {

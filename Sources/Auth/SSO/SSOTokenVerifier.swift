@@ -38,7 +38,7 @@ public struct SSOTokenVerifier: Sendable {
     public func verify(_ bearer: Substring, now: Date) async throws -> SSOIdentity {
         let token = try IdentityToken(bearer)
         let trusts = try await SSOConfigStore.trusts(issuer: token.issuer, audiences: token.audiences,
-                                                     client: database.client, logger: database.logger)
+                                                     database: database)
         guard let trust = trusts.first else { throw SSORejection.untrustedIssuerOrAudience }
         guard trusts.count == 1 else { throw SSORejection.ambiguousAudience }
         let collection = try await keys.collection(for: trust, keyID: token.keyID, algorithm: token.algorithm, now: now)

@@ -60,7 +60,8 @@ public enum AccessToken {
         ]
         let signingInput = Base64URL.encode(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
             + "." + Base64URL.encode(try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]))
-        let signature = try key.privateKey.signature(for: Data(signingInput.utf8))
+        guard let privateKey = key.privateKey else { throw UnsealedSigningKey(kid: key.kid) }
+        let signature = try privateKey.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
 
@@ -111,4 +112,11 @@ public enum Base64URL {
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         return Data(base64Encoded: base64)
     }
+}
+
+/// A signing key this process cannot open (sealed under another key-encryption key).
+public struct UnsealedSigningKey: Error, CustomStringConvertible {
+    public let kid: String
+    public init(kid: String) { self.kid = kid }
+    public var description: String { "signing key \(kid) cannot be opened with this SIGNING_KEY_ENCRYPTION_KEY" }
 }

@@ -6,19 +6,28 @@ import PostgresNIO
 import Synchronization
 
 /// One Ed25519 signing key. `retireAfter` nil: current; otherwise it verifies until then.
+/// `privateKey` is nil for a key this process cannot sign with (written before keys were sealed,
+/// or sealed under another key-encryption key): it still verifies.
 public struct SigningKey: Sendable {
     public let kid: String
-    public let privateKey: Curve25519.Signing.PrivateKey
+    public let publicKey: Curve25519.Signing.PublicKey
+    public let privateKey: Curve25519.Signing.PrivateKey?
     public let createdAt: Date
     public let retireAfter: Date?
 
-    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
-
-    public init(kid: String, privateKey: Curve25519.Signing.PrivateKey, createdAt: Date, retireAfter: Date?) {
+    public init(kid: String, publicKey: Curve25519.Signing.PublicKey, privateKey: Curve25519.Signing.PrivateKey?,
+                createdAt: Date, retireAfter: Date?) {
         self.kid = kid
+        self.publicKey = publicKey
         self.privateKey = privateKey
         self.createdAt = createdAt
         self.retireAfter = retireAfter
+    }
+
+    /// A key this process holds the private half of (a new one, or one just opened).
+    public init(kid: String, privateKey: Curve25519.Signing.PrivateKey, createdAt: Date, retireAfter: Date?) {
+        self.init(kid: kid, publicKey: privateKey.publicKey, privateKey: privateKey, createdAt: createdAt,
+                  retireAfter: retireAfter)
     }
 
     /// The key as a JWK (RFC 8037 §2), for /.well-known/jwks.json.
@@ -28,17 +37,18 @@ public struct SigningKey: Sendable {
     }
 }
 
-/// SQL for `signing_keys` (platform-wide, no tenant).
+/// SQL for `signing_keys` (platform-wide, no tenant). Private keys are stored sealed (`SigningKeySeal`).
 public enum SigningKeyStore {
-    /// Keys still verifying at `now`, oldest first.
-    public static func live(database: Database, now: Date) async throws -> [SigningKey] {
-        let rows = try await database.client.query("""
-            select kid, private_key, created_at, retire_after from signing_keys
+    /// Keys still verifying at `now`, oldest first; opened with `seal` when given (listing needs no secret).
+    public static func live(database: Database, now: Date, seal: SigningKeySeal?) async throws -> [SigningKey] {
+        let rows = try await database.query("""
+            select kid, public_key, sealed_private_key, created_at, retire_after from signing_keys
             where retire_after is null or retire_after > \(now) order by created_at, kid
-            """, logger: database.logger)
+            """)
         var keys: [SigningKey] = []
-        for try await (kid, privateKey, createdAt, retireAfter) in rows.decode((String, ByteBuffer, Date, Date?).self) {
-            keys.append(SigningKey(kid: kid, privateKey: try .init(rawRepresentation: Array(buffer: privateKey)),
+        for try await (kid, publicKey, sealed, createdAt, retireAfter) in rows.decode((String, ByteBuffer, ByteBuffer?, Date, Date?).self) {
+            keys.append(SigningKey(kid: kid, publicKey: try .init(rawRepresentation: Array(buffer: publicKey)),
+                                   privateKey: sealed.flatMap { sealed in seal?.open(Array(buffer: sealed), kid: kid) },
                                    createdAt: createdAt, retireAfter: retireAfter))
         }
         return keys
@@ -47,26 +57,27 @@ public enum SigningKeyStore {
     /// Adds a new current key; every other current key then verifies only until `retireOthersAfter`
     /// (past the expiry of the last token it can sign). Returns the new key's id.
     @discardableResult
-    public static func rotate(database: Database, now: Date, retireOthersAfter: Date) async throws -> String {
+    public static func rotate(database: Database, now: Date, retireOthersAfter: Date, seal: SigningKeySeal) async throws -> String {
         try await database.transaction { connection in
             // One change at a time, so two concurrent rotations cannot both stay current.
             try await lock(connection, logger: database.logger)
             try await connection.query("""
                 update signing_keys set retire_after = \(retireOthersAfter) where retire_after is null
                 """, logger: database.logger)
-            return try await insertNewKey(now: now, on: connection, logger: database.logger)
+            return try await insertNewKey(now: now, seal: seal, on: connection, logger: database.logger)
         }
     }
 
-    /// Creates the first key if there is none (a fresh installation).
-    public static func ensureOne(database: Database, now: Date) async throws {
+    /// Creates a current key if there is none (a fresh installation, or one whose keys were all
+    /// written before sealing).
+    public static func ensureOne(database: Database, now: Date, seal: SigningKeySeal) async throws {
         try await database.transaction { connection in
             try await lock(connection, logger: database.logger)
             let rows = try await connection.query("""
-                select count(*)::int from signing_keys where retire_after is null or retire_after > \(now)
+                select count(*)::int from signing_keys where retire_after is null
                 """, logger: database.logger)
-            for try await live in rows.decode(Int.self) where live == 0 {
-                try await insertNewKey(now: now, on: connection, logger: database.logger)
+            for try await current in rows.decode(Int.self) where current == 0 {
+                try await insertNewKey(now: now, seal: seal, on: connection, logger: database.logger)
             }
         }
     }
@@ -77,13 +88,14 @@ public enum SigningKeyStore {
     }
 
     @discardableResult
-    private static func insertNewKey(now: Date, on connection: PostgresConnection, logger: Logger) async throws -> String {
+    private static func insertNewKey(now: Date, seal: SigningKeySeal, on connection: PostgresConnection,
+                                     logger: Logger) async throws -> String {
         let key = Curve25519.Signing.PrivateKey()
         let kid = Base64URL.encode(Array(SHA256.hash(data: key.publicKey.rawRepresentation)).prefix(12))
         try await connection.query("""
-            insert into signing_keys (kid, algorithm, public_key, private_key, created_at)
+            insert into signing_keys (kid, algorithm, public_key, sealed_private_key, created_at)
             values (\(kid), 'EdDSA', \(ByteBuffer(bytes: key.publicKey.rawRepresentation)),
-                    \(ByteBuffer(bytes: key.rawRepresentation)), \(now))
+                    \(ByteBuffer(bytes: try seal.seal(key, kid: kid))), \(now))
             """, logger: logger)
         return kid
     }
@@ -100,23 +112,29 @@ public final class SigningKeyRing: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Opens the sealed private keys; the same key-encryption key on every server.
+    public let seal: SigningKeySeal
 
-    public init() {}
+    public init(seal: SigningKeySeal) {
+        self.seal = seal
+    }
 
     public func install(_ keys: [SigningKey], at now: Date) {
         state.withLock { state in
             state.keys = Dictionary(keys.map { ($0.kid, $0) }, uniquingKeysWith: { first, _ in first })
-            state.current = keys.filter { $0.retireAfter == nil }.max { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
-                ?? keys.max { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
+            // The newest current key this process can open, else the newest retiring one it can.
+            let signers = keys.filter { $0.privateKey != nil }
+            state.current = signers.filter { $0.retireAfter == nil }.max { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
+                ?? signers.max { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
             state.lastReload = now
         }
     }
 
     public func reload(database: Database, now: Date) async throws {
-        install(try await SigningKeyStore.live(database: database, now: now), at: now)
+        install(try await SigningKeyStore.live(database: database, now: now, seal: seal), at: now)
     }
 
-    /// The key that signs new tokens.
+    /// The key that signs new tokens; nil when there is none this process can open.
     public var current: SigningKey? { state.withLock { $0.current } }
 
     /// The verifying key for `kid`, if it has not retired by `now`.

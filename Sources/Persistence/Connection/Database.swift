@@ -2,29 +2,57 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A pooled client plus the logger its queries report to. `run()` of the client must be running
+/// A connection pool plus the logger its queries report to. The pool's `run()` must be running
 /// (the server adds it as a service; `withDatabase` does it for commands and tests).
 public struct Database: Sendable {
-    public let client: PostgresClient
+    public let pool: DatabasePool
+    /// Never below `debug`: at `trace` the driver writes every row it reads to the log, secrets too.
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    public init(pool: DatabasePool, logger: Logger) {
+        self.pool = pool
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .debug)
         self.logger = logger
     }
 
-    /// Runs `work` in one transaction; the work's own error is rethrown unwrapped, so callers map
-    /// domain errors without digging through `PostgresTransactionError`.
+    /// Where the database is, for messages.
+    public var target: String { pool.target }
+
+    /// A connection for `work`, given back afterwards.
+    public func withConnection<Result>(_ work: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await pool.withConnection(work)
+    }
+
+    /// One statement on a pooled connection; its rows are read before the connection goes back.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> Rows {
+        try await withConnection { connection in
+            Rows(rows: try await connection.query(query, logger: logger).collect())
+        }
+    }
+
+    /// Runs `work` in one transaction (rolled back when it throws; a connection whose rollback
+    /// fails is closed, never reused half-way through a transaction).
     @discardableResult
     public func transaction<Result: Sendable>(
         _ work: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await work(connection)
+        try await withConnection { connection in
+            try await connection.query("begin", logger: logger)
+            let result: Result
+            do {
+                result = try await work(connection)
+            } catch {
+                do {
+                    try await connection.query("rollback", logger: logger)
+                } catch {
+                    connection.closeNow()
+                }
+                throw error
             }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            try await connection.query("commit", logger: logger)
+            return result
         }
     }
 
@@ -39,23 +67,35 @@ public struct Database: Sendable {
             return try await work(connection)
         }
     }
+
+    /// Rows already read from the database, iterated like the driver's row sequence (so its
+    /// `decode(...)` applies).
+    public struct Rows: AsyncSequence, Sendable {
+        public typealias Element = PostgresRow
+        public let rows: [PostgresRow]
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var base: IndexingIterator<[PostgresRow]>
+            public mutating func next() async -> PostgresRow? { base.next() }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
+    }
 }
 
-/// Creates a client for `url`, runs it for the duration of `body`, and shuts it down afterwards.
+/// Opens a small pool to `url` for the duration of `body` (admin commands, start-up checks,
+/// tests), then closes it.
 @discardableResult
 public func withDatabase<Result: Sendable>(
-    _ url: DatabaseURL, logger: Logger, _ body: (Database) async throws -> Result
+    _ url: DatabaseURL, logger: Logger, limits: DatabasePool.Limits = .administration,
+    _ body: (Database) async throws -> Result
 ) async throws -> Result {
-    // The body may lease a connection before the child task has entered `run()`; the client then
-    // waits (correctly) but warns. For these short-lived clients that warning is noise, so the
-    // background logger only reports errors; query errors still reach the caller as thrown errors.
-    var backgroundLogger = logger
-    backgroundLogger.logLevel = max(logger.logLevel, .error)
-    let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: backgroundLogger)
+    let pool = DatabasePool(configuration: try url.connectionConfiguration(), limits: limits,
+                            target: url.target, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        return try await body(Database(client: client, logger: logger))
+        group.addTask { await pool.run() }
+        defer { pool.close() }
+        return try await body(Database(pool: pool, logger: logger))
     }
 }
 

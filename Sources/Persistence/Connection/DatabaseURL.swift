@@ -108,32 +108,35 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     }
 
     /// TLS as libpq would do it for `sslMode` (verify-ca is treated as verify-full: stricter).
-    var tls: PostgresClient.Configuration.TLS {
+    func tls() throws -> PostgresConnection.Configuration.TLS {
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch sslMode {
         case .disable:
             return .disable
         case .allow, .prefer:
             configuration.certificateVerification = .none
-            return .prefer(configuration)
+            return .prefer(try NIOSSLContext(configuration: configuration))
         case .require:
             configuration.certificateVerification = .none
-            return .require(configuration)
+            return .require(try NIOSSLContext(configuration: configuration))
         case .verifyCA, .verifyFull:
             configuration.certificateVerification = .fullVerification
-            return .require(configuration)
+            return .require(try NIOSSLContext(configuration: configuration))
         }
     }
 
-    public func clientConfiguration() -> PostgresClient.Configuration {
-        var configuration: PostgresClient.Configuration
+    /// How to open one connection. `settings` are sent in the startup packet, so they hold for the
+    /// whole session before its first statement (e.g. `statement_timeout`).
+    public func connectionConfiguration(settings: [(String, String)] = []) throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
         if let socketDirectory {
             configuration = .init(unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)",
                                   username: user, password: password, database: database)
         } else {
             configuration = .init(host: host, port: port, username: user, password: password,
-                                  database: database, tls: tls)
+                                  database: database, tls: try tls())
         }
+        configuration.options.additionalStartupParameters = settings
         return configuration
     }
 }

@@ -69,8 +69,8 @@ public struct DeliverableCheck: Sendable {
     @discardableResult
     public static func sweep(_ database: Database, today: CalendarDate, now: Date, newID: @escaping @Sendable () -> UUID) async throws -> Int {
         var tenants: [UUID] = []
-        let rows = try await database.client.query(
-            "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)", logger: database.logger)
+        let rows = try await database.query(
+            "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)")
         for try await tenant in rows.decode(UUID.self) { tenants.append(tenant) }
         var opened = 0
         var failure: (any Error)?

@@ -75,7 +75,7 @@ public struct Migrator: Sendable {
     /// Versions shipped but not applied (the server refuses to start while any are).
     public func pending() async throws -> [Migration] {
         let logger = database.logger
-        let applied: Set<Int> = try await database.client.withConnection { connection in
+        let applied: Set<Int> = try await database.withConnection { connection in
             let exists = try await connection.query(
                 "select to_regclass('pmo.schema_migrations') is not null", logger: logger)
             for try await (present) in exists.decode(Bool.self) where !present { return [] }

@@ -39,12 +39,13 @@ public enum KeyedRead {
     /// Runs the statement; returns the key (nil when no key has that public id) and the rows that
     /// carry the read's data (the left join's empty row is dropped: its first read column is null).
     public static func run<Statement: PostgresPreparedStatement>(
-        _ statement: Statement, on client: PostgresClient, logger: Logger
+        _ statement: Statement, on database: Database
     ) async throws -> (StoredKey?, [[PostgresCell]]) where Statement.Row == [PostgresCell] {
         var key: StoredKey?
         var rows: [[PostgresCell]] = []
         // Cells by position: `makeRandomAccess()` would also build a name lookup table per row.
-        for try await cells in try await client.execute(statement, logger: logger) {
+        try await database.withConnection { connection in
+        for try await cells in try await connection.execute(statement, logger: database.logger) {
             if key == nil {
                 key = StoredKey(
                     tenantID: try cells[0].decode(UUID.self), keyID: try cells[1].decode(UUID.self),
@@ -53,6 +54,7 @@ public enum KeyedRead {
                     revokedAt: try cells[5].decode(Date?.self), tenantStatus: try cells[6].decode(String.self))
             }
             if cells.count > keyColumnCount, cells[keyColumnCount].bytes != nil { rows.append(cells) }
+        }
         }
         return (key, rows)
     }
