@@ -2,6 +2,7 @@ import Auth
 import Crypto
 import Domain
 import Foundation
+import NIOCore
 import HummingbirdTesting
 import Persistence
 import Testing
@@ -264,5 +265,38 @@ import TestSupport
     static func kid(_ token: String) -> String {
         let header = Base64URL.decode(token.split(separator: ".")[0]).flatMap { try? JSONSerialization.jsonObject(with: $0) }
         return (header as? [String: Any])?["kid"] as? String ?? ""
+    }
+
+    @Test func signingKeysAreStoredSealedAndOpenOnlyWithTheirKeyEncryptionKey() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("oauth-seal").tenant
+        let admin = try await env.createMember(in: tenant, role: .pmoAdmin)
+        let token = try await env.withApp { client in try await Self.token(client, try await Self.robot(client, admin: admin)) }
+        let stored = try await env.withOwner { database in
+            var rows: [(String, [UInt8], [String])] = []
+            for try await (kid, sealed, columns) in try await database.query("""
+                select kid, sealed_private_key,
+                       array(select column_name::text from information_schema.columns where table_name = 'signing_keys')
+                from signing_keys where retire_after is null
+                """).decode((String, ByteBuffer, [String]).self) {
+                rows.append((kid, Array(buffer: sealed), columns))
+            }
+            return rows
+        }
+        let (kid, sealed, columns) = try #require(stored.first)
+        #expect(Self.kid(token) == kid)
+        #expect(!columns.contains("private_key"), "\(columns)")
+        #expect(sealed.count == 12 + 32 + 16)  // nonce, ciphertext, tag: nothing in the clear
+        let opened = try #require(TestKeys.signingKeySeal.open(sealed, kid: kid))
+        // The opened key is the one that signed: its public half is the published one.
+        let published = try await env.withApp { client in try await client.call(.get, "/.well-known/jwks.json") }
+        let keys = try #require(published.object["keys"] as? [[String: Any]])
+        #expect(keys.contains { $0["kid"] as? String == kid && $0["x"] as? String == Base64URL.encode(opened.publicKey.rawRepresentation) })
+        // Another key-encryption key, or the box moved to another key id, opens nothing.
+        let other = try SigningKeySeal(base64: Data((0..<32).map { UInt8($0) }).base64EncodedString())
+        #expect(other.open(sealed, kid: kid) == nil)
+        #expect(TestKeys.signingKeySeal.open(sealed, kid: kid + "x") == nil)
+        #expect(throws: SigningKeySeal.Invalid.self) { try SigningKeySeal(environment: [:]) }
+        #expect(throws: SigningKeySeal.Invalid.self) { try SigningKeySeal(base64: "c2hvcnQ=") }
     }
 }

@@ -1,6 +1,7 @@
 import Auth
 import Domain
 import Foundation
+import NIOCore
 import HTTPTypes
 import HummingbirdTesting
 import Persistence
@@ -140,6 +141,31 @@ import TestSupport
             for uri in ["/v1/usage?from=2026-11-01", "/v1/usage?from=x&to=y", "/v1/usage?from=2026-02-30&to=2026-03-01"] {
                 #expect(try await client.call(.get, uri, auth: a.authorization).status == .badRequest, "\(uri)")
             }
+            // A bad parameter is named as a parameter, never as a body that is not JSON.
+            let bogus = try await client.call(.get, "/v1/projects?status=bogus", auth: a.authorization)
+            #expect(bogus.status == .badRequest)
+            #expect(!bogus.text.contains("not valid JSON"), "\(bogus.text)")
+            #expect(bogus.text.contains("parameter"), "\(bogus.text)")
+        }
+    }
+
+    @Test func aBodyWithoutAContentTypeIs415AndCreatesNothing() async throws {
+        let env = try await TestEnvironment()
+        let a = try await env.createTenant("bad-media")
+        try await env.withApp { client in
+            var headers = HTTPFields()
+            headers[.authorization] = a.authorization
+            let response = try await client.execute(uri: "/v1/projects", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: Self.valid))
+            #expect(response.status == .unsupportedMediaType, "\(response.text)")
+            #expect(response.header("Content-Type") == "application/problem+json")
+            // A bad credential is still judged first.
+            headers[.authorization] = "Bearer pmo_live_nope_nope"
+            let unknown = try await client.execute(uri: "/v1/projects", method: .post, headers: headers,
+                                                   body: ByteBuffer(string: Self.valid))
+            #expect(unknown.status == .unauthorized)
+            let list = try await client.call(.get, "/v1/projects", auth: a.authorization)
+            #expect((list.object["items"] as? [Any])?.isEmpty == true)
         }
     }
 }

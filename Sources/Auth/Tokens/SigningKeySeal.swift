@@ -31,14 +31,14 @@ public struct SigningKeySeal: Sendable {
         try self.init(base64: text)
     }
 
-    func seal(_ privateKey: Curve25519.Signing.PrivateKey, kid: String) throws -> [UInt8] {
+    public func seal(_ privateKey: Curve25519.Signing.PrivateKey, kid: String) throws -> [UInt8] {
         let box = try AES.GCM.seal(privateKey.rawRepresentation, using: key, authenticating: Data(kid.utf8))
         guard let combined = box.combined else { throw Invalid(description: "AES-GCM produced no combined box") }
         return Array(combined)
     }
 
     /// Nil when the key was sealed under another key-encryption key (or tampered with).
-    func open(_ sealed: [UInt8], kid: String) -> Curve25519.Signing.PrivateKey? {
+    public func open(_ sealed: [UInt8], kid: String) -> Curve25519.Signing.PrivateKey? {
         guard let box = try? AES.GCM.SealedBox(combined: sealed),
               let raw = try? AES.GCM.open(box, using: key, authenticating: Data(kid.utf8))
         else { return nil }
