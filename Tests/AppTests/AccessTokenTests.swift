@@ -77,7 +77,7 @@ import TestSupport
     }
 }
 
-/// The client credentials grant end to end (issue 3 §4).
+/// The client credentials grant end to end.
 @Suite struct AccessTokenAPITests {
     struct Robot: Sendable {
         let id: String

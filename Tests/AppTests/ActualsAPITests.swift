@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 import TestSupport
 
-/// Baselines, actuals and earned value end to end (issue 4 §5–7), plus the contract-driven refusal of
+/// Baselines, actuals and earned value end to end, plus the contract-driven refusal of
 /// `null` for fields that may be left out but never cleared. Real HTTP handling, real PostgreSQL, the
 /// app role under row-level security. Dates are November 2026: Monday 2, 9, 16, 23 and 30.
 @Suite struct ActualsAPITests {

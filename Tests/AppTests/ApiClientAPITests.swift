@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// API clients and their keys end to end (issue 3 §3).
+/// API clients and their keys end to end.
 @Suite struct ApiClientAPITests {
     @Test func aClientsKeysRotateAndStopAtOnceWhenTheClientIsDisabled() async throws {
         let env = try await TestEnvironment()

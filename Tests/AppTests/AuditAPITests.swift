@@ -4,7 +4,7 @@ import Persistence
 import Testing
 import TestSupport
 
-/// Reading the audit log (issue 3 §7): filters, pages, and the NDJSON export.
+/// Reading the audit log: filters, pages, and the NDJSON export.
 @Suite struct AuditAPITests {
     @Test func auditorsFilterAndPageTheirTenantsEvents() async throws {
         let env = try await TestEnvironment()

@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Custom fields end to end (issue 4 §10): defined per organisation, validated on write, returned
+/// Custom fields end to end: defined per organisation, validated on write, returned
 /// inline and filterable in lists.
 @Suite struct CustomFieldAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }

@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Dependencies and the critical path end to end (issue 4 §3–4).
+/// Dependencies and the critical path end to end.
 @Suite struct DependencyAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
 

@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Governance forums, meetings, decisions and actions end to end (issue 5 §5).
+/// Governance forums, meetings, decisions and actions end to end.
 @Suite struct ForumAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
     func pointers(_ response: TestResponse) -> [String] {

@@ -5,7 +5,7 @@ import Persistence
 import Testing
 import TestSupport
 
-/// Contracts, obligations, measurements and breaches end to end (issue 5 §1–2, §4, §7).
+/// Contracts, obligations, measurements and breaches end to end.
 @Suite struct GovernanceAPITests {
     static let contract = """
         {"code":"CC-2026","name":"Contact centre","clientParty":"Acme Retail","service":"Customer service",

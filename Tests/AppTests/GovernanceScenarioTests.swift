@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Issue 5's acceptance scenario: a contact-centre contract measured for six months by the client's
+/// The acceptance scenario of contract governance: a contact-centre contract measured for six months by the client's
 /// own feed, with breaches, a waiver, earn-back and the cap checked against figures worked by hand.
 ///
 /// Contract: fee 50,000.00 EUR a month (5,000,000 minor units), credits capped at 12 % (600,000).

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// The delivery hierarchy end to end (issue 4 §1–2): portfolio → programme → project, the rule that a
+/// The delivery hierarchy end to end: portfolio → programme → project, the rule that a
 /// parent with children cannot be deleted, and the tenant's working calendar. Real HTTP handling,
 /// real PostgreSQL, the app role under row-level security.
 @Suite struct HierarchyAPITests {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Members, invitations and personal access tokens end to end (issue 3 §2).
+/// Members, invitations and personal access tokens end to end.
 @Suite struct MemberAPITests {
     @Test func anInvitationIsAcceptedOnceAndYieldsATokenWithTheRolesScopes() async throws {
         let env = try await TestEnvironment()

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Platform operators (issue 3 §6): operator keys only on /v1/platform/..., tenant credentials never
+/// Platform operators: operator keys only on /v1/platform/..., tenant credentials never
 /// there, and account managers see only the tenants assigned to them.
 @Suite struct PlatformAPITests {
     static func admin(_ arguments: [String], env: TestEnvironment) throws -> Binaries.Finished {

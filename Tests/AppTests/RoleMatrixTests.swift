@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Roles are named scope sets (issue 3 §1). The README's matrix must be the code's, and every
+/// Roles are named scope sets. The README's matrix must be the code's, and every
 /// operation of the contract must let exactly the roles holding its declared scope through; the
 /// operations come from openapi.yaml, so a new operation is checked without being listed here.
 @Suite struct RoleMatrixTests {

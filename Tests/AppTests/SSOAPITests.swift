@@ -79,7 +79,7 @@ import TestSupport
     }
 }
 
-/// Tenant SSO end to end (issue 3 §5): the tests are the identity provider, with key pairs made here
+/// Tenant SSO end to end: the tests are the identity provider, with key pairs made here
 /// and a JWKS served on loopback.
 @Suite struct SSOAPITests {
     static let audience = "pmo-app"

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Sprints, burndown and velocity end to end (issue 4 §8), on a clock the test moves day by day.
+/// Sprints, burndown and velocity end to end, on a clock the test moves day by day.
 @Suite struct SprintAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
 

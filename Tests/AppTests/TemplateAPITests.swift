@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// The methodology library end to end (issue 4 §9).
+/// The methodology library end to end.
 @Suite struct TemplateAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
 

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// Abuse resistance (issue 3 §8): failed authentication is throttled per key prefix and per client
+/// Abuse resistance: failed authentication is throttled per key prefix and per client
 /// address, bursts reach the key's tenant's audit log, and secrets never reach the log.
 @Suite struct ThrottleTests {
     @Test func failuresAreCountedPerSourceInWindows() {

@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Transitions, stages, readiness criteria and gates end to end (issue 5 §6).
+/// Transitions, stages, readiness criteria and gates end to end.
 @Suite struct TransitionAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
     func pointers(_ response: TestResponse) -> [String] {

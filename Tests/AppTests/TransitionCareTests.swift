@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Knowledge transfer and hypercare of a transition, and the steady-state gate (issue 5 §6–7).
+/// Knowledge transfer and hypercare of a transition, and the steady-state gate.
 @Suite struct TransitionCareTests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }
     func pointers(_ response: TestResponse) -> [String] {

@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// The WBS end to end (issue 4 §2): a tree with dates on the tenant's calendar, bulk creation all or
+/// The WBS end to end: a tree with dates on the tenant's calendar, bulk creation all or
 /// nothing, subtree moves and reads in one call.
 @Suite struct WorkItemAPITests {
     func items(_ response: TestResponse) -> [[String: Any]] { response.object["items"] as? [[String: Any]] ?? [] }

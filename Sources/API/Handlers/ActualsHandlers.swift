@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Actual cost and hours (issue 4 §6), weekly timesheets, and earned value (issue 4 §7).
+/// Actual cost and hours, weekly timesheets, and earned value.
 extension APIHandler {
     func listCostEntries(_ input: Operations.ListCostEntries.Input) async throws -> Operations.ListCostEntries.Output {
         let limit = try Pagination.limit(input.query.limit)

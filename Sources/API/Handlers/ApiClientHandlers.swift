@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// API clients (service accounts) and their keys (issue 3 §3).
+/// API clients (service accounts) and their keys.
 extension APIHandler {
     func listApiClients(_ input: Operations.ListApiClients.Input) async throws -> Operations.ListApiClients.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -4,7 +4,7 @@ import Foundation
 import OpenAPIRuntime
 import Persistence
 
-/// The tenant's audit log: a filtered page, or everything as a stream of NDJSON (issue 3 §7).
+/// The tenant's audit log: a filtered page, or everything as a stream of NDJSON.
 extension APIHandler {
     func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
         let q = input.query

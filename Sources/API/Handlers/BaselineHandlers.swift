@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Baselines and their variance (issue 4 §5).
+/// Baselines and their variance.
 extension APIHandler {
     func listBaselines(_ input: Operations.ListBaselines.Input) async throws -> Operations.ListBaselines.Output {
         let limit = try Pagination.limit(input.query.limit)

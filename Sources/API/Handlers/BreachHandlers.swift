@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Breaches (issue 5 §4): listed by contract, obligation, month and status; waived with a decision
+/// Breaches: listed by contract, obligation, month and status; waived with a decision
 /// reference and a reason, credited, or reinstated. Deliverables that fell due undelivered are
 /// judged before every read, so a breach never waits for the daily check to be seen.
 extension APIHandler {

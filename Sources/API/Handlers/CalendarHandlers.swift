@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The tenant's working calendar (issue 4 §2): work-item durations are counted in its working days.
+/// The tenant's working calendar: work-item durations are counted in its working days.
 extension APIHandler {
     func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output {
         let record = try await session.run { context in try await calendars(context).current() }

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Contracts (issue 5 §1): the client party, service, term, monthly fee and service-credit cap.
+/// Contracts: the client party, service, term, monthly fee and service-credit cap.
 extension APIHandler {
     func listContracts(_ input: Operations.ListContracts.Input) async throws -> Operations.ListContracts.Output {
         let limit = try Pagination.limit(input.query.limit)

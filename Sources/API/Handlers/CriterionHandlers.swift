@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Readiness criteria of a stage's exit gate and their sign-off (issue 5 §6).
+/// Readiness criteria of a stage's exit gate and their sign-off.
 extension APIHandler {
     func listReadinessCriteria(_ input: Operations.ListReadinessCriteria.Input) async throws -> Operations.ListReadinessCriteria.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Custom field definitions (issue 4 §10).
+/// Custom field definitions.
 extension APIHandler {
     func listCustomFields(_ input: Operations.ListCustomFields.Input) async throws -> Operations.ListCustomFields.Output {
         let limit = try Pagination.limit(input.query.limit)

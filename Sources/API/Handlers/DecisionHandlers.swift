@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The decision log and actions (issue 5 §5).
+/// The decision log and actions.
 extension APIHandler {
     func listDecisions(_ input: Operations.ListDecisions.Input) async throws -> Operations.ListDecisions.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Dependencies between work items (issue 4 §3) and the schedule they make (issue 4 §4).
+/// Dependencies between work items and the schedule they make.
 extension APIHandler {
     func listDependencies(_ input: Operations.ListDependencies.Input) async throws -> Operations.ListDependencies.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Governance forums and their meetings (issue 5 §5).
+/// Governance forums and their meetings.
 extension APIHandler {
     func listGovernanceForums(_ input: Operations.ListGovernanceForums.Input) async throws -> Operations.ListGovernanceForums.Output {
         let limit = try Pagination.limit(input.query.limit)

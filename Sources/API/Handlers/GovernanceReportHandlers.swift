@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// A contract's service credits for a month and its compliance over months (issue 5 §3–4).
+/// A contract's service credits for a month and its compliance over months.
 extension APIHandler {
     static let maxComplianceMonths = 24
 

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Hypercare metrics and their values (issue 5 §6); values may be fed with `governance:write`.
+/// Hypercare metrics and their values; values may be fed with `governance:write`.
 extension APIHandler {
     func listHypercareMetrics(_ input: Operations.ListHypercareMetrics.Input) async throws -> Operations.ListHypercareMetrics.Output {
         let id = try Self.resourceID(input.path.transitionId, "Transition")

@@ -3,8 +3,8 @@ import Domain
 import Foundation
 import Persistence
 
-/// Knowledge-transfer sessions and coverage (issue 5 §6). Their writes need `governance:write`, so
-/// the client's own systems can feed them (issue 5 §7).
+/// Knowledge-transfer sessions and coverage. Their writes need `governance:write`, so
+/// the client's own systems can feed them.
 extension APIHandler {
     func listKTSessions(_ input: Operations.ListKTSessions.Input) async throws -> Operations.ListKTSessions.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Measurements (issue 5 §2): one period at a time (`PUT`, idempotent by nature) or up to 1,000 across
+/// Measurements: one period at a time (`PUT`, idempotent by nature) or up to 1,000 across
 /// obligations in one all-or-nothing request. Compliance is judged on write; breaches follow.
 extension APIHandler {
     static let maxMeasurementsPerRequest = 1_000

@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Members: invitation, listing, role and status changes (issue 3 §2).
+/// Members: invitation, listing, role and status changes.
 extension APIHandler {
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {
         let limit = try Pagination.limit(input.query.limit)

@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The client credentials grant and the key set that verifies its tokens (issue 3 §4).
+/// The client credentials grant and the key set that verifies its tokens.
 extension APIHandler {
     typealias TokenOutput = Operations.IssueAccessToken.Output
 

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Obligations of a contract (issue 5 §1) with versioned terms: a change of threshold, comparator,
+/// Obligations of a contract with versioned terms: a change of threshold, comparator,
 /// credit or earn-back applies from a stated period after the last measured one.
 extension APIHandler {
     func listObligations(_ input: Operations.ListObligations.Input) async throws -> Operations.ListObligations.Output {

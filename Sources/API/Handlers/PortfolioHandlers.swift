@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Portfolios (issue 4 §1): the top of portfolio → programme → project.
+/// Portfolios: the top of portfolio → programme → project.
 extension APIHandler {
     func listPortfolios(_ input: Operations.ListPortfolios.Input) async throws -> Operations.ListPortfolios.Output {
         let limit = try Pagination.limit(input.query.limit)

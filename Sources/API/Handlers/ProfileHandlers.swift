@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The calling member and their personal access tokens (`/v1/members/me`, issue 3 §2).
+/// The calling member and their personal access tokens (`/v1/members/me`).
 extension APIHandler {
     func getCurrentMember(_ input: Operations.GetCurrentMember.Input) async throws -> Operations.GetCurrentMember.Output {
         let member = try await session.run { context in try await me(context) }

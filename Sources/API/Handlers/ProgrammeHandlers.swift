@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Programmes (issue 4 §1): a portfolio's programmes, their workstreams, and the projects linked to them.
+/// Programmes: a portfolio's programmes, their workstreams, and the projects linked to them.
 extension APIHandler {
     func listProgrammes(_ input: Operations.ListProgrammes.Input) async throws -> Operations.ListProgrammes.Output {
         let limit = try Pagination.limit(input.query.limit)

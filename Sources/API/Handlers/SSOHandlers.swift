@@ -4,7 +4,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The tenant's single sign-on configuration (`/v1/sso`, issue 3 §5): which identity provider's
+/// The tenant's single sign-on configuration (`/v1/sso`): which identity provider's
 /// tokens act for the tenant's members.
 extension APIHandler {
     func getSSOConfiguration(_ input: Operations.GetSSOConfiguration.Input) async throws -> Operations.GetSSOConfiguration.Output {

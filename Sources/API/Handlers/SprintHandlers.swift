@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Sprints, burndown and velocity (issue 4 §8).
+/// Sprints, burndown and velocity.
 extension APIHandler {
     func listSprints(_ input: Operations.ListSprints.Input) async throws -> Operations.ListSprints.Output {
         let limit = try Pagination.limit(input.query.limit)

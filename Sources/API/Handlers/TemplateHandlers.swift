@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The methodology library (issue 4 §9): platform templates, the organisation's own, and projects
+/// The methodology library: platform templates, the organisation's own, and projects
 /// made from them.
 extension APIHandler {
     func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output {

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// Transitions (issue 5 §6): created from the platform's service-transition template, with stages
+/// Transitions: created from the platform's service-transition template, with stages
 /// whose exit gates hold readiness criteria; `go` needs every mandatory one signed off.
 extension APIHandler {
     func listTransitions(_ input: Operations.ListTransitions.Input) async throws -> Operations.ListTransitions.Output {

@@ -3,7 +3,7 @@ import Domain
 import Foundation
 import Persistence
 
-/// The project's WBS (issue 4 §2): work items in a tree, created one at a time or up to 1,000 at once.
+/// The project's WBS: work items in a tree, created one at a time or up to 1,000 at once.
 extension APIHandler {
     func listWorkItems(_ input: Operations.ListWorkItems.Input) async throws -> Operations.ListWorkItems.Output {
         let limit = try Pagination.limit(input.query.limit)

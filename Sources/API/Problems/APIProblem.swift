@@ -79,7 +79,7 @@ extension APIProblem {
         status: 403, type: "not-a-member", title: "Not a member",
         detail: "This operation is about the calling member; the credential belongs to an API client.")
 
-    /// Too many failed authentications from this address or with this key prefix (issue 3 §8).
+    /// Too many failed authentications from this address or with this key prefix.
     public static func throttled(retryAfter seconds: Int) -> APIProblem {
         APIProblem(status: 429, type: "too-many-failed-attempts", title: "Too many failed attempts",
                    detail: "Authentication failed too often; try again in \(seconds) s.",

@@ -22,7 +22,7 @@ public enum InvitationRefusal: Error, Equatable, Sendable {
     case tenantSuspended
 }
 
-/// Invitations last seven days (issue 3) and are used once.
+/// Invitations last seven days and are used once.
 public enum Invitation {
     public static let lifetime: TimeInterval = 7 * 24 * 3600
 

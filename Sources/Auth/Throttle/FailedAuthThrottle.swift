@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Slows down credential guessing (issue 3 §8): failed authentications are counted per client
+/// Slows down credential guessing: failed authentications are counted per client
 /// address and per key prefix (a key's public id, or an invitation's) from that address, in fixed
 /// windows; a source that reaches its limit is refused (429) until its window ends, before any
 /// database work. The prefix is counted per address so that knowing a key's public id (which is

@@ -41,7 +41,7 @@ public enum AccessTokenRejection: Error, Equatable, Sendable {
 /// claims are `iss`, `sub` (the API client), `tenant`, `key` (the client key that obtained it), `scope`
 /// (space-separated), `iat`, `exp`, `jti`.
 public enum AccessToken {
-    /// Tokens live 15 minutes (issue 3 §4).
+    /// Tokens live 15 minutes.
     public static let lifetime: TimeInterval = 15 * 60
 
     /// Whether a bearer credential is shaped like a JWT (three base64url parts) rather than a key.

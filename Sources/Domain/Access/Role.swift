@@ -56,7 +56,7 @@ public enum MemberRuleViolation: Error, Equatable, Sendable {
     case lastOwner
 }
 
-/// The rules for changing a member's role or status (DOMAIN.md §2, issue 3).
+/// The rules for changing a member's role or status (DOMAIN.md §2).
 public struct MemberChange: Sendable, Equatable {
     public var role: Role
     public var status: MemberStatus

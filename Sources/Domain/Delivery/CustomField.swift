@@ -1,6 +1,6 @@
 import Foundation
 
-/// Which resource a custom field belongs to (issue 4 §10).
+/// Which resource a custom field belongs to.
 public enum CustomFieldEntity: String, CaseIterable, Sendable {
     case project
     case workItem = "work_item"

@@ -64,7 +64,7 @@ public struct CreditLine: Sendable, Equatable {
     public var amount: Int64
 }
 
-/// A contract's service credits for one month (DOMAIN.md §5, issue 5 §3).
+/// A contract's service credits for one month (DOMAIN.md §5).
 public struct CreditStatement: Sendable, Equatable {
     public var lines: [CreditLine]
     /// Sum of the lines' amounts.
