@@ -91,6 +91,11 @@ public struct AppConfiguration: Sendable {
         }
         let seal: SigningKeySeal
         do { seal = try SigningKeySeal(environment: env) } catch { throw Invalid(description: "\(error)") }
+        let drain = try integer("SHUTDOWN_DRAIN_SECONDS", default: 5, range: 0...300)
+        let shutdownTimeout = try integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3600)
+        guard shutdownTimeout > drain else {
+            throw Invalid(description: "SHUTDOWN_TIMEOUT_SECONDS=\(shutdownTimeout) must exceed SHUTDOWN_DRAIN_SECONDS=\(drain)")
+        }
         return AppConfiguration(
             signingKeySeal: seal,
             host: env["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1",
@@ -112,7 +117,6 @@ public struct AppConfiguration: Sendable {
                 headerTimeout: .seconds(try integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...600)),
                 idleTimeout: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3600)),
                 maxConnections: try integer("HTTP_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000),
-                drain: .seconds(try integer("SHUTDOWN_DRAIN_SECONDS", default: 5, range: 0...300)),
-                shutdownTimeout: .seconds(try integer("SHUTDOWN_TIMEOUT_SECONDS", default: 30, range: 1...3600))))
+                drain: .seconds(drain), shutdownTimeout: .seconds(shutdownTimeout)))
     }
 }

@@ -15,7 +15,9 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     private let limit: TimeAmount
     private let idleLimit: TimeAmount
     private var deadline: Scheduled<Void>?
-    /// Requests fully read and not yet answered, and whether one is being read.
+    /// Requests whose head has arrived and whose response has not been written to its end (a
+    /// response may end before its request's body has been read: a 413, a 400), and whether a
+    /// request is still being read.
     private var unanswered = 0
     private var reading = false
 
@@ -46,13 +48,14 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
         switch unwrapInboundIn(data) {
         case .head:
             reading = true
+            unanswered += 1
             arm(context, limit)  // now for the body
         case .body:
             break
         case .end:
             reading = false
-            unanswered += 1
-            disarm()  // the server is working on it
+            // Answered already (refused early): the next head must come within the idle limit.
+            if unanswered == 0 { arm(context, idleLimit) } else { disarm() }
         }
         context.fireChannelRead(data)
     }
@@ -60,6 +63,7 @@ final class RequestReadTimeoutHandler: ChannelDuplexHandler, RemovableChannelHan
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             unanswered = max(0, unanswered - 1)
+            // While a request is still being read its body deadline stays armed.
             if unanswered == 0, !reading { arm(context, idleLimit) }
         }
         context.write(data, promise: promise)

@@ -33,10 +33,11 @@ enum AdminDatabase {
         }
     }
 
-    /// Fails within seconds, naming the host, when the database cannot be reached.
+    /// Fails within seconds, naming the host, when the database cannot be reached (the pool's
+    /// connect timeout bounds the attempt, handshake included).
     static func probe(_ database: Database, url: DatabaseURL) async throws {
         do {
-            _ = try await withTimeLimit(.seconds(5), target: url.target) { try await database.query("select 1") }
+            try await database.query("select 1")
         } catch let unavailable as DatabaseUnavailable {
             if let cause = unavailable.cause as? PSQLError { throw AdminFailure(message: describe(cause, url: url)) }
             throw AdminFailure(message: "cannot reach the database at \(url.target) (as \(url.user)) within 5 s")

@@ -10,6 +10,7 @@ import NIOHTTP1
 /// presence and idempotency hashing, and renders anything thrown below it as a problem document.
 struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
     static var maxBodyBytes: Int { 1 << 20 }
+    static var healthPaths: Set<String> { ["/healthz", "/readyz"] }
     let environment: Domain.Environment
     let catalog: OperationCatalog
     let drain: ServerDrain
@@ -22,8 +23,11 @@ struct HTTPEdgeMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             var request = request
-            // RFC 9112 §3.2: exactly one Host (HTTP/1.1 turns the first into the authority).
-            if request.head.authority == nil || request.headers[.host] != nil {
+            // RFC 9112 §3.2: exactly one Host (the first becomes the authority). HTTP/1.0 health
+            // checkers (a load balancer's, say) send none, and the HTTP version is not visible
+            // here: the open health endpoints accept that.
+            if request.headers[.host] != nil
+                || (request.head.authority == nil && !Self.healthPaths.contains(request.uri.path)) {
                 throw APIProblem.badRequest("A request must carry exactly one Host header.")
             }
             if let declared = request.headers[.contentLength].flatMap(Int.init), declared > Self.maxBodyBytes {

@@ -40,11 +40,11 @@ enum ProblemTranslation {
     /// Server errors that say "not now" rather than "never": the same request may succeed on retry.
     /// 57014 query_canceled (`statement_timeout`), 55P03 lock_not_available (`lock_timeout`),
     /// 40001/40P01 serialization failure and deadlock, class 57P operator intervention (a restart
-    /// or shutdown ending the session: 57P01, 57P02, 57P03), class 08 connection exceptions, and
-    /// class 53 insufficient resources (e.g. 53300 too many connections).
+    /// or shutdown ending the session: 57P01, 57P02, 57P03), class 08 connection exceptions but
+    /// 08P01, and class 53 insufficient resources (e.g. 53300 too many connections).
     static func isTransientFailure(sqlState: String) -> Bool {
-        ["57014", "55P03", "40001", "40P01"].contains(sqlState)
-            || sqlState.hasPrefix("57P") || sqlState.hasPrefix("08") || sqlState.hasPrefix("53")
+        ["57014", "55P03", "40001", "40P01"].contains(sqlState) || sqlState.hasPrefix("57P") || sqlState.hasPrefix("53")
+            || (sqlState.hasPrefix("08") && sqlState != "08P01")  // 08P01 is a protocol violation: our bug
     }
 
     static func memberProblem(_ violation: MemberRuleViolation) -> APIProblem {
@@ -261,7 +261,7 @@ enum ProblemTranslation {
                    (try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])) == nil {
                     return .badRequest("The body is not valid JSON.")
                 }
-                return .badRequest("A query or path parameter has an invalid value: \(context.debugDescription)")
+                return .badRequest("A query or path parameter has an invalid value.")
             }
             return .badRequest("A field has an invalid value.",
                                errors: [FieldError(pointer: pointer(context.codingPath), detail: context.debugDescription)])

@@ -47,7 +47,7 @@ public struct Database: Sendable {
                 do {
                     try await connection.query("rollback", logger: logger)
                 } catch {
-                    connection.closeNow()
+                    pool.discard(connection)
                 }
                 throw error
             }

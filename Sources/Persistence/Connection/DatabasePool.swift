@@ -49,9 +49,16 @@ public final class DatabasePool: Sendable {
     static let tick = Duration.milliseconds(100)
 
     public init(configuration: PostgresConnection.Configuration, limits: Limits, target: String, logger: Logger) {
+        var configuration = configuration
+        // postgres-nio bounds the socket connect and the startup handshake with this, and closes
+        // the channel itself when it passes (a task racing a timer would leak a late connection).
+        configuration.options.connectTimeout = .init(limits.connectTimeout)
         self.configuration = configuration
         self.limits = limits
         self.target = target
+        // At `trace` the driver logs every row it receives on the connection, secrets too.
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .debug)
         self.logger = logger
     }
 
@@ -65,6 +72,8 @@ public final class DatabasePool: Sendable {
         var idle: [PostgresConnection] = []
         var leased: [PostgresConnection.ID: (connection: PostgresConnection, since: ContinuousClock.Instant)] = [:]
         var waiters: [Waiter] = []
+        /// Leased connections being closed under their holder: never recycled when given back.
+        var doomed: Set<PostgresConnection.ID> = []
         var connecting = 0
         var nextConnectionID = 0
         var nextWaiterID: UInt64 = 0
@@ -75,6 +84,16 @@ public final class DatabasePool: Sendable {
         var closed = false
 
         var open: Int { idle.count + leased.count }
+
+        /// The most recently used idle connection that is still open. One the server closed may
+        /// be idle until its close is seen: it is dropped, never handed out (a query written to a
+        /// closed channel is never answered).
+        mutating func popOpenIdle() -> PostgresConnection? {
+            while let connection = idle.popLast() {
+                if !connection.isClosed { return connection }
+            }
+            return nil
+        }
         /// No connection to hand out and none coming soon: waiting would only run into the timeout.
         var unavailable: Bool { open == 0 && failures > 0 }
     }
@@ -92,10 +111,7 @@ public final class DatabasePool: Sendable {
         let now = ContinuousClock.now
         let immediate: Swift.Result<PostgresConnection, any Error>? = state.withLock { state in
             if state.closed { return .failure(DatabaseUnavailable(target: target, limit: .zero)) }
-            // A connection the server closed may still be idle until its close is seen: skip it
-            // (a query written to a closed channel is never answered).
-            state.idle.removeAll { $0.isClosed }
-            if let connection = state.idle.popLast() {
+            if let connection = state.popOpenIdle() {
                 state.leased[connection.id] = (connection, now)
                 return .success(connection)
             }
@@ -112,17 +128,20 @@ public final class DatabasePool: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let granted: PostgresConnection? = state.withLock { state in
-                    // A connection may have come back between the first look and now.
-                    state.idle.removeAll { $0.isClosed }
-                    if let connection = state.idle.popLast() {
+                let granted: Swift.Result<PostgresConnection, any Error>? = state.withLock { state in
+                    // The pool may have changed between the first look and now.
+                    if let connection = state.popOpenIdle() {
                         state.leased[connection.id] = (connection, now)
-                        return connection
+                        return .success(connection)
                     }
+                    if state.closed || state.unavailable {
+                        return .failure(DatabaseUnavailable(target: target, limit: .zero, cause: state.lastFailure))
+                    }
+                    if Task.isCancelled { return .failure(CancellationError()) }
                     state.waiters.append(Waiter(id: id, deadline: now + limits.acquireTimeout, continuation: continuation))
                     return nil
                 }
-                if let granted { continuation.resume(returning: granted) }
+                if let granted { continuation.resume(with: granted) }
             }
         } onCancel: {
             let waiter = state.withLock { state in
@@ -135,7 +154,7 @@ public final class DatabasePool: Sendable {
     func release(_ connection: PostgresConnection) {
         let (waiter, close) = state.withLock { state -> (Waiter?, Bool) in
             state.leased[connection.id] = nil
-            if connection.isClosed { return (nil, false) }
+            if state.doomed.remove(connection.id) != nil || connection.isClosed { return (nil, false) }
             if state.closed { return (nil, true) }
             if !state.waiters.isEmpty {
                 let waiter = state.waiters.removeFirst()
@@ -149,20 +168,31 @@ public final class DatabasePool: Sendable {
         waiter?.continuation.resume(returning: connection)
     }
 
+    /// Closes a leased connection that must not be reused (a transaction left in an unknown state);
+    /// it is dropped when given back, and replaced.
+    func discard(_ connection: PostgresConnection) {
+        state.withLock { state in _ = state.doomed.insert(connection.id) }
+        connection.closeNow()
+    }
+
     // MARK: Outages
 
     /// The database stopped answering (the watchdog's verdict): waiting requests get 503 now, and
     /// connections held for longer than `heldFor` are closed, which ends the requests stuck on them.
     public func databaseUnreachable(cuttingLeasesHeldFor heldFor: Duration) {
         let now = ContinuousClock.now
-        let (waiters, cut) = state.withLock { state in
+        let (waiters, cut, idle) = state.withLock { state in
             let waiters = state.waiters
             state.waiters = []
             let cut = state.leased.values.filter { now - $0.since > heldFor }.map(\.connection)
-            return (waiters, cut)
+            state.doomed.formUnion(cut.map(\.id))
+            // Idle connections may be dead too (a failover, a partition that sent no reset): they
+            // are reopened once the database answers, rather than handed to requests that would hang.
+            defer { state.idle = [] }
+            return (waiters, cut, state.idle)
         }
         for waiter in waiters { waiter.continuation.resume(throwing: DatabaseUnavailable(target: target, limit: .zero)) }
-        for connection in cut { connection.closeNow() }
+        for connection in cut + idle { connection.closeNow() }
         if !cut.isEmpty {
             logger.warning("closed database connections held by requests while the database does not answer",
                            metadata: ["connections": "\(cut.count)", "database": "\(target)"])
@@ -174,7 +204,7 @@ public final class DatabasePool: Sendable {
     /// Opens the connections, replaces lost ones, and enforces the waits' bounds, until `close()`.
     public func run() async {
         await withDiscardingTaskGroup { group in
-            while !isClosed {
+            while !isClosed && !Task.isCancelled {
                 sweep(now: .now)
                 for id in connectionsToOpen(now: .now) {
                     group.addTask { await self.open(id: id) }
@@ -182,6 +212,7 @@ public final class DatabasePool: Sendable {
                 try? await Task.sleep(for: Self.tick)
             }
         }
+        close()  // when cancelled rather than closed
     }
 
     /// Stops handing out connections: waiting requests fail, idle connections close, leased ones
@@ -208,14 +239,17 @@ public final class DatabasePool: Sendable {
                 return true
             }
             let overdue = limits.leaseLimit.map { limit in
-                state.leased.values.filter { now - $0.since > limit }.map(\.connection)
+                state.leased.values.filter { now - $0.since > limit && !state.doomed.contains($0.connection.id) }
+                    .map(\.connection)
             } ?? []
+            state.doomed.formUnion(overdue.map(\.id))
             return (expired, overdue)
         }
         for waiter in expired {
-            waiter.continuation.resume(throwing: DatabaseUnavailable(target: target, limit: limits.acquireTimeout))
+            waiter.continuation.resume(throwing: DatabaseUnavailable(target: target, limit: limits.acquireTimeout,
+                                                                     cause: PoolExhausted(size: limits.size)))
         }
-        for connection in overdue where !connection.isClosed {
+        for connection in overdue {
             logger.warning("closed a database connection held past its limit",
                            metadata: ["limit": "\(limits.leaseLimit ?? .zero)", "database": "\(target)"])
             connection.closeNow()
@@ -242,9 +276,7 @@ public final class DatabasePool: Sendable {
 
     private func open(id: Int) async {
         do {
-            let connection = try await withTimeLimit(limits.connectTimeout, target: target) { [configuration, logger] in
-                try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
-            }
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
             let (waiter, recovered, close) = state.withLock { state -> (Waiter?, Bool, Bool) in
                 state.connecting -= 1
                 let recovered = state.failures > 0
@@ -292,6 +324,12 @@ public final class DatabasePool: Sendable {
             state.idle.removeAll { $0.id == connection.id }
         }
     }
+}
+
+/// Every connection of the pool was busy for the whole acquire timeout.
+public struct PoolExhausted: Error, CustomStringConvertible {
+    public let size: Int
+    public var description: String { "all \(size) pooled connections stayed busy" }
 }
 
 extension PostgresConnection {
