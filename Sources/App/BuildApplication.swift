@@ -71,7 +71,7 @@ public func buildApplication(
         logger: logger)
 }
 
-/// Refuses to serve a database that is behind this build's migrations (ARCHITECTURE.md rule 3).
+/// Refuses to serve a database that is behind this build's migrations (docs/ARCHITECTURE.md rule 3).
 public func checkMigrations(configuration: AppConfiguration, logger: Logger) async throws {
     var quiet = logger
     quiet.logLevel = .critical  // the error below says it all

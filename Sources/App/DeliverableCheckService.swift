@@ -3,7 +3,7 @@ import Logging
 import Persistence
 import ServiceLifecycle
 
-/// Opens the breaches of deliverables that fell due undelivered (DOMAIN.md §5), for every tenant,
+/// Opens the breaches of deliverables that fell due undelivered (docs/DOMAIN.md §5), for every tenant,
 /// shortly after start and then every hour, so a new day is judged within an hour of midnight UTC
 /// even when nobody reads. Reads judge their own tenant first as well; both are idempotent.
 struct DeliverableCheckService: Service {

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 import TestSupport
 
-/// Tenant isolation through the API (ARCHITECTURE.md rule 2): for every operation in openapi.yaml
+/// Tenant isolation through the API (docs/ARCHITECTURE.md rule 2): for every operation in openapi.yaml
 /// that names a resource in its path, tenant B's key on tenant A's resource gets 404 and changes
 /// nothing. The operations come from the contract, so a new operation without a case here fails.
 @Suite struct CrossTenantTests {

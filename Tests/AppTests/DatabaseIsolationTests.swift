@@ -5,7 +5,7 @@ import PostgresNIO
 import Testing
 import TestSupport
 
-/// ARCHITECTURE.md rules 2 and 3 at the SQL level, with the server's role.
+/// docs/ARCHITECTURE.md rules 2 and 3 at the SQL level, with the server's role.
 @Suite struct DatabaseIsolationTests {
     @Test func allMigrationsApplyToAnEmptyDatabaseAndASecondRunDoesNothing() async throws {
         let name = try await TestCluster.shared.emptyDatabase()

@@ -2,7 +2,7 @@ import Domain
 import struct Foundation.UUID
 import Testing
 
-/// Periods, compliance, earn-back and service credits (DOMAIN.md §5); each figure is worked
+/// Periods, compliance, earn-back and service credits (docs/DOMAIN.md §5); each figure is worked
 /// out by hand in the comment beside it.
 enum GovernanceRulesTests {
     static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }

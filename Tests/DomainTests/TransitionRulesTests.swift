@@ -2,7 +2,7 @@ import Domain
 import struct Foundation.UUID
 import Testing
 
-/// The transition template and the readiness gate rule (DOMAIN.md §6).
+/// The transition template and the readiness gate rule (docs/DOMAIN.md §6).
 @Suite struct TransitionRulesTests {
     func criterion(_ title: String, mandatory: Bool, signed: Bool) -> CriterionState {
         CriterionState(id: UUID(), title: title, mandatory: mandatory, signedOff: signed)

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The throwaway PostgreSQL cluster `./infra/test` starts (socket directory in `PMO_TEST_SOCKET_DIR`).
 /// Each test gets its own database, cloned from a template that is migrated once per test process,
-/// so tests run in parallel without seeing each other (ARCHITECTURE.md rule 4).
+/// so tests run in parallel without seeing each other (docs/ARCHITECTURE.md rule 4).
 public actor TestCluster {
     public static let shared = TestCluster()
 

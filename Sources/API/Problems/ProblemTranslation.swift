@@ -7,7 +7,7 @@ import Persistence
 import PostgresNIO
 
 /// Maps any error to the problem a client sees. Errors the client did not cause become 500/503 with
-/// only a request id in the body; the details go to the log (ARCHITECTURE.md rule 5).
+/// only a request id in the body; the details go to the log (docs/ARCHITECTURE.md rule 5).
 enum ProblemTranslation {
     static func problem(for error: any Error, logger: Logger) -> APIProblem {
         if let problem = clientProblem(for: error) { return problem }

@@ -1,4 +1,4 @@
-/// A member's role: a named set of scopes (DOMAIN.md §2). The README's role matrix is this table;
+/// A member's role: a named set of scopes (docs/DOMAIN.md §2). The README's role matrix is this table;
 /// a test compares the two, and another checks every operation of the contract against it.
 public enum Role: String, CaseIterable, Sendable {
     case owner
@@ -56,7 +56,7 @@ public enum MemberRuleViolation: Error, Equatable, Sendable {
     case lastOwner
 }
 
-/// The rules for changing a member's role or status (DOMAIN.md §2).
+/// The rules for changing a member's role or status (docs/DOMAIN.md §2).
 public struct MemberChange: Sendable, Equatable {
     public var role: Role
     public var status: MemberStatus
@@ -95,7 +95,7 @@ public enum ClientStatus: String, CaseIterable, Sendable {
     case disabled
 }
 
-/// A platform operator's role (DOMAIN.md §1): an account manager sees the tenants assigned to them,
+/// A platform operator's role (docs/DOMAIN.md §1): an account manager sees the tenants assigned to them,
 /// a platform admin every tenant.
 public enum OperatorRole: String, CaseIterable, Sendable {
     case accountManager = "account_manager"

@@ -17,11 +17,11 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     /// The tenant's single sign-on configuration (`/v1/sso`).
     case ssoRead = "sso:read"
     case ssoWrite = "sso:write"
-    /// Contracts, obligations, measurements, breaches, service credits (DOMAIN.md §5). Writing
+    /// Contracts, obligations, measurements, breaches, service credits (docs/DOMAIN.md §5). Writing
     /// measurements needs only `governance:write`, so a client's systems can feed them with nothing else.
     case governanceRead = "governance:read"
     case governanceWrite = "governance:write"
-    /// Service transitions: stages, readiness criteria, sign-offs and gate decisions (DOMAIN.md §6).
+    /// Service transitions: stages, readiness criteria, sign-offs and gate decisions (docs/DOMAIN.md §6).
     case transitionsRead = "transitions:read"
     case transitionsWrite = "transitions:write"
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A template's plan (DOMAIN.md §3): phases, standard work items placed by working-day offsets from
+/// A template's plan (docs/DOMAIN.md §3): phases, standard work items placed by working-day offsets from
 /// the project's start, the dependencies between them, and default risk categories. The same rules
 /// hold for platform templates and a tenant's own.
 public struct TemplateContent: Codable, Equatable, Sendable {

@@ -1,6 +1,6 @@
 import struct Foundation.UUID
 
-/// What a work item is in the WBS (DOMAIN.md §3).
+/// What a work item is in the WBS (docs/DOMAIN.md §3).
 public enum WorkItemKind: String, CaseIterable, Sendable {
     case deliverable
     case workPackage = "work_package"

@@ -1,4 +1,4 @@
-/// How many judged periods met their terms (the compliance dashboard of DOMAIN.md §5).
+/// How many judged periods met their terms (the compliance dashboard of docs/DOMAIN.md §5).
 public struct ComplianceTally: Equatable, Sendable {
     public private(set) var evaluated = 0
     public private(set) var met = 0

@@ -1,4 +1,4 @@
-/// A governance forum's kind (DOMAIN.md §5).
+/// A governance forum's kind (docs/DOMAIN.md §5).
 public enum ForumKind: String, CaseIterable, Sendable {
     case steeringCommittee = "steering_committee"
     case operationalReview = "operational_review"

@@ -1,4 +1,4 @@
-/// What recording a value does to a period's breach (DOMAIN.md §5 rule: compliance on write, one
+/// What recording a value does to a period's breach (docs/DOMAIN.md §5 rule: compliance on write, one
 /// breach per obligation and period, the same value again changes nothing, a correction re-evaluates).
 public enum BreachChange: Equatable, Sendable {
     case none

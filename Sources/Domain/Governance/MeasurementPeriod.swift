@@ -1,4 +1,4 @@
-/// How often an obligation is measured (DOMAIN.md §5).
+/// How often an obligation is measured (docs/DOMAIN.md §5).
 public enum PeriodKind: String, CaseIterable, Sendable {
     case daily
     case weekly

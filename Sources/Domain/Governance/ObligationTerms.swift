@@ -1,4 +1,4 @@
-/// What a contract obliges the provider to (DOMAIN.md §5).
+/// What a contract obliges the provider to (docs/DOMAIN.md §5).
 public enum ObligationKind: String, CaseIterable, Sendable {
     case serviceLevel = "service_level"
     case kpi

@@ -1,6 +1,6 @@
 import struct Foundation.UUID
 
-/// A breach's life (DOMAIN.md §5): open until it is waived (by a decision, with a reason) or its
+/// A breach's life (docs/DOMAIN.md §5): open until it is waived (by a decision, with a reason) or its
 /// credit is given to the client (credited).
 public enum BreachStatus: String, CaseIterable, Sendable {
     case open
@@ -64,7 +64,7 @@ public struct CreditLine: Sendable, Equatable {
     public var amount: Int64
 }
 
-/// A contract's service credits for one month (DOMAIN.md §5).
+/// A contract's service credits for one month (docs/DOMAIN.md §5).
 public struct CreditStatement: Sendable, Equatable {
     public var lines: [CreditLine]
     /// Sum of the lines' amounts.

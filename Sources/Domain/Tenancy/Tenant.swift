@@ -1,4 +1,4 @@
-/// A tenant's lifecycle (DOMAIN.md §1). Only `active` (and `onboarding`, while the client sets up)
+/// A tenant's lifecycle (docs/DOMAIN.md §1). Only `active` (and `onboarding`, while the client sets up)
 /// tenants may use the API; `suspended` keeps the data but refuses every call.
 public enum TenantStatus: String, CaseIterable, Sendable {
     case provisioning, onboarding, active, suspended, offboarding, deleted

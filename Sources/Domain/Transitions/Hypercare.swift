@@ -1,4 +1,4 @@
-/// Hypercare (DOMAIN.md §6): KPIs with stabilisation targets; steady state is declared once every
+/// Hypercare (docs/DOMAIN.md §6): KPIs with stabilisation targets; steady state is declared once every
 /// one has held its target for its number of consecutive periods.
 public enum HypercareStability {
     /// How many periods in a row, ending with `lastCompleted` (the latest period that is over), met
@@ -22,7 +22,7 @@ public enum HypercareStability {
     }
 }
 
-/// A knowledge-transfer session's state (DOMAIN.md §6).
+/// A knowledge-transfer session's state (docs/DOMAIN.md §6).
 public enum KTSessionStatus: String, CaseIterable, Sendable {
     case planned
     case held

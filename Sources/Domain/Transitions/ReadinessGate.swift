@@ -1,6 +1,6 @@
 import struct Foundation.UUID
 
-/// A gate decision (DOMAIN.md §6).
+/// A gate decision (docs/DOMAIN.md §6).
 public enum GateDecision: String, CaseIterable, Sendable {
     case go
     case noGo = "no_go"
@@ -35,7 +35,7 @@ public struct GateRefusal: Error, Equatable, Sendable {
     }
 }
 
-/// The gate rule (DOMAIN.md §6 **rule**): "go" is refused while any mandatory criterion of the gate is
+/// The gate rule (docs/DOMAIN.md §6 **rule**): "go" is refused while any mandatory criterion of the gate is
 /// not signed off, and gates pass in stage order; steady state (the hypercare gate's "go") also needs
 /// every hypercare metric to have held its target. "No-go" is always recorded.
 public enum ReadinessGate {

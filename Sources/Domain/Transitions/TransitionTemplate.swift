@@ -1,4 +1,4 @@
-/// What a transition moves (DOMAIN.md §6).
+/// What a transition moves (docs/DOMAIN.md §6).
 public enum TransitionType: String, CaseIterable, Sendable {
     case insourcing
     case outsourcing

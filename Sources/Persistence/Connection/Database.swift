@@ -56,7 +56,7 @@ public struct Database: Sendable {
         }
     }
 
-    /// Runs `work` in one transaction that first sets the tenant (ARCHITECTURE.md rule 2), so every
+    /// Runs `work` in one transaction that first sets the tenant (docs/ARCHITECTURE.md rule 2), so every
     /// row-level security policy sees only that tenant.
     @discardableResult
     public func tenantTransaction<Result: Sendable>(

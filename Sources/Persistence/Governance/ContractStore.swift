@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A stored contract (DOMAIN.md §5).
+/// A stored contract (docs/DOMAIN.md §5).
 public struct ContractRecord: Sendable, Equatable {
     public var id: UUID
     public var code: String

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Breaches of deliverables (DOMAIN.md §5): a deliverable is breached when delivered after its due
+/// Breaches of deliverables (docs/DOMAIN.md §5): a deliverable is breached when delivered after its due
 /// date, or not delivered by the end of it. Judged for "today" by the daily check and before every
 /// read of breaches, compliance or credits, and again whenever a due or delivery date changes.
 public struct DeliverableCheck: Sendable {

@@ -40,7 +40,7 @@ public struct BreachEvent: Sendable {
     public var change: BreachChange
 }
 
-/// Records measurements all or nothing (DOMAIN.md §5 rules): validates every item, decides compliance
+/// Records measurements all or nothing (docs/DOMAIN.md §5 rules): validates every item, decides compliance
 /// under each period's terms, writes the changed values with their revision trail, and opens,
 /// restates or withdraws the periods' breaches. The obligations are locked first, so concurrent
 /// writers to one obligation (and changes of its terms) take turns.

@@ -24,7 +24,7 @@ public struct BurndownPoint: Sendable, Equatable {
     }
 }
 
-/// Sprint burndown: remaining points per day (DOMAIN.md §3).
+/// Sprint burndown: remaining points per day (docs/DOMAIN.md §3).
 public enum Burndown {
     /// One point per calendar day from `start` through `finish`, or through `asOf` if that is earlier
     /// (days not yet lived have no actual remaining). Empty when the range is empty: a sprint that has

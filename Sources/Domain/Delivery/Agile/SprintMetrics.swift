@@ -32,7 +32,7 @@ public struct VelocityPoint: Sendable, Equatable {
     }
 }
 
-/// Velocity: completed points per sprint with a rolling average of the last three (DOMAIN.md §3).
+/// Velocity: completed points per sprint with a rolling average of the last three (docs/DOMAIN.md §3).
 public enum Velocity {
     /// How many sprints, counting the current one, the rolling average covers.
     static let rollingWindow = 3
