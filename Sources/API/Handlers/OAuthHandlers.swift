@@ -66,7 +66,7 @@ extension APIHandler {
             return error == .invalidClient ? Self.invalidClient(description, basic: basic != nil)
                 : Self.oauthError(error, description)
         case .granted(let claims):
-            let token = try await tokens.issue(claims, now: now)
+            let (token, claims) = try await tokens.issue(claims, now: now)
             return .ok(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(
                 accessToken: token, tokenType: .bearer, expiresIn: Int(claims.expiresAt.timeIntervalSince(now).rounded(.down)),
                 scope: claims.scopes.map(\.rawValue).sorted().joined(separator: " ")))))

@@ -43,14 +43,17 @@ public struct AccessTokens: Sendable {
         return claims
     }
 
-    /// Signs a token with the current key.
-    func issue(_ claims: AccessTokenClaims, now: Date) async throws -> String {
+    /// Signs a token with the current key; returns it with the claims it carries. A key that is
+    /// retiring (this server cannot open the newer one yet) signs nothing that outlives it.
+    func issue(_ claims: AccessTokenClaims, now: Date) async throws -> (token: String, claims: AccessTokenClaims) {
         try await ensureLoaded(now: now)
         guard let key = ring.current else {
             // A current key exists that this server cannot open: its key-encryption key differs.
             throw UnsealedSigningKey(kid: "current")
         }
-        return try AccessToken.sign(claims, with: key)
+        var claims = claims
+        if let retireAfter = key.retireAfter { claims.expiresAt = min(claims.expiresAt, retireAfter) }
+        return (try AccessToken.sign(claims, with: key), claims)
     }
 
     /// Loads the keys if this server has none yet, creating the installation's first key if there is
