@@ -10,12 +10,13 @@ import TestSupport
         let env = try await TestEnvironment()
         let limits = DatabasePool.Limits(size: 1, acquireTimeout: .milliseconds(300), leaseLimit: nil)
         try await withDatabase(try env.appURL, logger: TestCluster.logger, limits: limits) { database in
+            try await Self.warmUp(database)
             try await database.withConnection { _ in
                 // The only connection is held: the second request gives up after the acquire timeout.
                 let started = ContinuousClock.now
                 await #expect(throws: DatabaseUnavailable.self) { try await database.query("select 1") }
                 let waited = ContinuousClock.now - started
-                #expect(waited >= .milliseconds(250) && waited < .seconds(2), "\(waited)")
+                #expect(waited >= .milliseconds(250) && waited < .seconds(5), "\(waited)")
             }
             // Given back, it serves again.
             let rows = try await database.query("select 1").rows
@@ -27,16 +28,27 @@ import TestSupport
         let env = try await TestEnvironment()
         let limits = DatabasePool.Limits(size: 1, acquireTimeout: .seconds(5), leaseLimit: .milliseconds(500))
         try await withDatabase(try env.appURL, logger: TestCluster.logger, limits: limits) { database in
+            try await Self.warmUp(database)
             // A statement that would take 30 s (as on a database that stopped answering) ends with
-            // the connection, within the limit and one maintenance tick.
+            // the connection, within the limit and one maintenance tick (more on a loaded machine).
             let started = ContinuousClock.now
             await #expect(throws: (any Error).self) { try await database.query("select pg_sleep(30)") }
             let held = ContinuousClock.now - started
-            #expect(held >= .milliseconds(450) && held < .seconds(3), "\(held)")
+            #expect(held >= .milliseconds(450) && held < .seconds(5), "\(held)")
             // The pool replaces the connection it closed.
             let rows = try await database.query("select 1").rows
             #expect(rows.count == 1)
         }
+    }
+
+    /// Waits until the pool has opened a connection: on a machine busy with every other suite,
+    /// opening one can take longer than the short acquire timeouts these tests use.
+    static func warmUp(_ database: Database) async throws {
+        for _ in 0..<100 {
+            if (try? await database.query("select 1")) != nil { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the pool never opened a connection")
     }
 
     @Test func theSessionsCarryTheStatementAndLockTimeouts() async throws {
