@@ -52,12 +52,14 @@ public struct TestEnvironment: Sendable {
         // Port 0: a live test server takes any free port. Three connections each: the pool opens
         // them all at start, and every suite runs its tests in parallel against one cluster.
         // Generous bounds: hundreds of tests share two cores and one cluster, so a connection or a
-        // probe can take seconds without anything being wrong.
+        // probe, or a concurrent writer's lock wait, can take seconds without anything being wrong
+        // (infra/fault-tests checks the production bounds).
         let configuration = AppConfiguration(signingKeySeal: TestKeys.signingKeySeal, port: 0, database: try appURL,
                                              databasePoolSize: 3, usageFlushInterval: usageFlushInterval,
                                              databaseProbeInterval: .seconds(5),
                                              ssoAllowsInsecureKeySets: ssoAllowsInsecureKeySets,
-                                             limits: ServerLimits(statementTimeout: .seconds(60), acquireTimeout: .seconds(30)))
+                                             limits: ServerLimits(statementTimeout: .seconds(60), lockTimeout: .seconds(30),
+                                                                  acquireTimeout: .seconds(30)))
         let app = try buildApplication(configuration: configuration, environment: environment,
                                        logger: logger ?? TestCluster.logger)
         return try await app.test(testing, test)
