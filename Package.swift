@@ -36,6 +36,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                // The checksum each applied migration is recorded with.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")]
         ),

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Persistence
 
-/// Everything the server reads from its environment, once, at start (README "Configuration").
+/// Everything the server reads from its environment, once, at start (docs/OPERATIONS.md "Configuration").
 public struct AppConfiguration: Sendable {
     public var host: String
     public var port: Int
@@ -24,7 +24,7 @@ public struct AppConfiguration: Sendable {
     /// Whether tenants' SSO configurations may name a JWKS URL over plain http (development and tests
     /// with a local identity provider); otherwise only https.
     public var ssoAllowsInsecureKeySets: Bool
-    /// Every bound on a wait, and how shutdown drains (README "Configuration", infra/OPERATIONS.md).
+    /// Every bound on a wait, and how shutdown drains (docs/OPERATIONS.md).
     public var limits: ServerLimits
     /// Seals the access-token signing keys in the database (`SIGNING_KEY_ENCRYPTION_KEY`).
     public var signingKeySeal: SigningKeySeal

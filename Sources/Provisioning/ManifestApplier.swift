@@ -31,10 +31,12 @@ public struct ManifestApplier: Sendable {
             let tenant = try await TenantStore.first(connection.query("""
                 select id, slug, name, plan, status, created_at from tenants where slug = \(manifest.slug) for update
                 """, logger: logger))
-            let tenantID = tenant?.id ?? environment.newID()
+            let tenantID = tenant?.id ?? TenantID(environment.newID())
             try await connection.query("select pmo.set_tenant(\(tenantID))", logger: logger)
-            let keys = tenant == nil ? [] : try await APIKeyStore.active(tenantID: tenantID, on: connection, logger: logger)
-            let projectStore = ProjectStore(connection: connection, tenantID: tenantID, logger: logger)
+            let scope = TenantScope(connection: connection, tenantID: tenantID, logger: logger)
+            let keyStore = APIKeyStore(scope)
+            let keys = tenant == nil ? [] : try await keyStore.active()
+            let projectStore = ProjectStore(scope)
             var projects: [String: ProjectRecord] = [:]
             for project in manifest.projects {
                 if let record = try await projectStore.find(.code(project.code), lock: !dryRun) {
@@ -60,21 +62,18 @@ public struct ManifestApplier: Sendable {
             }
             var created: [(name: String, token: String)] = []
             func audit(_ operation: String, _ type: String, _ id: UUID, _ fields: [String]) async throws {
-                try await AuditLog.recordOperator(operation, resourceType: type, resourceID: id, tenantID: tenantID,
-                                                  changedFields: fields, on: connection, logger: logger)
+                try await AuditLog(scope).recordOperator(operation, resourceType: type, resourceID: id, changedFields: fields)
             }
             for change in plan.changes {
                 switch change {
                 case .createKey(let name, let scopes):
-                    let (key, secret) = try await APIKeyStore.insert(
-                        tenantID: tenantID, name: name, scopes: scopes, expiresAt: nil, id: environment.newID(),
-                        on: connection, logger: logger)
+                    let (key, secret) = try await keyStore.insert(
+                        name: name, scopes: scopes, expiresAt: nil, id: environment.newID())
                     created.append((name, secret.token))
                     try await audit("createApiKey", "api_key", key.id, ["name", "scopes"])
                 case .setKeyScopes(let name, _, let scopes):
                     if let key = keys.first(where: { $0.name == name }) {
-                        try await APIKeyStore.updateScopes(tenantID: tenantID, keyID: key.id, scopes: scopes,
-                                                           on: connection, logger: logger)
+                        try await keyStore.updateScopes(keyID: key.id, scopes: scopes)
                         try await audit("updateApiKey", "api_key", key.id, ["scopes"])
                     }
                 case .createProject(let code):
@@ -87,9 +86,9 @@ public struct ManifestApplier: Sendable {
                     _ = try await projectStore.update(id: existing.id, fields: fields, at: environment.now())
                     try await audit("updateProject", "project", existing.id, changed)
                 case .createTenant:
-                    try await audit("createTenant", "tenant", tenantID, ["slug", "name", "plan", "status"])
+                    try await audit("createTenant", "tenant", tenantID.uuid, ["slug", "name", "plan", "status"])
                 case .setTenantField(let field, _, _):
-                    try await audit("updateTenant", "tenant", tenantID, [field])
+                    try await audit("updateTenant", "tenant", tenantID.uuid, [field])
                 }
             }
             return Outcome(plan: plan, createdKeys: created)

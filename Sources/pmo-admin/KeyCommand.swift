@@ -32,20 +32,17 @@ struct KeyCommand: AsyncParsableCommand {
             let expiresAt = expiresInDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
             let (record, secret) = try await AdminDatabase.run { database in
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-                return try await database.tenantTransaction(tenantRecord.id) { connection in
+                return try await database.tenantTransaction(tenantRecord.id) { scope in
+                    let keys = APIKeyStore(scope), audit = AuditLog(scope)
                     if rotate {
-                        for revoked in try await APIKeyStore.revokeNamed(
-                            name, tenantID: tenantRecord.id, on: connection, logger: database.logger) {
-                            try await AuditLog.recordOperator("revokeApiKey", resourceType: "api_key", resourceID: revoked,
-                                                              tenantID: tenantRecord.id, on: connection, logger: database.logger)
+                        for revoked in try await keys.revokeNamed(name) {
+                            try await audit.recordOperator("revokeApiKey", resourceType: "api_key", resourceID: revoked)
                         }
                     }
-                    let created = try await APIKeyStore.insert(
-                        tenantID: tenantRecord.id, name: name, scopes: parsed, expiresAt: expiresAt,
-                        id: Domain.Environment.live.newID(), on: connection, logger: database.logger)
-                    try await AuditLog.recordOperator("createApiKey", resourceType: "api_key", resourceID: created.0.id,
-                                                      tenantID: tenantRecord.id, changedFields: ["name", "scopes"],
-                                                      on: connection, logger: database.logger)
+                    let created = try await keys.insert(
+                        name: name, scopes: parsed, expiresAt: expiresAt, id: Domain.Environment.live.newID())
+                    try await audit.recordOperator("createApiKey", resourceType: "api_key", resourceID: created.0.id,
+                                                   changedFields: ["name", "scopes"])
                     return created
                 }
             }
@@ -62,7 +59,7 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             let keys = try await AdminDatabase.run { database in
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-                return try await APIKeyStore.list(tenantID: tenantRecord.id, database: database)
+                return try await database.tenantTransaction(tenantRecord.id) { try await APIKeyStore($0).all() }
             }
             if json {
                 print(TableOutput.json(keys.map { key -> [String: Any] in
@@ -91,7 +88,7 @@ struct KeyCommand: AsyncParsableCommand {
         func run() async throws {
             let revoked = try await AdminDatabase.run { database in
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-                return try await APIKeyStore.revoke(tenantID: tenantRecord.id, reference: key, database: database)
+                return try await database.tenantTransaction(tenantRecord.id) { try await APIKeyStore($0).revoke(reference: key) }
             }
             print("revoked key \(revoked.publicID) (\(revoked.name)) of tenant \(tenant)")
         }

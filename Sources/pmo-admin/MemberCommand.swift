@@ -30,14 +30,13 @@ struct MemberCommand: AsyncParsableCommand {
             }
             let (member, invitation) = try await AdminDatabase.run { database in
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-                return try await database.tenantTransaction(tenantRecord.id) { connection in
+                return try await database.tenantTransaction(tenantRecord.id) { scope in
                     let now = Date()
-                    let invited = try await MemberStore(connection: connection, tenantID: tenantRecord.id, logger: database.logger)
+                    let invited = try await MemberStore(scope)
                         .invite(id: Domain.Environment.live.newID(), email: address, name: name, role: parsedRole,
                                 at: now, expiresAt: now.addingTimeInterval(Invitation.lifetime))
-                    try await AuditLog.recordOperator("inviteMember", resourceType: "member", resourceID: invited.0.id,
-                                                      tenantID: tenantRecord.id, changedFields: ["email", "name", "role"],
-                                                      on: connection, logger: database.logger)
+                    try await AuditLog(scope).recordOperator("inviteMember", resourceType: "member", resourceID: invited.0.id,
+                                                             changedFields: ["email", "name", "role"])
                     return invited
                 }
             }
@@ -54,9 +53,8 @@ struct MemberCommand: AsyncParsableCommand {
         func run() async throws {
             let members = try await AdminDatabase.run { database in
                 let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-                return try await database.tenantTransaction(tenantRecord.id) { connection in
-                    try await MemberStore(connection: connection, tenantID: tenantRecord.id, logger: database.logger)
-                        .list(status: nil, role: nil, after: nil, limit: 10_000)
+                return try await database.tenantTransaction(tenantRecord.id) { scope in
+                    try await MemberStore(scope).list(status: nil, role: nil, after: nil, limit: 10_000)
                 }
             }
             if json {

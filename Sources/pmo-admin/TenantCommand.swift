@@ -22,7 +22,7 @@ struct TenantCommand: AsyncParsableCommand {
                 throw AdminFailure(message: "unknown plan \(plan): expected one of \(Plan.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let tenant = try await AdminDatabase.run { database in
-                try await TenantStore(database: database).create(id: Domain.Environment.live.newID(), slug: slug, name: name, plan: plan)
+                try await TenantStore(database: database).create(id: TenantID(Domain.Environment.live.newID()), slug: slug, name: name, plan: plan)
             }
             print("created tenant \(tenant.slug) (\(tenant.id.uuidString.lowercased()), plan \(tenant.plan.rawValue))")
         }

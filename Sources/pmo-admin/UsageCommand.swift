@@ -16,9 +16,8 @@ struct UsageCommand: AsyncParsableCommand {
                                 month: first.month == 12 ? 1 : first.month + 1, day: 1)!.adding(days: -1)
         let lines = try await AdminDatabase.run { database in
             let tenantRecord = try await TenantStore(database: database).find(slug: tenant)
-            return try await database.tenantTransaction(tenantRecord.id) { connection in
-                try await UsageStore.report(tenantID: tenantRecord.id, from: first, to: last,
-                                            on: connection, logger: database.logger)
+            return try await database.tenantTransaction(tenantRecord.id) { scope in
+                try await UsageStore(scope).report(from: first, to: last)
             }
         }
         var totals: [String: [StatusClass: Int64]] = [:]

@@ -14,7 +14,7 @@ import TestSupport
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     var claims: AccessTokenClaims {
-        AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead, .usageRead],
+        AccessTokenClaims(issuer: "pmo", tenantID: TenantID(UUID()), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead, .usageRead],
                           issuedAt: now, expiresAt: now.addingTimeInterval(900), tokenID: UUID())
     }
 
@@ -61,7 +61,7 @@ import TestSupport
         let cache = VerifiedTokenCache(capacity: 3)
         let now = Date()
         func claims(expiring seconds: TimeInterval) -> AccessTokenClaims {
-            AccessTokenClaims(issuer: "pmo", tenantID: UUID(), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead], issuedAt: now,
+            AccessTokenClaims(issuer: "pmo", tenantID: TenantID(UUID()), clientID: UUID(), keyID: UUID(), scopes: [.projectsRead], issuedAt: now,
                               expiresAt: now.addingTimeInterval(seconds), tokenID: UUID())
         }
         let long = claims(expiring: 900)

@@ -197,8 +197,8 @@ import TestSupport
             ]
             for statement in statements {
                 do {
-                    try await database.tenantTransaction(tenant.tenant.id) { connection in
-                        try await connection.query(statement, logger: database.logger)
+                    try await database.tenantTransaction(tenant.tenant.id) { scope in
+                        try await scope.query(statement)
                     }
                     Issue.record("the app role could run: \(statement.sql)")
                 } catch let error as PSQLError {

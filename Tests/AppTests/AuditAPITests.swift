@@ -99,11 +99,10 @@ import TestSupport
         // More than two export pages of operator events, written as the CLI writes them.
         let total = 1_234
         try await env.withOwner { database in
-            try await database.tenantTransaction(tenant.id) { connection in
+            try await database.tenantTransaction(tenant.id) { scope in
                 for index in 0..<total {
-                    try await AuditLog.recordOperator(index % 2 == 0 ? "even" : "odd", resourceType: "tenant",
-                                                      resourceID: tenant.id, tenantID: tenant.id,
-                                                      on: connection, logger: database.logger)
+                    try await AuditLog(scope).recordOperator(index % 2 == 0 ? "even" : "odd", resourceType: "tenant",
+                                                             resourceID: tenant.id.uuid)
                 }
             }
         }

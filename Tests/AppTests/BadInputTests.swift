@@ -194,7 +194,7 @@ import TestSupport
         try await env.withApp { client in
             #expect(try await client.call(.get, "/v1/projects", auth: a.authorization).status == .ok)
             _ = try await env.withOwner { database in
-                try await APIKeyStore.revoke(tenantID: a.tenant.id, reference: a.key.publicID, database: database)
+                try await database.tenantTransaction(a.tenant.id) { try await APIKeyStore($0).revoke(reference: a.key.publicID) }
             }
             let response = try await client.call(.post, "/v1/projects", auth: a.authorization, json: BadInputTests.valid)
             #expect(response.status == .unauthorized)
@@ -251,7 +251,9 @@ import TestSupport
             for _ in 0..<5 { _ = try await client.call(.get, "/v1/projects", auth: a.authorization) }
         }
         // Written once, by the flush at shutdown.
-        let keys = try await env.withOwner { try await APIKeyStore.list(tenantID: a.tenant.id, database: $0) }
+        let keys = try await env.withOwner { database in
+            try await database.tenantTransaction(a.tenant.id) { try await APIKeyStore($0).all() }
+        }
         #expect(keys.first?.lastUsedAt != nil)
     }
 }

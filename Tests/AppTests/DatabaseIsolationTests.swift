@@ -25,8 +25,8 @@ import TestSupport
         let a = try await env.createTenant("iso-a")
         _ = try await env.createTenant("iso-b")
         try await env.withOwner { database in
-            try await database.tenantTransaction(a.tenant.id) { connection in
-                _ = try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+            try await database.tenantTransaction(a.tenant.id) { scope in
+                _ = try await ProjectStore(scope)
                     .insert(id: UUID(), fields: ProjectFields(code: "P1", name: "P", currency: "EUR"), at: Date())
             }
         }
@@ -48,8 +48,9 @@ import TestSupport
                 }
             }
             // With tenant B set, A's project is invisible too.
-            let seen = try await database.tenantTransaction(try await env.tenantID("iso-b")) { connection in
-                try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+            let seen = try await database.tenantTransaction(try await env.tenantID("iso-b")) { scope in
+                // Naming A's tenant in the statement does not get past B's row-level security.
+                try await ProjectStore(TenantScope(connection: scope.connection, tenantID: a.tenant.id, logger: scope.logger))
                     .find(.code("P1"))
             }
             #expect(seen == nil)
@@ -62,8 +63,9 @@ import TestSupport
         let b = try await env.createTenant("iso-d")
         do {
             try await env.withApp { database in
-                try await database.tenantTransaction(b.tenant.id) { connection in
-                    _ = try await ProjectStore(connection: connection, tenantID: a.tenant.id, logger: database.logger)
+                try await database.tenantTransaction(b.tenant.id) { scope in
+                    _ = try await ProjectStore(TenantScope(connection: scope.connection, tenantID: a.tenant.id,
+                                                           logger: scope.logger))
                         .insert(id: UUID(), fields: ProjectFields(code: "P1", name: "P", currency: "EUR"), at: Date())
                 }
             }
@@ -79,16 +81,16 @@ import TestSupport
         let env = try await TestEnvironment()
         let a = try await env.createTenant("iso-e")
         try await env.withApp { database in
-            try await database.tenantTransaction(a.tenant.id) { connection in
-                try await AuditLog.record(
+            try await database.tenantTransaction(a.tenant.id) { scope in
+                try await AuditLog(scope).record(
                     AuditEntry(actor: .apiKey(a.keyID), operation: "test", resourceType: "project", resourceID: UUID(),
                                requestID: nil, changedFields: []),
-                    id: UUID(), tenantID: a.tenant.id, at: Date(), on: connection, logger: database.logger)
+                    id: UUID(), at: Date())
             }
             for statement: PostgresQuery in ["update audit_events set operation = 'x'", "delete from audit_events"] {
                 do {
-                    try await database.tenantTransaction(a.tenant.id) { connection in
-                        try await connection.query(statement, logger: database.logger)
+                    try await database.tenantTransaction(a.tenant.id) { scope in
+                        try await scope.query(statement)
                     }
                     Issue.record("the app role could run: \(statement.sql)")
                 } catch let error as PSQLError {
@@ -138,7 +140,7 @@ import TestSupport
 }
 
 extension TestEnvironment {
-    func tenantID(_ slug: String) async throws -> UUID {
+    func tenantID(_ slug: String) async throws -> TenantID {
         try await withOwner { try await TenantStore(database: $0).find(slug: slug).id }
     }
 }

@@ -169,16 +169,15 @@ import TestSupport
             #expect(statuses == [200, 409] || statuses == [200, 403], "round \(round): \(statuses)")
             // Exactly one owner is left active either way.
             let owners = try await env.withOwner { database in
-                try await database.tenantTransaction(tenant.id) { connection in
-                    try await MemberStore(connection: connection, tenantID: tenant.id, logger: database.logger).lockActiveOwners()
+                try await database.tenantTransaction(tenant.id) { scope in
+                    try await MemberStore(scope).lockActiveOwners()
                 }
             }
             #expect(owners.count == 1)
             // The survivor steps aside (directly in the table), so the next round's two owners are the last two.
             _ = try await env.withOwner { database in
-                try await database.tenantTransaction(tenant.id) { connection in
-                    try await connection.query("update members set role = 'viewer' where tenant_id = \(tenant.id)",
-                                               logger: database.logger)
+                try await database.tenantTransaction(tenant.id) { scope in
+                    try await scope.query("update members set role = 'viewer' where tenant_id = \(tenant.id)")
                 }
             }
         }

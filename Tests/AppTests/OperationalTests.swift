@@ -121,7 +121,9 @@ import TestSupport
         let tracker = KeyUsageTracker()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         func lastUsed() async throws -> Date? {
-            try await env.withOwner { try await APIKeyStore.list(tenantID: a.tenant.id, database: $0).first?.lastUsedAt }
+            try await env.withOwner { database in
+                try await database.tenantTransaction(a.tenant.id) { try await APIKeyStore($0).all().first?.lastUsedAt }
+            }
         }
         try await env.withApp { (database: Database) in
             tracker.recordUse(keyID: a.keyID, tenantID: a.tenant.id, at: start)

@@ -146,9 +146,9 @@ import TestSupport
         _ = try await env.createMember(in: tenant, role: .viewer, email: "ada@example.com")
         let invited = "invited@example.com"
         try await env.withOwner { database in
-            try await database.tenantTransaction(tenant.id) { connection in
+            try await database.tenantTransaction(tenant.id) { scope in
                 let now = Date()
-                _ = try await MemberStore(connection: connection, tenantID: tenant.id, logger: database.logger).invite(
+                _ = try await MemberStore(scope).invite(
                     id: Domain.Environment.live.newID(), email: invited, name: nil, role: .viewer, at: now,
                     expiresAt: now.addingTimeInterval(Invitation.lifetime))
             }

@@ -112,7 +112,7 @@ import TestSupport
 
     @Test func planAgainstAMatchingTenantIsEmpty() throws {
         let manifest = try TenantManifest.parse(Self.valid)
-        let tenant = TenantRecord(id: UUID(), slug: "acme", name: "Acme", plan: .starter, status: .active, createdAt: Date())
+        let tenant = TenantRecord(id: TenantID(UUID()), slug: "acme", name: "Acme", plan: .starter, status: .active, createdAt: Date())
         let key = APIKeyRecord(id: UUID(), publicID: "abc", name: "feed", scopes: ["usage:read", "projects:read"],
                                createdAt: Date(), expiresAt: nil, revokedAt: nil, lastUsedAt: nil)
         let same = ManifestPlan(manifest: manifest, live: .init(tenant: tenant, activeKeys: [key],

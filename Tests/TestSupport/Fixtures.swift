@@ -30,10 +30,10 @@ extension TestEnvironment {
     ) async throws -> TenantFixture {
         try await withOwner { database in
             let tenant = try await TenantStore(database: database).create(
-                id: Domain.Environment.live.newID(), slug: slug, name: "Tenant \(slug)", plan: plan)
-            let (record, secret) = try await database.tenantTransaction(tenant.id) { connection in
-                try await APIKeyStore.insert(tenantID: tenant.id, name: "test", scopes: scopes, expiresAt: nil,
-                                             id: Domain.Environment.live.newID(), on: connection, logger: database.logger)
+                id: TenantID(Domain.Environment.live.newID()), slug: slug, name: "Tenant \(slug)", plan: plan)
+            let (record, secret) = try await database.tenantTransaction(tenant.id) { scope in
+                try await APIKeyStore(scope).insert(name: "test", scopes: scopes, expiresAt: nil,
+                                                    id: Domain.Environment.live.newID())
             }
             return TenantFixture(tenant: tenant, key: secret, keyID: record.id)
         }
@@ -42,9 +42,9 @@ extension TestEnvironment {
     /// Another key for an existing tenant.
     public func createKey(for tenant: TenantRecord, scopes: [Scope], expiresAt: Date? = nil) async throws -> TenantFixture {
         try await withOwner { database in
-            let (record, secret) = try await database.tenantTransaction(tenant.id) { connection in
-                try await APIKeyStore.insert(tenantID: tenant.id, name: "extra", scopes: scopes, expiresAt: expiresAt,
-                                             id: Domain.Environment.live.newID(), on: connection, logger: database.logger)
+            let (record, secret) = try await database.tenantTransaction(tenant.id) { scope in
+                try await APIKeyStore(scope).insert(name: "extra", scopes: scopes, expiresAt: expiresAt,
+                                                    id: Domain.Environment.live.newID())
             }
             return TenantFixture(tenant: tenant, key: secret, keyID: record.id)
         }
@@ -54,25 +54,25 @@ extension TestEnvironment {
     /// invitation makes them (the invitation flow itself is tested through the API).
     public func createMember(in tenant: TenantRecord, role: Role, email: String? = nil) async throws -> MemberFixture {
         try await withOwner { database in
-            try await database.tenantTransaction(tenant.id) { connection in
-                let store = MemberStore(connection: connection, tenantID: tenant.id, logger: database.logger)
+            try await database.tenantTransaction(tenant.id) { scope in
+                let store = MemberStore(scope)
                 let now = Date()
                 let (invited, invitation) = try await store.invite(
                     id: Domain.Environment.live.newID(), email: email ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())@example.com",
                     name: nil, role: role, at: now, expiresAt: now.addingTimeInterval(Invitation.lifetime))
-                let stored = try #require(try await Invitation.begin(publicID: invitation.publicID, on: connection,
+                let stored = try #require(try await Invitation.begin(publicID: invitation.publicID, on: scope.connection,
                                                                      logger: database.logger))
                 let member = try await store.accept(stored, publicID: invitation.publicID, name: "Member \(role.rawValue)", at: now)
-                let (record, secret) = try await APIKeyStore.insert(
-                    tenantID: tenant.id, name: "test", scopes: Array(role.scopes), expiresAt: nil,
-                    id: Domain.Environment.live.newID(), owner: .member(invited.id), on: connection, logger: database.logger)
+                let (record, secret) = try await APIKeyStore(scope).insert(
+                    name: "test", scopes: Array(role.scopes), expiresAt: nil, id: Domain.Environment.live.newID(),
+                    owner: .member(invited.id))
                 return MemberFixture(tenant: tenant, member: member, key: secret, keyID: record.id)
             }
         }
     }
 
     /// The operations audited in the tenant through the API (not by operators), sorted.
-    public func auditOperations(tenant: UUID) async throws -> [String] {
+    public func auditOperations(tenant: TenantID) async throws -> [String] {
         try await withOwner { database in
             var operations: [String] = []
             let rows = try await database.query("""
@@ -85,16 +85,16 @@ extension TestEnvironment {
     }
 
     /// Audit rows written through the API (the fixtures' own operator rows are not counted).
-    public func apiAudits(tenant: UUID? = nil) async throws -> Int {
+    public func apiAudits(tenant: TenantID? = nil) async throws -> Int {
         try await count("audit_events", tenant: tenant, apiOnly: true)
     }
 
     /// Counts rows of a table with the owner role (sees every tenant).
-    public func count(_ table: String, tenant: UUID? = nil) async throws -> Int {
+    public func count(_ table: String, tenant: TenantID? = nil) async throws -> Int {
         try await count(table, tenant: tenant, apiOnly: false)
     }
 
-    private func count(_ table: String, tenant: UUID?, apiOnly: Bool) async throws -> Int {
+    private func count(_ table: String, tenant: TenantID?, apiOnly: Bool) async throws -> Int {
         let actorFilter = apiOnly ? " and actor_type = 'api_key'" : ""
         return try await withOwner { database in
             let query: PostgresQuery = tenant.map {

@@ -19,10 +19,9 @@ extension APIHandler {
     /// Records a write in the audit log, in the write's own transaction.
     func audit(_ context: TenantSession.Context, _ operation: String, _ type: String, _ id: UUID,
                changed: [String]) async throws {
-        try await AuditLog.record(
+        try await AuditLog(context.scope).record(
             AuditEntry(actor: context.actor, operation: operation, resourceType: type, resourceID: id,
                        requestID: context.requestID, changedFields: changed, clientAddress: context.clientAddress),
-            id: context.environment.newID(), tenantID: context.tenantID, at: context.environment.now(),
-            on: context.connection, logger: context.logger)
+            id: context.environment.newID(), at: context.environment.now())
     }
 }

@@ -80,8 +80,7 @@ extension APIHandler {
         }
         guard let member else { throw APIProblem.internalError }
         let entries = try await session.run { context in
-            guard try await MemberDirectory.existing([member], tenantID: context.tenantID, on: context.connection,
-                                                     logger: context.logger).contains(member)
+            guard try await MemberDirectory(context.scope).existing([member]).contains(member)
             else { throw APIProblem.notFound("Member \(input.query.memberId)") }
             return try await costEntries(context).entries(of: member, from: week.monday, through: week.sunday)
         }
@@ -108,8 +107,7 @@ extension APIHandler {
         }
         let (currency, items, actuals) = try await session.run { context in
             let project = try await project(context, input.path.projectRef)
-            let items = try await WorkItemStore(connection: context.connection, tenantID: context.tenantID,
-                                                projectID: project.id, logger: context.logger).earnedValueItems()
+            let items = try await WorkItemStore(context.scope, projectID: project.id).earnedValueItems()
             return (project.fields.currency, items, try await costEntries(context).dailyTotals(project: project.id))
         }
         let f = EarnedValue.figures(items: items, actuals: actuals, asOf: asOf)
@@ -134,6 +132,6 @@ extension APIHandler {
     }
 
     private func costEntries(_ context: TenantSession.Context) -> CostEntryStore {
-        CostEntryStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        CostEntryStore(context.scope)
     }
 }

@@ -77,8 +77,7 @@ extension APIHandler {
             let updated = try await store.update(next, at: now)
             // Keys keep only what the client still has; they never gain scopes.
             if !Set(next.scopes).isSuperset(of: current.scopes) {
-                try await APIKeyStore.narrowKeys(of: .client(id), to: Set(next.scopes), tenantID: context.tenantID,
-                                                 on: context.connection, logger: context.logger)
+                try await APIKeyStore(context.scope).narrowKeys(of: .client(id), to: Set(next.scopes))
             }
             try await audit(context, "updateApiClient", "api_client", id, changed: changed)
             return updated
@@ -90,8 +89,7 @@ extension APIHandler {
         let id = try clientID(input.path.clientId)
         let keys = try await session.run { context in
             guard try await clients(context).find(id) != nil else { throw APIProblem.notFound("API client \(input.path.clientId)") }
-            return try await APIKeyStore.keys(of: .client(id), tenantID: context.tenantID, on: context.connection,
-                                              logger: context.logger)
+            return try await APIKeyStore(context.scope).keys(of: .client(id))
         }
         return .ok(.init(body: .json(.init(items: keys.map { KeyMapping.resource($0) }))))
     }
@@ -113,9 +111,8 @@ extension APIHandler {
             try requireManageable(client, by: context)
             let scopes = requested ?? client.scopes
             try KeyMapping.requireWithin(scopes, Set(client.scopes), at: "/scopes", whose: "the client \(client.name)")
-            let created = try await APIKeyStore.insert(
-                tenantID: context.tenantID, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
-                id: context.environment.newID(), owner: .client(id), on: context.connection, logger: context.logger)
+            let created = try await APIKeyStore(context.scope).insert(
+                name: body.name, scopes: scopes, expiresAt: body.expiresAt, id: context.environment.newID(), owner: .client(id))
             try await audit(context, "createApiClientKey", "api_key", created.0.id, changed: ["name", "scopes", "expiresAt"])
             return created
         }
@@ -130,8 +127,7 @@ extension APIHandler {
                 throw APIProblem.notFound("Key \(input.path.keyId) of API client \(input.path.clientId)")
             }
             try requireManageable(client, by: context)
-            guard let revokedNow = try await APIKeyStore.revokeKey(keyID, of: .client(id), tenantID: context.tenantID,
-                                                                   on: context.connection, logger: context.logger)
+            guard let revokedNow = try await APIKeyStore(context.scope).revokeKey(keyID, of: .client(id))
             else { throw APIProblem.notFound("Key \(input.path.keyId) of API client \(input.path.clientId)") }
             if revokedNow { try await audit(context, "revokeApiClientKey", "api_key", keyID, changed: ["revokedAt"]) }
         }
@@ -149,7 +145,7 @@ extension APIHandler {
     }
 
     private func clients(_ context: TenantSession.Context) -> ClientStore {
-        ClientStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ClientStore(context.scope)
     }
 
     /// A path id that is not a UUID names nothing: 404, as for an id that exists nowhere.

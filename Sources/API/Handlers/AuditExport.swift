@@ -16,8 +16,7 @@ struct AuditExport: Sendable {
     func page(after cursor: UUID?) async throws -> [AuditEventRecord] {
         try await RequestScope.$current.withValue(scope) {
             try await session.run { context in
-                try await AuditLog.page(filter, after: cursor, limit: Self.pageSize, tenantID: context.tenantID,
-                                        on: context.connection, logger: context.logger)
+                try await AuditLog(context.scope).page(filter, after: cursor, limit: Self.pageSize)
             }
         }
     }

@@ -13,8 +13,7 @@ extension APIHandler {
         let filter = try AuditMapping.filter(actorType: q.actorType?.rawValue, actorID: q.actorId, operation: q.operation,
                                              resourceType: q.resourceType, resourceID: q.resourceId, from: q.from, to: q.to)
         let page = try await session.run { context in
-            try await AuditLog.page(filter, after: cursor, limit: limit + 1, tenantID: context.tenantID,
-                                    on: context.connection, logger: context.logger)
+            try await AuditLog(context.scope).page(filter, after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: try items.map(AuditMapping.resource), nextCursor: next))))

@@ -78,7 +78,7 @@ extension APIHandler {
     }
 
     private func baselines(_ context: TenantSession.Context, _ projectRef: String) async throws -> BaselineStore {
-        BaselineStore(connection: context.connection, tenantID: context.tenantID,
-                      projectID: try await project(context, projectRef).id, logger: context.logger)
+        BaselineStore(context.scope,
+                      projectID: try await project(context, projectRef).id)
     }
 }

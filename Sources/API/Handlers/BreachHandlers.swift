@@ -107,6 +107,6 @@ extension APIHandler {
     }
 
     func breaches(_ context: TenantSession.Context) -> BreachStore {
-        BreachStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        BreachStore(context.scope)
     }
 }

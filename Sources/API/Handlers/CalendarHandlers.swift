@@ -36,7 +36,7 @@ extension APIHandler {
             try Preconditions.check(ifMatch, currentVersion: current.version)
             guard current.calendar != calendar || current.version == 0 else { return current }
             let saved = try await store.save(calendar, id: context.environment.newID(), at: context.environment.now())
-            try await audit(context, "putCalendar", "calendar", context.tenantID, changed: ["workingWeekdays", "holidays"])
+            try await audit(context, "putCalendar", "calendar", context.tenantID.uuid, changed: ["workingWeekdays", "holidays"])
             return saved
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
@@ -51,6 +51,6 @@ extension APIHandler {
     }
 
     func calendars(_ context: TenantSession.Context) -> CalendarStore {
-        CalendarStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        CalendarStore(context.scope)
     }
 }

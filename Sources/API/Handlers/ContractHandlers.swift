@@ -124,7 +124,7 @@ extension APIHandler {
     }
 
     func contracts(_ context: TenantSession.Context) -> ContractStore {
-        ContractStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ContractStore(context.scope)
     }
 }
 

@@ -110,6 +110,6 @@ extension APIHandler {
     }
 
     func customFieldStore(_ context: TenantSession.Context) -> CustomFieldStore {
-        CustomFieldStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        CustomFieldStore(context.scope)
     }
 }

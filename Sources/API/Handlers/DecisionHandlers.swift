@@ -214,10 +214,10 @@ extension APIHandler {
     }
 
     func decisions(_ context: TenantSession.Context) -> DecisionStore {
-        DecisionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        DecisionStore(context.scope)
     }
 
     func actions(_ context: TenantSession.Context) -> ActionStore {
-        ActionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ActionStore(context.scope)
     }
 }

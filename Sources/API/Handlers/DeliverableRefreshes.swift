@@ -8,10 +8,10 @@ import Synchronization
 /// tenant's whole history of undelivered deliverables. Should the judging transaction roll back, the
 /// hourly check (`DeliverableCheckService`) still opens the breaches.
 final class DeliverableRefreshes: Sendable {
-    private let judged = Mutex<[UUID: CalendarDate]>([:])
+    private let judged = Mutex<[TenantID: CalendarDate]>([:])
 
     /// True the first time it is asked for a tenant on a day, then false until the next day.
-    func claim(_ tenant: UUID, today: CalendarDate) -> Bool {
+    func claim(_ tenant: TenantID, today: CalendarDate) -> Bool {
         judged.withLock { days in
             guard days[tenant] != today else { return false }
             days[tenant] = today

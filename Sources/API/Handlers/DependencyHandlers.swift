@@ -79,12 +79,10 @@ extension APIHandler {
         let (schedule, titles) = try await session.run { context in
             let project = try await project(context, input.path.projectRef)
             let calendar = try await calendars(context).current().calendar
-            let items = try await WorkItemStore(connection: context.connection, tenantID: context.tenantID,
-                                                projectID: project.id, logger: context.logger).networkItems()
+            let items = try await WorkItemStore(context.scope, projectID: project.id).networkItems()
             let links = try await dependencies(context).into(project: project.id)
             let outside = Set(links.map(\.predecessorID)).subtracting(items.map(\.id))
-            let external = try await WorkItemStore.networkItems(Array(outside), tenantID: context.tenantID,
-                                                                on: context.connection, logger: context.logger)
+            let external = try await WorkItemStore.networkItems(Array(outside), in: context.scope)
             let start = project.fields.plannedStart ?? items.compactMap(\.plannedStart).min() ?? today
             let network = (items + external).map {
                 ScheduleItem(id: $0.id, durationDays: $0.durationDays, notBefore: $0.plannedStart)
@@ -129,13 +127,12 @@ extension APIHandler {
     /// The project the path names (404 when there is none in the tenant).
     func project(_ context: TenantSession.Context, _ projectRef: String) async throws -> ProjectRecord {
         guard let reference = ProjectReference(projectRef),
-              let project = try await ProjectStore(connection: context.connection, tenantID: context.tenantID,
-                                                   logger: context.logger).find(reference)
+              let project = try await ProjectStore(context.scope).find(reference)
         else { throw APIProblem.notFound("Project \(projectRef)") }
         return project
     }
 
     private func dependencies(_ context: TenantSession.Context) -> DependencyStore {
-        DependencyStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        DependencyStore(context.scope)
     }
 }

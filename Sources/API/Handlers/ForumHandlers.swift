@@ -166,10 +166,10 @@ extension APIHandler {
     }
 
     func forums(_ context: TenantSession.Context) -> ForumStore {
-        ForumStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ForumStore(context.scope)
     }
 
     func meetings(_ context: TenantSession.Context) -> MeetingStore {
-        MeetingStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        MeetingStore(context.scope)
     }
 }

@@ -134,6 +134,6 @@ extension APIHandler {
     }
 
     func hypercare(_ context: TenantSession.Context) -> HypercareStore {
-        HypercareStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        HypercareStore(context.scope)
     }
 }

@@ -26,15 +26,9 @@ enum Idempotency {
     /// another request.
     static func replay(key: String, operation: String, hash: [UInt8],
                        in context: TenantSession.Context) async throws -> StoredResponse? {
-        // Concurrent requests with the same key wait here for the first one to commit, then see its
-        // stored response instead of racing it into a duplicate (transaction-scoped lock).
-        try await context.connection.query(
-            "select pg_advisory_xact_lock(hashtextextended(\(context.tenantID.uuidString) || ':' || \(key), 0))",
-            logger: context.logger)
-        guard let stored = try await IdempotencyStore.find(
-            key: key, tenantID: context.tenantID, now: context.environment.now(),
-            on: context.connection, logger: context.logger)
-        else { return nil }
+        let store = IdempotencyStore(context.scope)
+        try await store.lock(key: key)
+        guard let stored = try await store.find(key: key, now: context.environment.now()) else { return nil }
         guard stored.operation == operation, stored.requestHash == hash else {
             throw APIProblem(status: 422, type: "idempotency-key-reused", title: "Idempotency-Key reused",
                              detail: "This Idempotency-Key was used for a different request in the last 24 hours.")
@@ -67,8 +61,7 @@ extension APIHandler {
             let created = try await work(context)
             let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
                                         body: Array(try WireJSON.encoder.encode(created.resource)), location: created.location)
-            try await IdempotencyStore.save(stored, key: key, tenantID: context.tenantID, now: context.environment.now(),
-                                            on: context.connection, logger: context.logger)
+            try await IdempotencyStore(context.scope).save(stored, key: key, now: context.environment.now())
             return created
         }
     }

@@ -127,6 +127,6 @@ extension APIHandler {
     }
 
     func ktSessions(_ context: TenantSession.Context) -> KTSessionStore {
-        KTSessionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        KTSessionStore(context.scope)
     }
 }

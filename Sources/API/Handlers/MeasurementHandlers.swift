@@ -74,8 +74,7 @@ extension APIHandler {
     /// opened, restated or withdrawn.
     private func record(_ inputs: [MeasurementInput], _ context: TenantSession.Context) async throws -> [RecordedMeasurement] {
         let now = context.environment.now()
-        let (results, events) = try await MeasurementRecorder(
-            connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        let (results, events) = try await MeasurementRecorder(context.scope)
             .record(inputs, today: CalendarDate(utcDate: now), requestID: context.requestID, now: now,
                     newID: context.environment.newID)
         let entries = results.filter(\.changed).map { result in
@@ -83,13 +82,12 @@ extension APIHandler {
                        resourceType: "measurement", resourceID: result.measurement.id, requestID: context.requestID,
                        changedFields: ["value"], clientAddress: context.clientAddress)
         }
-        try await AuditLog.record(entries, ids: entries.map { _ in context.environment.newID() }, tenantID: context.tenantID,
-                                  at: now, on: context.connection, logger: context.logger)
+        try await AuditLog(context.scope).record(entries, ids: entries.map { _ in context.environment.newID() }, at: now)
         try await audit(context, breachEvents: events)
         return results
     }
 
     func measurements(_ context: TenantSession.Context) -> MeasurementStore {
-        MeasurementStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        MeasurementStore(context.scope)
     }
 }

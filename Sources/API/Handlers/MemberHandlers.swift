@@ -84,12 +84,10 @@ extension APIHandler {
             let updated = try await store.update(next, at: now)
             // The member's tokens follow at once: narrowed to the new role, revoked on deactivation.
             if next.role != current.role {
-                try await APIKeyStore.narrowKeys(of: .member(id), to: next.role.scopes, tenantID: context.tenantID,
-                                                 on: context.connection, logger: context.logger)
+                try await APIKeyStore(context.scope).narrowKeys(of: .member(id), to: next.role.scopes)
             }
             if next.status == .deactivated {
-                try await APIKeyStore.revokeKeys(of: .member(id), tenantID: context.tenantID, on: context.connection,
-                                                 logger: context.logger)
+                try await APIKeyStore(context.scope).revokeKeys(of: .member(id))
             }
             try await audit(context, "updateMember", "member", id, changed: changed)
             return updated
@@ -109,17 +107,17 @@ extension APIHandler {
             let stored = try await Invitation.begin(publicID: presented.publicID, on: connection, logger: logger)
             let now = environment.now()
             let invitation = try Invitation.check(presented, against: stored, now: now)
-            let store = MemberStore(connection: connection, tenantID: invitation.tenantID, logger: logger)
-            let member = try await store.accept(invitation, publicID: presented.publicID, name: body.name, at: now)
-            let (key, secret) = try await APIKeyStore.insert(
-                tenantID: invitation.tenantID, name: "First token", scopes: Array(member.role.scopes), expiresAt: nil,
-                id: environment.newID(), owner: .member(member.id), on: connection, logger: logger)
+            let scope = TenantScope(connection: connection, tenantID: invitation.tenantID, logger: logger)
+            let member = try await MemberStore(scope).accept(invitation, publicID: presented.publicID, name: body.name, at: now)
+            let (key, secret) = try await APIKeyStore(scope).insert(
+                name: "First token", scopes: Array(member.role.scopes), expiresAt: nil, id: environment.newID(),
+                owner: .member(member.id))
             for (operation, type, id) in [("acceptInvitation", "member", member.id), ("createMyToken", "api_key", key.id)] {
-                try await AuditLog.record(
+                try await AuditLog(scope).record(
                     AuditEntry(actor: .member(member.id), operation: operation, resourceType: type, resourceID: id,
                                requestID: requestID, changedFields: operation == "acceptInvitation" ? ["status"] : [],
                                clientAddress: RequestScope.current?.clientAddress),
-                    id: environment.newID(), tenantID: invitation.tenantID, at: now, on: connection, logger: logger)
+                    id: environment.newID(), at: now)
             }
             return (member, key, secret)
         }
@@ -128,7 +126,7 @@ extension APIHandler {
     }
 
     func members(_ context: TenantSession.Context) -> MemberStore {
-        MemberStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        MemberStore(context.scope)
     }
 
     /// A path id that is not a UUID names nothing: 404, as for an id that exists nowhere.

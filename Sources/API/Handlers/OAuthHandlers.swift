@@ -33,11 +33,11 @@ extension APIHandler {
         let environment = session.environment
         let now = environment.now()
         let decision = try await session.withoutKey { connection, requestID, logger -> TokenDecision in
-            guard let stored = try await APIKeyStore.beginRequest(publicID: secret.publicID, on: connection, logger: logger),
+            guard let stored = try await KeyDirectory.beginRequest(publicID: secret.publicID, on: connection, logger: logger),
                   secret.matches(storedHash: stored.secretHash), stored.revokedAt == nil,
                   stored.expiresAt.map({ $0 > now }) ?? true,
-                  try await APIKeyStore.owner(ofKey: stored.keyID, tenantID: stored.tenantID, on: connection,
-                                              logger: logger) == .client(clientID)
+                  try await APIKeyStore(TenantScope(connection: connection, tenantID: stored.tenantID, logger: logger))
+                      .owner(ofKey: stored.keyID) == .client(clientID)
             else { return .refused(.invalidClient, "Unknown client or secret.") }
             guard TenantStatus(rawValue: stored.tenantStatus)?.mayUseAPI == true else {
                 return .refused(.invalidClient, "The organisation's access is suspended.")
@@ -53,11 +53,11 @@ extension APIHandler {
             let claims = AccessTokenClaims(
                 issuer: tokens.issuer, tenantID: stored.tenantID, clientID: clientID, keyID: stored.keyID, scopes: granted,
                 issuedAt: now, expiresAt: expiresAt, tokenID: environment.newID())
-            try await AuditLog.record(
+            try await AuditLog(TenantScope(connection: connection, tenantID: stored.tenantID, logger: logger)).record(
                 AuditEntry(actor: .apiKey(stored.keyID), operation: "issueAccessToken", resourceType: "api_client",
                            resourceID: clientID, requestID: requestID, changedFields: [],
                            clientAddress: RequestScope.current?.clientAddress),
-                id: environment.newID(), tenantID: stored.tenantID, at: now, on: connection, logger: logger)
+                id: environment.newID(), at: now)
             session.keyUsage.recordUse(keyID: stored.keyID, tenantID: stored.tenantID, at: now)
             return .granted(claims)
         }

@@ -199,11 +199,11 @@ extension APIHandler {
     }
 
     func obligations(_ context: TenantSession.Context) -> ObligationStore {
-        ObligationStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ObligationStore(context.scope)
     }
 
     func deliverables(_ context: TenantSession.Context) -> DeliverableCheck {
-        DeliverableCheck(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        DeliverableCheck(context.scope)
     }
 
     /// Records breaches opened, restated or withdrawn, attributed to the request's actor or, for
@@ -221,7 +221,6 @@ extension APIHandler {
                               requestID: context.requestID, changedFields: event.change == .restate ? ["value"] : [],
                               clientAddress: context.clientAddress)
         }
-        try await AuditLog.record(entries, ids: entries.map { _ in context.environment.newID() }, tenantID: context.tenantID,
-                                  at: context.environment.now(), on: context.connection, logger: context.logger)
+        try await AuditLog(context.scope).record(entries, ids: entries.map { _ in context.environment.newID() }, at: context.environment.now())
     }
 }

@@ -9,7 +9,7 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let page = try await session.run { context in
-            try await portfolios(context).list(after: cursor, limit: limit + 1)
+            try await portfolios(context).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(HierarchyMapping.resource), nextCursor: next))))
@@ -22,9 +22,10 @@ extension APIHandler {
         checks.requireText(body.description, maxLength: 10_000, at: "/description")
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreatePortfolio.id) { context in
-            let record = try await portfolios(context).insert(
-                id: context.environment.newID(), name: body.name, description: body.description,
-                at: context.environment.now())
+            let now = context.environment.now()
+            let record = try await portfolios(context).insert(PortfolioRecord(
+                id: context.environment.newID(), name: body.name, description: body.description, createdAt: now,
+                updatedAt: now))
             try await audit(context, "createPortfolio", "portfolio", record.id, changed: ["name", "description"])
             return Created(resource: HierarchyMapping.resource(record), location: "/v1/portfolios/\(record.id.uuidString.lowercased())")
         }
@@ -94,6 +95,6 @@ extension APIHandler {
     }
 
     private func portfolios(_ context: TenantSession.Context) -> PortfolioStore {
-        PortfolioStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        PortfolioStore(context.scope)
     }
 }

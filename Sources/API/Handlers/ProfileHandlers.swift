@@ -13,8 +13,7 @@ extension APIHandler {
 
     func listMyTokens(_ input: Operations.ListMyTokens.Input) async throws -> Operations.ListMyTokens.Output {
         let tokens = try await session.run { context in
-            try await APIKeyStore.keys(of: .member(try await me(context).id), tenantID: context.tenantID,
-                                       on: context.connection, logger: context.logger)
+            try await APIKeyStore(context.scope).keys(of: .member(try await me(context).id))
         }
         return .ok(.init(body: .json(.init(items: tokens.map { KeyMapping.resource($0) }))))
     }
@@ -35,9 +34,9 @@ extension APIHandler {
             let scopes = requested ?? Array(allowed)
             try KeyMapping.requireWithin(scopes, allowed, at: "/scopes",
                                          whose: "both your role \(member.role.rawValue) and this credential")
-            let created = try await APIKeyStore.insert(
-                tenantID: context.tenantID, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
-                id: context.environment.newID(), owner: .member(member.id), on: context.connection, logger: context.logger)
+            let created = try await APIKeyStore(context.scope).insert(
+                name: body.name, scopes: scopes, expiresAt: body.expiresAt, id: context.environment.newID(),
+                owner: .member(member.id))
             try await audit(context, "createMyToken", "api_key", created.0.id, changed: ["name", "scopes", "expiresAt"])
             return created
         }
@@ -50,8 +49,7 @@ extension APIHandler {
         }
         try await session.run { context in
             let member = try await me(context)
-            guard let revokedNow = try await APIKeyStore.revokeKey(
-                tokenID, of: .member(member.id), tenantID: context.tenantID, on: context.connection, logger: context.logger)
+            guard let revokedNow = try await APIKeyStore(context.scope).revokeKey(tokenID, of: .member(member.id))
             else {
                 throw APIProblem.notFound("Token \(input.path.tokenId)")
             }
@@ -68,8 +66,7 @@ extension APIHandler {
         case .apiClient: memberID = nil
         case .member: memberID = context.principal.keyID
         case .apiKey:
-            let owner = try await APIKeyStore.owner(ofKey: context.principal.keyID, tenantID: context.tenantID,
-                                                    on: context.connection, logger: context.logger)
+            let owner = try await APIKeyStore(context.scope).owner(ofKey: context.principal.keyID)
             if case .member(let id) = owner { memberID = id } else { memberID = nil }
         }
         guard let memberID, let member = try await members(context).find(memberID) else { throw APIProblem.notAMember }

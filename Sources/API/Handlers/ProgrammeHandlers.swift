@@ -101,6 +101,6 @@ extension APIHandler {
     }
 
     private func programmes(_ context: TenantSession.Context) -> ProgrammeStore {
-        ProgrammeStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ProgrammeStore(context.scope)
     }
 }

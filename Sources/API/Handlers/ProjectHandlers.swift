@@ -54,8 +54,7 @@ extension APIHandler {
             if let key {
                 let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
                                             body: Array(try WireJSON.encoder.encode(resource)), location: location)
-                try await IdempotencyStore.save(stored, key: key, tenantID: context.tenantID, now: now,
-                                                on: context.connection, logger: context.logger)
+                try await IdempotencyStore(context.scope).save(stored, key: key, now: now)
             }
             return .created(.init(headers: .init(location: location, eTag: ProjectMapping.etag(record)),
                                   body: .json(resource)))
@@ -123,7 +122,7 @@ extension APIHandler {
     }
 
     private func store(_ context: TenantSession.Context) -> ProjectStore {
-        ProjectStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        ProjectStore(context.scope)
     }
 
     private func audit(_ context: TenantSession.Context, _ operation: String, _ id: UUID, changed: [String]) async throws {

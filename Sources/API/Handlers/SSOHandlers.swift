@@ -100,6 +100,6 @@ extension APIHandler {
     }
 
     private func ssoConfigs(_ context: TenantSession.Context) -> SSOConfigStore {
-        SSOConfigStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        SSOConfigStore(context.scope)
     }
 }

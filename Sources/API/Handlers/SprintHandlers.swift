@@ -155,7 +155,7 @@ extension APIHandler {
     }
 
     func sprints(_ context: TenantSession.Context, _ projectRef: String) async throws -> SprintStore {
-        SprintStore(connection: context.connection, tenantID: context.tenantID,
-                    projectID: try await project(context, projectRef).id, logger: context.logger)
+        SprintStore(context.scope,
+                    projectID: try await project(context, projectRef).id)
     }
 }

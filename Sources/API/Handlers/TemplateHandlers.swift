@@ -74,8 +74,7 @@ extension APIHandler {
             fields.budgetAtCompletion = plan.entries.filter { !$0.key.hasPrefix("phase:") }.reduce(0) { $0 + $1.fields.budgetedCost }
             try fields.validate()
             let now = context.environment.now()
-            let project = try await ProjectStore(connection: context.connection, tenantID: context.tenantID,
-                                                 logger: context.logger).insert(id: context.environment.newID(), fields: fields, at: now)
+            let project = try await ProjectStore(context.scope).insert(id: context.environment.newID(), fields: fields, at: now)
             var ids: [String: UUID] = [:]
             var paths: [String: String] = [:]
             var items: [NewWorkItem] = []
@@ -87,14 +86,13 @@ extension APIHandler {
                 items.append(NewWorkItem(id: id, parentID: entry.parentKey.flatMap { ids[$0] }, path: paths[entry.key]!,
                                          fields: entry.fields))
             }
-            _ = try await WorkItemStore(connection: context.connection, tenantID: context.tenantID, projectID: project.id,
-                                        logger: context.logger).insert(items, at: now)
+            _ = try await WorkItemStore(context.scope, projectID: project.id).insert(items, at: now)
             let links = plan.dependencies.compactMap { link -> ScheduleDependency? in
                 guard let from = ids[link.predecessorKey], let to = ids[link.successorKey],
                       let type = DependencyType(rawValue: link.type) else { return nil }
                 return ScheduleDependency(predecessor: from, successor: to, type: type, lagDays: link.lagDays)
             }
-            try await DependencyStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+            try await DependencyStore(context.scope)
                 .insertChecked(links, ids: links.map { _ in context.environment.newID() }, at: now)
             try await audit(context, "createProjectFromTemplate", "project", project.id,
                             changed: ProjectFields.fieldNames + ["templateId"])
@@ -140,6 +138,6 @@ extension APIHandler {
     }
 
     private func templates(_ context: TenantSession.Context) -> TemplateStore {
-        TemplateStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        TemplateStore(context.scope)
     }
 }

@@ -211,10 +211,10 @@ extension APIHandler {
     }
 
     func transitions(_ context: TenantSession.Context) -> TransitionStore {
-        TransitionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        TransitionStore(context.scope)
     }
 
     func readinessCriteria(_ context: TenantSession.Context) -> CriterionStore {
-        CriterionStore(connection: context.connection, tenantID: context.tenantID, logger: context.logger)
+        CriterionStore(context.scope)
     }
 }

@@ -14,8 +14,7 @@ extension APIHandler {
         // A reversed range is empty rather than an error; the query reads only stored rows in the range,
         // so its cost follows the tenant's usage, not the width of the range.
         let lines = try await session.run { context in
-            try await UsageStore.report(tenantID: context.tenantID, from: from!, to: to!,
-                                        on: context.connection, logger: context.logger)
+            try await UsageStore(context.scope).report(from: from!, to: to!)
         }
         let items = lines.map { line in
             Components.Schemas.UsageLine(

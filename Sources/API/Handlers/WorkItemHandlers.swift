@@ -116,7 +116,7 @@ extension APIHandler {
                 var parent: WorkItemRecord?
                 if let newParent {
                     guard let found = try await store.find(newParent) else {
-                        throw UnknownParent(kind: "work item of this project", pointer: "/parentId", id: newParent)
+                        throw UnknownParent(kind: "work item of this project", field: "parentId", id: newParent)
                     }
                     guard !current.contains(path: found.path) else {
                         throw ValidationFailure([FieldError(pointer: "/parentId",
@@ -210,8 +210,7 @@ extension APIHandler {
         }
         let planned = items.enumerated().compactMap { index, item in item.fields.sprintID.map { ($0, pointers[index]) } }
         if !planned.isEmpty {
-            let sprints = try await SprintStore(connection: context.connection, tenantID: context.tenantID,
-                                                projectID: store.projectID, logger: context.logger)
+            let sprints = try await SprintStore(context.scope, projectID: store.projectID)
                 .existing(Array(Set(planned.map(\.0))))
             errors += planned.filter { !sprints.contains($0.0) }.map {
                 FieldError(pointer: $0.1 + "/sprintId", detail: "names no sprint of this project")
@@ -239,8 +238,7 @@ extension APIHandler {
     /// Every id names a member of the tenant; otherwise 422 at `<pointer>/assigneeId`.
     private func requireMembers(_ ids: [UUID], pointers: [String], _ context: TenantSession.Context) async throws {
         guard !ids.isEmpty else { return }
-        let known = try await MemberDirectory.existing(Set(ids), tenantID: context.tenantID, on: context.connection,
-                                                       logger: context.logger)
+        let known = try await MemberDirectory(context.scope).existing(Set(ids))
         let errors = zip(ids, pointers).filter { !known.contains($0.0) }.map {
             FieldError(pointer: $0.1 + "/assigneeId", detail: "names no member of this organisation")
         }
@@ -249,7 +247,7 @@ extension APIHandler {
 
     /// The work items of the project the path names (404 when there is no such project).
     func workItems(_ context: TenantSession.Context, _ projectRef: String) async throws -> WorkItemStore {
-        WorkItemStore(connection: context.connection, tenantID: context.tenantID,
-                      projectID: try await project(context, projectRef).id, logger: context.logger)
+        WorkItemStore(context.scope,
+                      projectID: try await project(context, projectRef).id)
     }
 }

@@ -67,8 +67,7 @@ extension APIHandler {
     func customFields(_ requests: [(input: [String: Any]?, current: [String: CustomFieldValue], pointer: String)],
                       entity: CustomFieldEntity, _ context: TenantSession.Context) async throws -> [[String: CustomFieldValue]] {
         guard requests.contains(where: { !($0.input?.isEmpty ?? true) }) else { return requests.map(\.current) }
-        let definitions = try await CustomFieldStore(connection: context.connection, tenantID: context.tenantID,
-                                                     logger: context.logger).definitions(for: entity)
+        let definitions = try await CustomFieldStore(context.scope).definitions(for: entity)
         var checks = FieldChecks()
         var users: [(UUID, String)] = []
         let results = requests.map { request -> [String: CustomFieldValue] in
@@ -79,8 +78,7 @@ extension APIHandler {
             return values
         }
         if !users.isEmpty {
-            let known = try await MemberDirectory.existing(Set(users.map(\.0)), tenantID: context.tenantID,
-                                                           on: context.connection, logger: context.logger)
+            let known = try await MemberDirectory(context.scope).existing(Set(users.map(\.0)))
             for (id, at) in users where !known.contains(id) { checks.require(false, at, "names no member of this organisation") }
         }
         try checks.throwIfAny()

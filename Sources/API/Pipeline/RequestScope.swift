@@ -14,7 +14,7 @@ final class RequestScope: Sendable {
     /// (URI "simple" style), so `Idempotency-Key` and `If-Match` are read from here, verbatim.
     let rawHeaders: HTTPFields
     let operation = Mutex<OperationContext?>(nil)
-    let meteredTenant = Mutex<UUID?>(nil)
+    let meteredTenant = Mutex<TenantID?>(nil)
     /// Whether the credential was checked against the database during this request.
     let authenticated = Mutex(false)
     /// The client's address (the socket peer), for throttling failed authentication.
@@ -22,7 +22,7 @@ final class RequestScope: Sendable {
     /// The public part of the presented credential (a key's or invitation's public id), once parsed.
     let credentialPrefix = Mutex<String?>(nil)
     /// The key the presented public id names, whether or not its secret matched.
-    let presentedKey = Mutex<(tenantID: UUID, keyID: UUID)?>(nil)
+    let presentedKey = Mutex<(tenantID: TenantID, keyID: UUID)?>(nil)
 
     struct OperationContext: Sendable {
         var operationID: String

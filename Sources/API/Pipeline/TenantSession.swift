@@ -27,8 +27,10 @@ struct TenantSession: Sendable {
         let logger: Logger
         let environment: Domain.Environment
 
-        var tenantID: UUID { principal.tenantID }
+        var tenantID: TenantID { principal.tenantID }
         var actor: Actor { principal.actor }
+        /// The tenant's view of the transaction, which its stores are made from.
+        var scope: TenantScope { TenantScope(connection: connection, tenantID: principal.tenantID, logger: logger) }
     }
 
     /// A request's work in one transaction (writes, and reads of more than one statement).
@@ -38,7 +40,7 @@ struct TenantSession: Sendable {
         let environment = self.environment
         try requireReachable()
         return try await database.transaction { connection in
-            let stored = try await APIKeyStore.beginRequest(
+            let stored = try await KeyDirectory.beginRequest(
                 publicID: operation.credential.lookupID, on: connection, logger: logger)
             let principal = try authorize(stored, scope: scope, operation: operation)
             return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
@@ -88,7 +90,7 @@ struct TenantSession: Sendable {
             return
         }
         let stored = try await database.transaction { connection in
-            try await APIKeyStore.beginRequest(publicID: operation.credential.lookupID, on: connection,
+            try await KeyDirectory.beginRequest(publicID: operation.credential.lookupID, on: connection,
                                                logger: database.logger)
         }
         _ = try authorize(stored, scope: scope, operation: operation)
@@ -107,13 +109,13 @@ struct TenantSession: Sendable {
 
     /// Records in a key's tenant that failed authentications with that key were throttled (the
     /// platform itself is the actor: whoever failed is not known).
-    func recordThrottled(tenantID: UUID, keyID: UUID, requestID: String?) async throws {
-        try await database.tenantTransaction(tenantID) { connection in
-            try await AuditLog.record(
+    func recordThrottled(tenantID: TenantID, keyID: UUID, requestID: String?) async throws {
+        try await database.tenantTransaction(tenantID) { scope in
+            try await AuditLog(scope).record(
                 AuditEntry(actor: .system("auth-throttle"), operation: "throttleFailedAuthentication",
                            resourceType: "api_key", resourceID: keyID, requestID: requestID, changedFields: [],
                            clientAddress: RequestScope.current?.clientAddress),
-                id: environment.newID(), tenantID: tenantID, at: environment.now(), on: connection, logger: database.logger)
+                id: environment.newID(), at: environment.now())
         }
     }
 

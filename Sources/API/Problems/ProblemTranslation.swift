@@ -215,7 +215,7 @@ enum ProblemTranslation {
                                   + "move or delete them first.")
         case let parent as UnknownParent:
             let which = parent.id.map { " \($0.uuidString.lowercased())" } ?? ""
-            return .validation([FieldError(pointer: parent.pointer, detail: "names no \(parent.kind)\(which) of this organisation")])
+            return .validation([FieldError(pointer: "/" + parent.field, detail: "names no \(parent.kind)\(which) of this organisation")])
         default:
             return nil
         }

@@ -26,15 +26,11 @@ public struct DuplicateClientName: Error, Equatable {
 
 /// SQL for `api_clients`, inside a transaction whose tenant is set.
 public struct ClientStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         c.id, c.name, c.scopes, c.status, c.disabled_at,

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Persistence
 import Synchronization
@@ -7,7 +8,7 @@ import Synchronization
 public final class KeyUsageTracker: Sendable {
     struct State {
         var lastWritten: [UUID: Date] = [:]
-        var pending: [UUID: (tenant: UUID, usedAt: Date)] = [:]
+        var pending: [UUID: (tenant: TenantID, usedAt: Date)] = [:]
     }
 
     let interval: TimeInterval
@@ -17,7 +18,7 @@ public final class KeyUsageTracker: Sendable {
         self.interval = interval
     }
 
-    public func recordUse(keyID: UUID, tenantID: UUID, at now: Date) {
+    public func recordUse(keyID: UUID, tenantID: TenantID, at now: Date) {
         state.withLock { state in
             if let written = state.lastWritten[keyID], now.timeIntervalSince(written) < interval { return }
             state.lastWritten[keyID] = now

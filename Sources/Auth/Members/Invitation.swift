@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// What the database knows about a presented invitation (see `pmo.begin_invitation`).
 public struct StoredInvitation: Sendable {
-    public let tenantID: UUID
+    public let tenantID: TenantID
     public let memberID: UUID
     public let secretHash: [UInt8]
     public let expiresAt: Date
@@ -31,7 +31,7 @@ public enum Invitation {
                              logger: Logger) async throws -> StoredInvitation? {
         let rows = try await connection.query("select * from pmo.begin_invitation(\(publicID))", logger: logger)
         for try await (tenant, member, hash, expiresAt, memberStatus, tenantStatus) in rows.decode(
-            (UUID, UUID, ByteBuffer, Date, String, String).self) {
+            (TenantID, UUID, ByteBuffer, Date, String, String).self) {
             return StoredInvitation(tenantID: tenant, memberID: member, secretHash: Array(buffer: hash),
                                     expiresAt: expiresAt, memberStatus: memberStatus, tenantStatus: tenantStatus)
         }

@@ -28,15 +28,11 @@ public struct DuplicateMemberEmail: Error, Equatable {
 
 /// SQL for `members` and their personal access tokens, inside a transaction whose tenant is set.
 public struct MemberStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, email, name, role, status, invitation_expires_at, activated_at, deactivated_at, version, created_at,

@@ -55,7 +55,7 @@ public enum OperatorStore {
     }
 
     /// Assigns a tenant to an account manager (again: no change).
-    public static func assign(email: String, tenantID: UUID, database: Database) async throws {
+    public static func assign(email: String, tenantID: TenantID, database: Database) async throws {
         let rows = try await database.query("""
             with found as (select id from operators where email = \(email)),
                  added as (insert into operator_assignments (operator_id, tenant_id)

@@ -12,13 +12,13 @@ public struct Principal: Sendable, Equatable {
         case member
     }
 
-    public let tenantID: UUID
+    public let tenantID: TenantID
     /// The key's id; for an access token the client's id; for a member signed in through SSO the member's id.
     public let keyID: UUID
     public let scopes: Set<Scope>
     public let kind: Kind
 
-    public init(tenantID: UUID, keyID: UUID, scopes: Set<Scope>, kind: Kind = .apiKey) {
+    public init(tenantID: TenantID, keyID: UUID, scopes: Set<Scope>, kind: Kind = .apiKey) {
         self.tenantID = tenantID
         self.keyID = keyID
         self.scopes = scopes

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Persistence
@@ -57,15 +58,11 @@ public struct SSOTrust: Sendable, Equatable {
 
 /// SQL for `sso_configs`, inside a transaction whose tenant is set.
 public struct SSOConfigStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     /// The tenant's configuration; `lock` takes a row lock for a write.
     public func find(lock: Bool = false) async throws -> SSOConfigRecord? {

@@ -6,7 +6,7 @@ import Foundation
 /// it), with which scopes, until when.
 public struct AccessTokenClaims: Sendable, Equatable {
     public var issuer: String
-    public var tenantID: UUID
+    public var tenantID: TenantID
     public var clientID: UUID
     public var keyID: UUID
     public var scopes: [Scope]
@@ -14,7 +14,7 @@ public struct AccessTokenClaims: Sendable, Equatable {
     public var expiresAt: Date
     public var tokenID: UUID
 
-    public init(issuer: String, tenantID: UUID, clientID: UUID, keyID: UUID, scopes: [Scope], issuedAt: Date,
+    public init(issuer: String, tenantID: TenantID, clientID: UUID, keyID: UUID, scopes: [Scope], issuedAt: Date,
                 expiresAt: Date, tokenID: UUID) {
         self.issuer = issuer
         self.tenantID = tenantID
@@ -80,7 +80,7 @@ public enum AccessToken {
         guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }
         guard let claims = (try? JSONSerialization.jsonObject(with: payloadData)) as? [String: Any],
               let iss = claims["iss"] as? String, let sub = (claims["sub"] as? String).flatMap(UUID.init(uuidString:)),
-              let tenant = (claims["tenant"] as? String).flatMap(UUID.init(uuidString:)),
+              let tenant = (claims["tenant"] as? String).flatMap(TenantID.init(uuidString:)),
               let keyID = (claims["key"] as? String).flatMap(UUID.init(uuidString:)),
               let scope = claims["scope"] as? String, let iat = claims["iat"] as? Int, let exp = claims["exp"] as? Int,
               let jti = (claims["jti"] as? String).flatMap(UUID.init(uuidString:))

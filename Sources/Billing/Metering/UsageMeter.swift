@@ -11,7 +11,7 @@ public final class UsageMeter: Sendable {
 
     public init() {}
 
-    public func record(tenantID: UUID, operationID: String, status: Int, at now: Date) {
+    public func record(tenantID: TenantID, operationID: String, status: Int, at now: Date) {
         let day = CalendarDate(daysSinceEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
         let key = UsageKey(tenantID: tenantID, day: day, operationID: operationID,
                            statusClass: StatusClass(status: status))

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -57,14 +58,15 @@ public struct Database: Sendable {
     }
 
     /// Runs `work` in one transaction that first sets the tenant (docs/ARCHITECTURE.md rule 2), so every
-    /// row-level security policy sees only that tenant.
+    /// row-level security policy sees only that tenant; `work` gets the tenant's scope, which its
+    /// stores are made from.
     @discardableResult
     public func tenantTransaction<Result: Sendable>(
-        _ tenantID: UUID, _ work: (PostgresConnection) async throws -> Result
+        _ tenantID: TenantID, _ work: (TenantScope) async throws -> Result
     ) async throws -> Result {
         try await transaction { connection in
             try await connection.query("select pmo.set_tenant(\(tenantID))", logger: logger)
-            return try await work(connection)
+            return try await work(TenantScope(connection: connection, tenantID: tenantID, logger: logger))
         }
     }
 

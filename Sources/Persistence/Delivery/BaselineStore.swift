@@ -39,17 +39,15 @@ public struct PlanTotals: Sendable, Equatable {
 /// SQL for `baselines` and `baseline_items`, inside a transaction whose tenant is set. Baselines are
 /// only ever inserted and read (the app role holds no other grant on them).
 public struct BaselineStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let projectID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, projectID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
+    public let scope: TenantScope
+    public let projectID: UUID
+    public init(_ scope: TenantScope, projectID: UUID) {
+        self.scope = scope
         self.projectID = projectID
-        self.logger = logger
     }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         b.id, b.project_id, b.name, to_char(b.planned_start, 'YYYY-MM-DD'), to_char(b.planned_finish, 'YYYY-MM-DD'),

@@ -12,15 +12,11 @@ public struct CalendarRecord: Sendable, Equatable {
 
 /// SQL for `calendars` (one row per tenant at most), inside a transaction whose tenant is set.
 public struct CalendarStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     /// The calendar, or the standard one (Monday to Friday, no holidays) at version 0.
     public func current(lock: Bool = false) async throws -> CalendarRecord {

@@ -31,15 +31,11 @@ public struct CostEntryRecord: Sendable, Equatable {
 
 /// SQL for `cost_entries`, inside a transaction whose tenant is set.
 public struct CostEntryStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, project_id, work_item_id, member_id, to_char(entry_date, 'YYYY-MM-DD'), hours::float8, amount, description,
@@ -58,9 +54,9 @@ public struct CostEntryStore: Sendable {
                 """)[0]
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
             if error.serverInfo?[.constraintName]?.contains("member") == true {
-                throw UnknownParent(kind: "member", pointer: "/memberId", id: entry.memberID)
+                throw UnknownParent(kind: "member", field: "memberId", id: entry.memberID)
             }
-            throw UnknownParent(kind: "work item of this project", pointer: "/workItemId", id: entry.workItemID)
+            throw UnknownParent(kind: "work item of this project", field: "workItemId", id: entry.workItemID)
         }
     }
 

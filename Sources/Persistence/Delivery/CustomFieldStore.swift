@@ -27,15 +27,11 @@ public struct CustomFieldRecord: Sendable, Equatable {
 
 /// SQL for `custom_field_definitions`, inside a transaction whose tenant is set.
 public struct CustomFieldStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "id, entity, key, label, type, options, version, created_at, updated_at"
 

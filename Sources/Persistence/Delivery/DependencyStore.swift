@@ -31,15 +31,11 @@ public struct DuplicateDependency: Error, Equatable {}
 /// SQL for `work_item_dependencies`, inside a transaction whose tenant is set. The graph spans
 /// projects, so writes that could close a cycle take the tenant's dependency lock first.
 public struct DependencyStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "d.id, d.predecessor_id, d.successor_id, d.type, d.lag_days, d.created_at"
 
@@ -77,7 +73,7 @@ public struct DependencyStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateDependency()
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "work item", pointer: "/predecessorId", id: dependency.predecessor)  // deleted meanwhile
+            throw UnknownParent(kind: "work item", field: "predecessorId", id: dependency.predecessor)  // deleted meanwhile
         }
     }
 

@@ -1,14 +1,15 @@
 import Foundation
-import Logging
 import PostgresNIO
 
 /// Which member ids exist in the tenant (for references to members, such as a work item's assignee).
-public enum MemberDirectory {
-    public static func existing(_ ids: Set<UUID>, tenantID: UUID, on connection: PostgresConnection,
-                                logger: Logger) async throws -> Set<UUID> {
+public struct MemberDirectory: Sendable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+
+    public func existing(_ ids: Set<UUID>) async throws -> Set<UUID> {
         var found: Set<UUID> = []
-        let rows = try await connection.query(
-            "select id from members where tenant_id = \(tenantID) and id = any(\(Array(ids)))", logger: logger)
+        let rows = try await scope.query(
+            "select id from members where tenant_id = \(scope.tenantID) and id = any(\(Array(ids)))")
         for try await id in rows.decode(UUID.self) { found.insert(id) }
         return found
     }

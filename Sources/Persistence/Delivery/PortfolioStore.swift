@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored portfolio.
@@ -11,108 +10,66 @@ public struct PortfolioRecord: Sendable, Equatable {
     public var version: Int64
     public var createdAt: Date
     public var updatedAt: Date
+
+    /// A new portfolio, as inserted.
+    public init(id: UUID, name: String, description: String?, version: Int64 = 1, createdAt: Date, updatedAt: Date) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
 }
 
-/// Another resource of this kind has this name (or key, or code: `field`) in its scope already.
-public struct DuplicateName: Error, Equatable {
-    public let kind: String
-    public let name: String
-    public var field: String = "name"
-}
+/// `portfolios`: the top of portfolio → programme → project.
+public struct PortfolioStore: TenantTable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
 
-/// A parent that still has children: deleting it would orphan them.
-public struct HasChildren: Error, Equatable {
-    public let kind: String
-    public let id: UUID
-    public let childKind: String
-    public let count: Int
-}
+    public static let table = "portfolios"
+    public static let columns = "id, name, description, version, created_at, updated_at"
 
-/// SQL for `portfolios`, inside a transaction whose tenant is set.
-public struct PortfolioStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
+    public static func decode(_ row: PostgresRow) throws -> PortfolioRecord {
+        let (id, name, description, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String?, Int64, Date, Date).self)
+        return PortfolioRecord(id: id, name: name, description: description, version: version,
+                               createdAt: createdAt, updatedAt: updatedAt)
     }
 
-    static let columns = "id, name, description, version, created_at, updated_at"
+    public static func error(for violation: ConstraintViolation, writing row: PortfolioRecord) -> (any Error)? {
+        violation.kind == .unique ? DuplicateName(kind: "portfolio", name: row.name) : nil
+    }
 
-    public func insert(id: UUID, name: String, description: String?, at now: Date) async throws -> PortfolioRecord {
-        try await write(name: name, """
+    public static func error(for violation: ConstraintViolation, deleting id: UUID) -> (any Error)? {
+        // A programme added after the count below, before the delete.
+        violation.kind == .foreignKey ? HasChildren(kind: "portfolio", id: id, childKind: "programmes", count: 1) : nil
+    }
+
+    public func insert(_ record: PortfolioRecord) async throws -> PortfolioRecord {
+        try await write("""
             insert into portfolios (tenant_id, id, name, description, created_at, updated_at)
-            values (\(tenantID), \(id), \(name), \(description), \(now), \(now))
+            values (\(tenantID), \(record.id), \(record.name), \(record.description), \(record.createdAt),
+                    \(record.updatedAt))
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    public func find(_ id: UUID, lock: Bool = false) async throws -> PortfolioRecord? {
-        try await all(connection.query("""
-            select \(unescaped: Self.columns) from portfolios where tenant_id = \(tenantID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """, logger: logger)).first
-    }
-
-    public func list(after: UUID?, limit: Int) async throws -> [PortfolioRecord] {
-        try await all(connection.query("""
-            select \(unescaped: Self.columns) from portfolios
-            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest) order by id limit \(limit)
-            """, logger: logger))
+            """, record)
     }
 
     public func update(_ record: PortfolioRecord, at now: Date) async throws -> PortfolioRecord {
-        try await write(name: record.name, """
+        try await write("""
             update portfolios set name = \(record.name), description = \(record.description), version = version + 1,
                 updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(record.id)
             returning \(unescaped: Self.columns)
-            """)
+            """, record)
     }
 
-    /// Deletes the portfolio unless programmes still belong to it.
-    public func delete(_ id: UUID) async throws {
-        let children = try await connection.query(
-            "select count(*) from programmes where tenant_id = \(tenantID) and portfolio_id = \(id)", logger: logger).count()
+    /// A portfolio that programmes still belong to stays.
+    public func checkDeletable(_ id: UUID) async throws {
+        let children = try await count(
+            "select count(*) from programmes where tenant_id = \(tenantID) and portfolio_id = \(id)")
         guard children == 0 else {
             throw HasChildren(kind: "portfolio", id: id, childKind: "programmes", count: children)
         }
-        do {
-            try await connection.query("delete from portfolios where tenant_id = \(tenantID) and id = \(id)", logger: logger)
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw HasChildren(kind: "portfolio", id: id, childKind: "programmes", count: 1)  // added concurrently
-        }
-    }
-
-    private func write(name: String, _ query: PostgresQuery) async throws -> PortfolioRecord {
-        do {
-            guard let record = try await all(connection.query(query, logger: logger)).first else {
-                throw CorruptRow(table: "portfolios", id: tenantID)
-            }
-            return record
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateName(kind: "portfolio", name: name)
-        }
-    }
-
-    private func all(_ rows: PostgresRowSequence) async throws -> [PortfolioRecord] {
-        var records: [PortfolioRecord] = []
-        for try await (id, name, description, version, createdAt, updatedAt) in rows.decode(
-            (UUID, String, String?, Int64, Date, Date).self) {
-            records.append(PortfolioRecord(id: id, name: name, description: description, version: version,
-                                           createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
-    }
-}
-
-extension PostgresRowSequence {
-    /// The single integer a `select count(*)` returns.
-    func count() async throws -> Int {
-        for try await count in decode(Int.self) { return count }
-        return 0
     }
 }

@@ -40,15 +40,11 @@ public struct ProgrammeRecord: Sendable, Equatable {
 
 /// SQL for `programmes`, inside a transaction whose tenant is set.
 public struct ProgrammeStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "id, portfolio_id, name, description, workstreams::text, version, created_at, updated_at"
 
@@ -115,7 +111,7 @@ public struct ProgrammeStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateName(kind: "programme", name: record.name)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "portfolio", pointer: "/portfolioId", id: record.portfolioID)
+            throw UnknownParent(kind: "portfolio", field: "portfolioId", id: record.portfolioID)
         }
     }
 

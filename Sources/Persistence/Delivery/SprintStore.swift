@@ -38,17 +38,15 @@ public struct SprintRecord: Sendable, Equatable {
 
 /// SQL for `sprints` of one project, inside a transaction whose tenant is set.
 public struct SprintStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
+    public let scope: TenantScope
     public let projectID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, projectID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
+    public init(_ scope: TenantScope, projectID: UUID) {
+        self.scope = scope
         self.projectID = projectID
-        self.logger = logger
     }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         s.id, s.project_id, s.name, s.goal, to_char(s.start_date, 'YYYY-MM-DD'), to_char(s.finish_date, 'YYYY-MM-DD'),

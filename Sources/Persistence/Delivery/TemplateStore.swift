@@ -32,15 +32,11 @@ public struct PlatformTemplateReadOnly: Error, Equatable {
 
 /// SQL for `platform_templates` and the tenant's `templates`, inside a transaction whose tenant is set.
 public struct TemplateStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     public func find(_ id: UUID) async throws -> TemplateRecord? {
         try await all("""

@@ -60,17 +60,15 @@ public struct NewWorkItem: Sendable {
 
 /// SQL for `work_items` of one project, inside a transaction whose tenant is set.
 public struct WorkItemStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
+    public let scope: TenantScope
     public let projectID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, projectID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
+    public init(_ scope: TenantScope, projectID: UUID) {
+        self.scope = scope
         self.projectID = projectID
-        self.logger = logger
     }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
@@ -248,13 +246,12 @@ public struct WorkItemStore: Sendable {
     }
 
     /// The same for items of other projects (predecessors across projects).
-    public static func networkItems(_ ids: [UUID], tenantID: UUID, on connection: PostgresConnection,
-                                    logger: Logger) async throws -> [NetworkItem] {
+    public static func networkItems(_ ids: [UUID], in scope: TenantScope) async throws -> [NetworkItem] {
         guard !ids.isEmpty else { return [] }
-        return try await network(connection.query("""
+        return try await network(scope.query("""
             select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
-            where tenant_id = \(tenantID) and id = any(\(ids))
-            """, logger: logger))
+            where tenant_id = \(scope.tenantID) and id = any(\(ids))
+            """))
     }
 
     private static func network(_ rows: PostgresRowSequence) async throws -> [NetworkItem] {
@@ -283,12 +280,12 @@ public struct WorkItemStore: Sendable {
     /// Which reference a foreign key refused: the assignee (a member) or the parent.
     static func unknownReference(_ error: PSQLError) -> UnknownParent {
         if error.serverInfo?[.constraintName]?.contains("assignee") == true {
-            return UnknownParent(kind: "member", pointer: "/assigneeId", id: nil)
+            return UnknownParent(kind: "member", field: "assigneeId", id: nil)
         }
         if error.serverInfo?[.constraintName]?.contains("sprint") == true {
-            return UnknownParent(kind: "sprint of this project", pointer: "/sprintId", id: nil)
+            return UnknownParent(kind: "sprint of this project", field: "sprintId", id: nil)
         }
-        return UnknownParent(kind: "work item of this project", pointer: "/parentId", id: nil)
+        return UnknownParent(kind: "work item of this project", field: "parentId", id: nil)
     }
 
     private func all(_ query: PostgresQuery) async throws -> [WorkItemRecord] {

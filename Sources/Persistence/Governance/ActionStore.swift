@@ -51,15 +51,11 @@ public struct ActionFilter: Sendable {
 
 /// SQL for `actions`, inside a transaction whose tenant is set.
 public struct ActionStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, title, owner_id, to_char(due_date, 'YYYY-MM-DD'), status, meeting_id, decision_id, version, created_at, updated_at
@@ -116,9 +112,9 @@ public struct ActionStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
             // The constraint's name tells which reference names nothing.
             let constraint = error.serverInfo?[.constraintName] ?? ""
-            if constraint.contains("owner") { throw UnknownParent(kind: "member", pointer: "/ownerId", id: action.ownerID) }
-            if constraint.contains("meeting") { throw UnknownParent(kind: "meeting", pointer: "/meetingId", id: action.meetingID) }
-            throw UnknownParent(kind: "decision", pointer: "/decisionId", id: action.decisionID)
+            if constraint.contains("owner") { throw UnknownParent(kind: "member", field: "ownerId", id: action.ownerID) }
+            if constraint.contains("meeting") { throw UnknownParent(kind: "meeting", field: "meetingId", id: action.meetingID) }
+            throw UnknownParent(kind: "decision", field: "decisionId", id: action.decisionID)
         }
     }
 

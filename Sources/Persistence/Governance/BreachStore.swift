@@ -62,15 +62,11 @@ public struct BreachFilter: Sendable {
 
 /// SQL for `breaches`, inside a transaction whose tenant is set.
 public struct BreachStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         b.id, b.contract_id, b.obligation_id, o.name, o.period, to_char(b.period_start, 'YYYY-MM-DD'), b.value,

@@ -45,15 +45,11 @@ public struct ContractRecord: Sendable, Equatable {
 
 /// SQL for `contracts`, inside a transaction whose tenant is set.
 public struct ContractStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, code, name, client_party, service, to_char(start_date, 'YYYY-MM-DD'), to_char(end_date, 'YYYY-MM-DD'),
@@ -143,7 +139,7 @@ public struct ContractStore: Sendable {
 
     private func write(_ code: String, _ query: PostgresQuery) async throws -> ContractRecord {
         do {
-            guard let contract = try await all(query).first else { throw CorruptRow(table: "contracts", id: tenantID) }
+            guard let contract = try await all(query).first else { throw MissingRow(table: "contracts") }
             return contract
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateName(kind: "contract", name: code, field: "code")

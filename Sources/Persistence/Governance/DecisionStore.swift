@@ -48,15 +48,11 @@ public struct DecisionFilter: Sendable {
 
 /// SQL for `decisions`, inside a transaction whose tenant is set.
 public struct DecisionStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, title, to_char(decided_on, 'YYYY-MM-DD'), made_by, rationale, meeting_id, breach_ids, project_ids, version,
@@ -127,7 +123,7 @@ public struct DecisionStore: Sendable {
             guard let record = try await all(query).first else { throw CorruptRow(table: "decisions", id: decision.id) }
             return record
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "meeting", pointer: "/meetingId", id: decision.meetingID)
+            throw UnknownParent(kind: "meeting", field: "meetingId", id: decision.meetingID)
         }
     }
 

@@ -7,29 +7,23 @@ import PostgresNIO
 /// date, or not delivered by the end of it. Judged for "today" by the daily check and before every
 /// read of breaches, compliance or credits, and again whenever a due or delivery date changes.
 public struct DeliverableCheck: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
+    let scope: TenantScope
 
     /// Who the audit log says opened a breach because a due date passed.
     public static let auditActor = "deliverable-check"
 
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public init(_ scope: TenantScope) { self.scope = scope }
 
     /// Opens the breaches of deliverables that fell due before `today` undelivered.
     public func openOverdue(today: CalendarDate, now: Date, newID: () -> UUID) async throws -> [BreachEvent] {
-        let overdue = try await ObligationStore(connection: connection, tenantID: tenantID, logger: logger)
+        let overdue = try await ObligationStore(scope)
             .overdueDeliverables(on: today)
         let breaches = overdue.compactMap { obligation -> NewBreach? in
             guard let period = obligation.duePeriod, let terms = obligation.terms.terms(for: period) else { return nil }
             return NewBreach(id: newID(), contractID: obligation.contractID, obligationID: obligation.id, period: period,
                              value: nil, terms: terms)
         }
-        return try await BreachStore(connection: connection, tenantID: tenantID, logger: logger)
+        return try await BreachStore(scope)
             .open(breaches, at: now).sorted { $0.uuidString < $1.uuidString }.map { BreachEvent(breachID: $0, change: .open) }
     }
 
@@ -39,7 +33,7 @@ public struct DeliverableCheck: Sendable {
                            newID: () -> UUID) async throws -> [BreachEvent] {
         guard let due = obligation.dueDate, let period = obligation.duePeriod,
               let terms = obligation.terms.terms(for: period) else { return [] }
-        let store = BreachStore(connection: connection, tenantID: tenantID, logger: logger)
+        let store = BreachStore(scope)
         var events: [BreachEvent] = []
         var withdrawn: [UUID] = []
         var current: BreachRecord?
@@ -68,10 +62,10 @@ public struct DeliverableCheck: Sendable {
     /// the end). Returns how many breaches it opened.
     @discardableResult
     public static func sweep(_ database: Database, today: CalendarDate, now: Date, newID: @escaping @Sendable () -> UUID) async throws -> Int {
-        var tenants: [UUID] = []
+        var tenants: [TenantID] = []
         let rows = try await database.query(
             "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)")
-        for try await tenant in rows.decode(UUID.self) { tenants.append(tenant) }
+        for try await tenant in rows.decode(TenantID.self) { tenants.append(tenant) }
         var opened = 0
         var failure: (any Error)?
         for tenant in tenants {
@@ -87,17 +81,15 @@ public struct DeliverableCheck: Sendable {
         return opened
     }
 
-    private static func openOverdue(in tenant: UUID, _ database: Database, today: CalendarDate, now: Date,
+    private static func openOverdue(in tenant: TenantID, _ database: Database, today: CalendarDate, now: Date,
                                     newID: @escaping @Sendable () -> UUID) async throws -> Int {
-        try await database.tenantTransaction(tenant) { connection in
-            let events = try await DeliverableCheck(connection: connection, tenantID: tenant, logger: database.logger)
-                .openOverdue(today: today, now: now, newID: newID)
+        try await database.tenantTransaction(tenant) { scope in
+            let events = try await DeliverableCheck(scope).openOverdue(today: today, now: now, newID: newID)
             let entries = events.map {
                 AuditEntry(actor: .system(auditActor), operation: "openBreach", resourceType: "breach", resourceID: $0.breachID,
                            requestID: nil, changedFields: [])
             }
-            try await AuditLog.record(entries, ids: entries.map { _ in newID() }, tenantID: tenant, at: now,
-                                      on: connection, logger: database.logger)
+            try await AuditLog(scope).record(entries, ids: entries.map { _ in newID() }, at: now)
             return events.count
         }
     }

@@ -31,15 +31,11 @@ public struct ForumRecord: Sendable, Equatable {
 
 /// SQL for `governance_forums`, inside a transaction whose tenant is set.
 public struct ForumStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "id, name, kind, cadence, contract_id, description, version, created_at, updated_at"
 
@@ -92,7 +88,7 @@ public struct ForumStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateName(kind: "forum", name: forum.name)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "contract", pointer: "/contractId", id: forum.contractID)
+            throw UnknownParent(kind: "contract", field: "contractId", id: forum.contractID)
         }
     }
 

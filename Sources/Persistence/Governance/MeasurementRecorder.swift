@@ -45,28 +45,24 @@ public struct BreachEvent: Sendable {
 /// restates or withdraws the periods' breaches. The obligations are locked first, so concurrent
 /// writers to one obligation (and changes of its terms) take turns.
 public struct MeasurementRecorder: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     public func record(_ inputs: [MeasurementInput], today: CalendarDate, requestID: String?, now: Date,
                        newID: () -> UUID) async throws -> (results: [RecordedMeasurement], breaches: [BreachEvent]) {
-        let obligations = try await ObligationStore(connection: connection, tenantID: tenantID, logger: logger)
+        let obligations = try await ObligationStore(scope)
             .findMany(Array(Set(inputs.map(\.obligationID))), lock: true)
-        let contracts = try await ContractStore(connection: connection, tenantID: tenantID, logger: logger)
+        let contracts = try await ContractStore(scope)
             .findMany(Array(Set(obligations.values.map(\.contractID))), share: true)
         let periods = try Self.validate(inputs, obligations: obligations, contracts: contracts, today: today)
 
         let keys = zip(inputs, periods).map { PeriodKey($0.obligationID, $1.start) }
-        let measurementStore = MeasurementStore(connection: connection, tenantID: tenantID, logger: logger)
+        let measurementStore = MeasurementStore(scope)
         let stored = try await measurementStore.existing(keys)
-        let breachStore = BreachStore(connection: connection, tenantID: tenantID, logger: logger)
+        let breachStore = BreachStore(scope)
         let breaches = try await breachStore.existing(keys)
 
         var decisions: [MeasurementDecision] = []

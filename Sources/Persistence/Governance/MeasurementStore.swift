@@ -46,15 +46,11 @@ public struct PeriodKey: Hashable, Sendable {
 
 /// SQL for `measurements` and their revisions, inside a transaction whose tenant is set.
 public struct MeasurementStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         m.id, m.obligation_id, o.period, to_char(m.period_start, 'YYYY-MM-DD'), m.value, m.met,

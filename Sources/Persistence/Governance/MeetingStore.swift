@@ -29,15 +29,11 @@ public struct MeetingRecord: Sendable, Equatable {
 
 /// SQL for `meetings`, inside a transaction whose tenant is set.
 public struct MeetingStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "id, forum_id, to_char(held_on, 'YYYY-MM-DD'), attendees, minutes, version, created_at, updated_at"
 
@@ -85,7 +81,7 @@ public struct MeetingStore: Sendable {
             guard let record = try await all(query).first else { throw CorruptRow(table: "meetings", id: meeting.id) }
             return record
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "governance forum", pointer: "/forumId", id: meeting.forumID)
+            throw UnknownParent(kind: "governance forum", field: "forumId", id: meeting.forumID)
         }
     }
 

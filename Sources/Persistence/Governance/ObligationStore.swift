@@ -45,15 +45,11 @@ public struct ObligationRecord: Sendable, Equatable {
 
 /// SQL for `obligations` and `obligation_terms`, inside a transaction whose tenant is set.
 public struct ObligationStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, contract_id, name, kind, metric, unit, period, to_char(due_date, 'YYYY-MM-DD'),
@@ -196,7 +192,7 @@ public struct ObligationStore: Sendable {
 
     private func write(_ name: String, _ query: PostgresQuery) async throws -> ObligationRecord {
         do {
-            guard let record = try await all(query).first else { throw CorruptRow(table: "obligations", id: tenantID) }
+            guard let record = try await all(query).first else { throw MissingRow(table: "obligations") }
             return record
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateName(kind: "obligation of this contract", name: name)

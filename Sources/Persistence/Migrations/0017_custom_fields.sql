@@ -1,4 +1,4 @@
--- Custom fields (issue 4 §10): an organisation's own fields on projects and work items. Values live
+-- Custom fields (docs/DOMAIN.md §3): an organisation's own fields on projects and work items. Values live
 -- with the resource (`custom_fields`, a JSON object by key; projects' column is added in 0011) and are
 -- filtered by containment on a GIN index.
 create table custom_field_definitions (

@@ -1,4 +1,4 @@
--- Governance of contractual obligations (DOMAIN.md §5, issue 5): contracts, their obligations with
+-- Governance of contractual obligations (docs/DOMAIN.md §5): contracts, their obligations with
 -- versioned terms, measurements per period, and the breaches that measurements (or late
 -- deliverables) cause.
 create table contracts (

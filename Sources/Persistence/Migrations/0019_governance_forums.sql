@@ -1,4 +1,4 @@
--- Governance forums (DOMAIN.md §5, issue 5 §5): forums with a cadence, their meetings (attendees,
+-- Governance forums (docs/DOMAIN.md §5): forums with a cadence, their meetings (attendees,
 -- minutes), the tenant-wide decision log (linked to breaches, meetings and projects) and actions.
 create table governance_forums (
     tenant_id    uuid not null references tenants (id) on delete cascade,

@@ -1,4 +1,4 @@
--- Transitions (DOMAIN.md §6, issue 5 §6): a service moving between parties or sites, its stages
+-- Transitions (docs/DOMAIN.md §6): a service moving between parties or sites, its stages
 -- (from the platform's template, then its own) and the readiness criteria of each stage's exit gate.
 create table transitions (
     tenant_id        uuid not null references tenants (id) on delete cascade,

@@ -1,4 +1,4 @@
--- Knowledge transfer and hypercare of transitions (DOMAIN.md §6, issue 5 §6): KT sessions per process
+-- Knowledge transfer and hypercare of transitions (docs/DOMAIN.md §6): KT sessions per process
 -- area with a proficiency score, and hypercare metrics with stabilisation targets and their values
 -- per period (steady state needs every metric to have held its target for its number of periods).
 create table kt_sessions (

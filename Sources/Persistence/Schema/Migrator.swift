@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -7,6 +8,31 @@ public struct Migration: Sendable, Equatable {
     public let version: Int
     public let name: String
     public let sql: String
+
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
+    /// The file's name, as an operator finds it in `Sources/Persistence/Migrations`.
+    public var fileName: String { "\(name).sql" }
+
+    /// What the database records of this file once applied, and compares on every later run: the
+    /// SHA-256 of its statements. Whole-line `--` comments, trailing white space and blank lines are
+    /// left out, so correcting a comment is not a schema change; any other edit is.
+    public var checksum: String {
+        var statements: [Substring] = []
+        for line in sql.split(separator: "\n", omittingEmptySubsequences: false) {
+            var end = line.endIndex
+            while end > line.startIndex, line[line.index(before: end)].isWhitespace { end = line.index(before: end) }
+            let trimmed = line[..<end]
+            let text = trimmed.drop(while: \.isWhitespace)
+            if !text.isEmpty && !text.hasPrefix("--") { statements.append(trimmed) }
+        }
+        let digest = SHA256.hash(data: Data(statements.joined(separator: "\n").utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
 
     /// Every migration shipped with this build, in version order.
     public static func bundled() throws -> [Migration] {
@@ -31,6 +57,11 @@ public struct MigrationError: Error, CustomStringConvertible {
 
 /// Applies pending migrations in one transaction under an advisory lock, so concurrent runs
 /// (two servers starting, an operator and a deploy) serialise and the second finds nothing to do.
+///
+/// Each applied file's checksum is recorded with it. A file that was applied and has changed since
+/// stops both `migrate` and `pending` (and so the server's start) with an error naming it: the
+/// database keeps the schema the old text made, so running on as if the new text had applied would
+/// be wrong. Corrections go into a new migration.
 public struct Migrator: Sendable {
     public let database: Database
     public let migrations: [Migration]
@@ -52,8 +83,18 @@ public struct Migrator: Sendable {
                 create table if not exists pmo.schema_migrations (
                     version integer primary key, name text not null, applied_at timestamptz not null default now())
                 """, logger: logger)
-            let applied = try await Self.appliedVersions(connection, logger: logger)
-            let pending = migrations.filter { !applied.contains($0.version) }
+            try await connection.query(
+                "alter table pmo.schema_migrations add column if not exists checksum text", logger: logger)
+            let applied = try await Self.applied(connection, logger: logger)
+            try Self.requireUnchanged(migrations, applied: applied)
+            // A database migrated before checksums were recorded trusts this build's files once.
+            for migration in migrations where applied[migration.version] == .some(nil) {
+                try await connection.query("""
+                    update pmo.schema_migrations set checksum = \(migration.checksum)
+                    where version = \(migration.version)
+                    """, logger: logger)
+            }
+            let pending = migrations.filter { applied[$0.version] == nil }
             guard !pending.isEmpty else { return [] }
             // A file holds many statements; the extended protocol takes one, so a temporary function
             // runs the file's text, which stays a bound parameter.
@@ -63,31 +104,51 @@ public struct Migrator: Sendable {
                 """, logger: logger)
             for migration in pending {
                 try await connection.query("select pg_temp.pmo_run_migration(\(migration.sql))", logger: logger)
-                try await connection.query(
-                    "insert into pmo.schema_migrations (version, name) values (\(migration.version), \(migration.name))",
-                    logger: logger)
+                try await connection.query("""
+                    insert into pmo.schema_migrations (version, name, checksum)
+                    values (\(migration.version), \(migration.name), \(migration.checksum))
+                    """, logger: logger)
                 logger.info("applied migration", metadata: ["migration": "\(migration.name)"])
             }
             return pending
         }
     }
 
-    /// Versions shipped but not applied (the server refuses to start while any are).
+    /// Versions shipped but not applied (the server refuses to start while any are); throws when
+    /// an applied file has changed since.
     public func pending() async throws -> [Migration] {
         let logger = database.logger
-        let applied: Set<Int> = try await database.withConnection { connection in
+        let applied = try await database.withConnection { connection in
             let exists = try await connection.query(
                 "select to_regclass('pmo.schema_migrations') is not null", logger: logger)
-            for try await (present) in exists.decode(Bool.self) where !present { return [] }
-            return try await Self.appliedVersions(connection, logger: logger)
+            for try await (present) in exists.decode(Bool.self) where !present { return [Int: String?]() }
+            return try await Self.applied(connection, logger: logger)
         }
-        return migrations.filter { !applied.contains($0.version) }
+        try Self.requireUnchanged(migrations, applied: applied)
+        return migrations.filter { applied[$0.version] == nil }
     }
 
-    static func appliedVersions(_ connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
-        var versions: Set<Int> = []
-        let rows = try await connection.query("select version from pmo.schema_migrations", logger: logger)
-        for try await version in rows.decode(Int.self) { versions.insert(version) }
-        return versions
+    /// Applied versions and their recorded checksums (nil when applied before checksums were kept).
+    /// Read through `to_jsonb` so that a database whose table has no checksum column yet still answers.
+    static func applied(_ connection: PostgresConnection, logger: Logger) async throws -> [Int: String?] {
+        var applied: [Int: String?] = [:]
+        let rows = try await connection.query(
+            "select version, to_jsonb(m) ->> 'checksum' from pmo.schema_migrations m", logger: logger)
+        for try await (version, checksum) in rows.decode((Int, String?).self) { applied[version] = checksum }
+        return applied
+    }
+
+    static func requireUnchanged(_ migrations: [Migration], applied: [Int: String?]) throws {
+        let changed = migrations.filter { migration in
+            guard case .some(.some(let recorded)) = applied[migration.version] else { return false }
+            return recorded != migration.checksum
+        }
+        guard changed.isEmpty else {
+            throw MigrationError(description: """
+                applied migration\(changed.count == 1 ? "" : "s") changed since \(changed.count == 1 ? "it was" : "they were") \
+                applied: \(changed.map(\.fileName).joined(separator: ", ")). The database keeps the schema the \
+                applied text made; restore the file and put the correction in a new migration
+                """)
+        }
     }
 }

@@ -54,49 +54,55 @@ public struct AuditEntry: Sendable {
     }
 }
 
-public enum AuditLog {
+/// `audit_events`: who wrote what, recorded in the write's own transaction.
+public struct AuditLog: Sendable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+
     /// The actor for writes made with the admin CLI: the operating-system user who ran it.
     public static var cliOperator: Actor {
         .operatorName("pmo-admin:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
     }
 
-    /// Records an operator's write (admin CLI) in the caller's transaction.
-    public static func recordOperator(_ operation: String, resourceType: String, resourceID: UUID, tenantID: UUID,
-                                      changedFields: [String] = [], on connection: PostgresConnection,
-                                      logger: Logger) async throws {
+    /// Records an operator's write (admin CLI).
+    public func recordOperator(_ operation: String, resourceType: String, resourceID: UUID,
+                               changedFields: [String] = []) async throws {
         try await record(
-            AuditEntry(actor: cliOperator, operation: operation, resourceType: resourceType, resourceID: resourceID,
+            AuditEntry(actor: Self.cliOperator, operation: operation, resourceType: resourceType, resourceID: resourceID,
                        requestID: nil, changedFields: changedFields),
-            id: Domain.Environment.live.newID(), tenantID: tenantID, at: Date(), on: connection, logger: logger)
+            id: Domain.Environment.live.newID(), at: Date())
     }
 
     /// Records several writes of one request in one statement (a bulk write and what it caused).
-    public static func record(_ entries: [AuditEntry], ids: [UUID], tenantID: UUID, at now: Date,
-                              on connection: PostgresConnection, logger: Logger) async throws {
+    public func record(_ entries: [AuditEntry], ids: [UUID], at now: Date) async throws {
         guard let first = entries.first else { return }
         precondition(ids.count == entries.count, "one id per audit entry")
         // One request, one actor and address; the changed fields travel as comma-joined text (field
         // names never hold commas) because arrays of arrays cannot be bound.
-        try await connection.query("""
+        try await scope.query("""
             insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
                 resource_id, request_id, changed_fields, client_address)
-            select \(tenantID), e.id, \(now), \(first.actor.type), \(first.actor.id), e.operation, e.resource_type,
+            select \(scope.tenantID), e.id, \(now), \(first.actor.type), \(first.actor.id), e.operation, e.resource_type,
                 e.resource_id, \(first.requestID), coalesce(string_to_array(nullif(e.changed, ''), ','), '{}'),
-                \(first.clientAddress.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(100))) })
+                \(first.clientAddress.map(Self.clipped))
             from unnest(\(ids)::uuid[], \(entries.map(\.operation))::text[], \(entries.map(\.resourceType))::text[],
                         \(entries.map(\.resourceID))::uuid[], \(entries.map { $0.changedFields.joined(separator: ",") })::text[])
                  as e (id, operation, resource_type, resource_id, changed)
-            """, logger: logger)
+            """)
     }
 
-    public static func record(_ entry: AuditEntry, id: UUID, tenantID: UUID, at now: Date,
-                              on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    public func record(_ entry: AuditEntry, id: UUID, at now: Date) async throws {
+        try await scope.query("""
             insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
                 resource_id, request_id, changed_fields, client_address)
-            values (\(tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
+            values (\(scope.tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
                 \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields),
-                \(entry.clientAddress.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(100))) }))
-            """, logger: logger)
+                \(entry.clientAddress.map(Self.clipped)))
+            """)
+    }
+
+    /// An address as stored: at most 100 characters (the column's limit).
+    private static func clipped(_ address: String) -> String {
+        String(String.UnicodeScalarView(address.unicodeScalars.prefix(100)))
     }
 }

@@ -43,9 +43,9 @@ extension AuditLog {
     /// A page in id order (ids are time-ordered UUIDv7), after `cursor`, inside the caller's tenant
     /// transaction. The filters that narrow most (actor, resource) have indexes of their own that
     /// keep the id order, so a page costs about its size (migration 0003).
-    public static func page(_ filter: AuditFilter, after cursor: UUID?, limit: Int, tenantID: UUID,
-                            on connection: PostgresConnection, logger: Logger) async throws -> [AuditEventRecord] {
-        let rows = try await connection.query("""
+    public func page(_ filter: AuditFilter, after cursor: UUID?, limit: Int) async throws -> [AuditEventRecord] {
+        let tenantID = scope.tenantID
+        let rows = try await scope.query("""
             select id, occurred_at, actor_type, actor_id, operation, resource_type, resource_id, request_id, changed_fields,
                    client_address
             from audit_events
@@ -58,7 +58,7 @@ extension AuditLog {
               and (\(filter.from)::timestamptz is null or occurred_at >= \(filter.from))
               and (\(filter.to)::timestamptz is null or occurred_at < \(filter.to))
             order by id limit \(limit)
-            """, logger: logger)
+            """)
         var events: [AuditEventRecord] = []
         for try await (id, occurredAt, actorType, actorID, operation, resourceType, resourceID, requestID, changed,
                        address) in rows.decode((UUID, Date, String, String, String, String, UUID, String?, [String], String?).self) {

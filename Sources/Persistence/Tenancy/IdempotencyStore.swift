@@ -19,18 +19,29 @@ public struct StoredResponse: Sendable, Equatable {
     }
 }
 
-public enum IdempotencyStore {
+/// `idempotency_keys`: the first response to each `Idempotency-Key` of a tenant.
+public struct IdempotencyStore: Sendable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+
     /// How long a stored response is replayed.
     public static let retention: TimeInterval = 24 * 3600
 
-    public static func find(key: String, tenantID: UUID, now: Date, on connection: PostgresConnection,
-                            logger: Logger) async throws -> StoredResponse? {
-        let since = now.addingTimeInterval(-retention)
-        let rows = try await connection.query("""
+    /// Makes concurrent requests with the same key wait for the first to commit (a lock held until
+    /// the transaction ends), so they see its stored response instead of racing it into a duplicate.
+    public func lock(key: String) async throws {
+        try await scope.query(
+            "select pg_advisory_xact_lock(hashtextextended(\(scope.tenantID.uuidString) || ':' || \(key), 0))")
+    }
+
+    public func find(key: String, now: Date) async throws -> StoredResponse? {
+        let tenantID = scope.tenantID
+        let since = now.addingTimeInterval(-Self.retention)
+        let rows = try await scope.query("""
             select operation, request_hash, response_status, response_body, response_headers ->> 'location'
             from idempotency_keys
             where tenant_id = \(tenantID) and idempotency_key = \(key) and created_at > \(since)
-            """, logger: logger)
+            """)
         for try await (operation, hash, status, body, location) in rows.decode(
             (String, ByteBuffer, Int, ByteBuffer, String?).self) {
             return StoredResponse(operation: operation, requestHash: Array(buffer: hash), status: status,
@@ -42,11 +53,11 @@ public enum IdempotencyStore {
     /// Stores the response; an expired entry under the same key is replaced. Throws
     /// `IdempotencyKeyInFlight` when a concurrent request stored this key first, so the caller's
     /// transaction rolls back instead of performing the write twice.
-    public static func save(_ response: StoredResponse, key: String, tenantID: UUID, now: Date,
-                            on connection: PostgresConnection, logger: Logger) async throws {
+    public func save(_ response: StoredResponse, key: String, now: Date) async throws {
+        let tenantID = scope.tenantID
         let headers = response.location.map { ["location": $0] } ?? [:]
         let headersJSON = String(decoding: try JSONEncoder().encode(headers), as: UTF8.self)
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             insert into idempotency_keys (tenant_id, idempotency_key, operation, request_hash, response_status,
                 response_body, response_headers, created_at)
             values (\(tenantID), \(key), \(response.operation), \(ByteBuffer(bytes: response.requestHash)),
@@ -55,9 +66,9 @@ public enum IdempotencyStore {
                 request_hash = excluded.request_hash, response_status = excluded.response_status,
                 response_body = excluded.response_body, response_headers = excluded.response_headers,
                 created_at = excluded.created_at
-            where idempotency_keys.created_at <= \(now.addingTimeInterval(-retention))
+            where idempotency_keys.created_at <= \(now.addingTimeInterval(-Self.retention))
             returning 1
-            """, logger: logger)
+            """)
         var stored = false
         for try await _ in rows.decode(Int.self) { stored = true }
         if !stored { throw IdempotencyKeyInFlight(key: key) }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import PostgresNIO
@@ -5,7 +6,7 @@ import PostgresNIO
 /// What the database knows about a presented API key (see `pmo.begin_key_request`); the Auth
 /// module decides from it whether the request may proceed.
 public struct StoredKey: Sendable {
-    public let tenantID: UUID
+    public let tenantID: TenantID
     public let keyID: UUID
     public let secretHash: [UInt8]
     public let scopes: [String]
@@ -13,7 +14,7 @@ public struct StoredKey: Sendable {
     public let revokedAt: Date?
     public let tenantStatus: String
 
-    public init(tenantID: UUID, keyID: UUID, secretHash: [UInt8], scopes: [String], expiresAt: Date?,
+    public init(tenantID: TenantID, keyID: UUID, secretHash: [UInt8], scopes: [String], expiresAt: Date?,
                 revokedAt: Date?, tenantStatus: String) {
         self.tenantID = tenantID
         self.keyID = keyID
@@ -48,7 +49,7 @@ public enum KeyedRead {
         for try await cells in try await connection.execute(statement, logger: database.logger) {
             if key == nil {
                 key = StoredKey(
-                    tenantID: try cells[0].decode(UUID.self), keyID: try cells[1].decode(UUID.self),
+                    tenantID: try cells[0].decode(TenantID.self), keyID: try cells[1].decode(UUID.self),
                     secretHash: Array(buffer: try cells[2].decode(ByteBuffer.self)),
                     scopes: try cells[3].decode([String].self), expiresAt: try cells[4].decode(Date?.self),
                     revokedAt: try cells[5].decode(Date?.self), tenantStatus: try cells[6].decode(String.self))

@@ -29,20 +29,6 @@ public enum ProjectReference: Sendable, Equatable {
     }
 }
 
-/// A reference to a parent (a programme, a portfolio, a work item) that does not exist in the tenant.
-public struct UnknownParent: Error, Equatable {
-    public let kind: String
-    /// Where the reference is in the request body.
-    public let pointer: String
-    public let id: UUID?
-
-    public init(kind: String, pointer: String, id: UUID?) {
-        self.kind = kind
-        self.pointer = pointer
-        self.id = id
-    }
-}
-
 /// A project with this code exists already in the tenant.
 public struct DuplicateProjectCode: Error, Equatable {
     public let code: String
@@ -51,15 +37,11 @@ public struct DuplicateProjectCode: Error, Equatable {
 /// SQL for `projects`. Every statement names `tenant_id` as well as relying on row-level security:
 /// it keeps queries on the primary-key index and routes them to one shard on Citus.
 public struct ProjectStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     /// Dates are read with to_char, which does not depend on the session's DateStyle.
     static let columns = """
@@ -85,7 +67,7 @@ public struct ProjectStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateProjectCode(code: f.code)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "programme", pointer: "/programmeId", id: f.programmeID)
+            throw UnknownParent(kind: "programme", field: "programmeId", id: f.programmeID)
         }
     }
 
@@ -139,7 +121,7 @@ public struct ProjectStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateProjectCode(code: f.code)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "programme", pointer: "/programmeId", id: f.programmeID)
+            throw UnknownParent(kind: "programme", field: "programmeId", id: f.programmeID)
         }
     }
 
@@ -234,17 +216,5 @@ extension ProjectStore {
                                  after cursor: UUID?, limit: Int) -> KeyedProjectsStatement {
         KeyedProjectsStatement(publicID: publicID, id: nil, code: nil, status: status?.rawValue,
                                after: cursor ?? UUIDv7.lowest, limit: Int64(limit), programme: programme)
-    }
-}
-
-/// A row that breaks the schema's own checks (only possible through manual edits); reported as a 500.
-public struct CorruptRow: Error, CustomStringConvertible {
-    public let table: String
-    public let id: UUID
-    public var description: String { "row \(id) of \(table) holds a value the code does not know" }
-
-    public init(table: String, id: UUID) {
-        self.table = table
-        self.id = id
     }
 }

@@ -5,14 +5,14 @@ import PostgresNIO
 
 /// A tenant as the platform (admin CLI, operators) sees it.
 public struct TenantRecord: Sendable, Equatable {
-    public var id: UUID
+    public var id: TenantID
     public var slug: String
     public var name: String
     public var plan: Plan
     public var status: TenantStatus
     public var createdAt: Date
 
-    public init(id: UUID, slug: String, name: String, plan: Plan, status: TenantStatus, createdAt: Date) {
+    public init(id: TenantID, slug: String, name: String, plan: Plan, status: TenantStatus, createdAt: Date) {
         self.id = id
         self.slug = slug
         self.name = name
@@ -33,7 +33,7 @@ public struct TenantStore: Sendable {
         self.database = database
     }
 
-    public func create(id: UUID, slug: String, name: String, plan: Plan) async throws -> TenantRecord {
+    public func create(id: TenantID, slug: String, name: String, plan: Plan) async throws -> TenantRecord {
         do {
             return try await database.transaction { connection in
                 let created = try await Self.first(connection.query("""
@@ -41,9 +41,9 @@ public struct TenantStore: Sendable {
                     returning id, slug, name, plan, status, created_at
                     """, logger: database.logger))
                 guard let created else { throw UnknownTenant(slug: slug) }
-                try await AuditLog.recordOperator("createTenant", resourceType: "tenant", resourceID: id, tenantID: id,
-                                                  changedFields: ["slug", "name", "plan", "status"],
-                                                  on: connection, logger: database.logger)
+                try await AuditLog(TenantScope(connection: connection, tenantID: id, logger: database.logger))
+                    .recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
+                                    changedFields: ["slug", "name", "plan", "status"])
                 return created
             }
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
@@ -80,9 +80,8 @@ public struct TenantStore: Sendable {
                 """, logger: database.logger))
             guard let updated else { throw UnknownTenant(slug: tenant.slug) }
             if let operation {
-                try await AuditLog.recordOperator(operation, resourceType: "tenant", resourceID: tenant.id,
-                                                  tenantID: tenant.id, changedFields: ["status"],
-                                                  on: connection, logger: database.logger)
+                try await AuditLog(TenantScope(connection: connection, tenantID: tenant.id, logger: database.logger))
+                    .recordOperator(operation, resourceType: "tenant", resourceID: tenant.id.uuid, changedFields: ["status"])
             }
             return updated
         }
@@ -95,9 +94,9 @@ public struct TenantStore: Sendable {
     static func all(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
         var tenants: [TenantRecord] = []
         for try await (id, slug, name, plan, status, createdAt) in rows.decode(
-            (UUID, String, String, String, String, Date).self) {
+            (TenantID, String, String, String, String, Date).self) {
             guard let plan = Plan(rawValue: plan), let status = TenantStatus(rawValue: status) else {
-                throw CorruptRow(table: "tenants", id: id)
+                throw CorruptRow(table: "tenants", id: id.uuid)
             }
             tenants.append(TenantRecord(id: id, slug: slug, name: name, plan: plan, status: status, createdAt: createdAt))
         }

@@ -5,12 +5,12 @@ import PostgresNIO
 
 /// One aggregated usage cell: a tenant's calls of one operation with one status class on one day.
 public struct UsageKey: Hashable, Sendable {
-    public var tenantID: UUID
+    public var tenantID: TenantID
     public var day: CalendarDate
     public var operationID: String
     public var statusClass: StatusClass
 
-    public init(tenantID: UUID, day: CalendarDate, operationID: String, statusClass: StatusClass) {
+    public init(tenantID: TenantID, day: CalendarDate, operationID: String, statusClass: StatusClass) {
         self.tenantID = tenantID
         self.day = day
         self.operationID = operationID
@@ -25,8 +25,13 @@ public struct UsageLine: Sendable, Equatable {
     public var calls: Int64
 }
 
-public enum UsageStore {
-    /// Adds a batch of counts for many tenants in one statement (see `pmo.add_usage`).
+/// `usage_counters`: a tenant's metered calls per day, operation and status class.
+public struct UsageStore: Sendable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+
+    /// Adds a batch of counts for many tenants in one statement (see `pmo.add_usage`): the meter's
+    /// flush, which spans tenants and so runs outside any tenant's transaction.
     public static func add(_ counts: [UsageKey: Int64], database: Database) async throws {
         guard !counts.isEmpty else { return }
         let entries = counts.sorted { $0.key.tenantID.uuidString < $1.key.tenantID.uuidString }
@@ -42,14 +47,13 @@ public enum UsageStore {
         }
     }
 
-    /// A tenant's usage between two days, inclusive, in the tenant's transaction.
-    public static func report(tenantID: UUID, from: CalendarDate, to: CalendarDate,
-                              on connection: PostgresConnection, logger: Logger) async throws -> [UsageLine] {
-        let rows = try await connection.query("""
+    /// The tenant's usage between two days, inclusive.
+    public func report(from: CalendarDate, to: CalendarDate) async throws -> [UsageLine] {
+        let rows = try await scope.query("""
             select to_char(day, 'YYYY-MM-DD'), operation_id, status_class, calls from usage_counters
-            where tenant_id = \(tenantID) and day between \(from.description)::date and \(to.description)::date
+            where tenant_id = \(scope.tenantID) and day between \(from.description)::date and \(to.description)::date
             order by day, operation_id, status_class
-            """, logger: logger)
+            """)
         var lines: [UsageLine] = []
         for try await (day, operation, statusClass, calls) in rows.decode((String, String, Int16, Int64).self) {
             guard let day = CalendarDate(day), let statusClass = StatusClass(rawValue: statusClass) else {

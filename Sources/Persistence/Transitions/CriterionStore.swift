@@ -37,15 +37,11 @@ public struct CriterionRecord: Sendable, Equatable {
 
 /// SQL for `readiness_criteria`, inside a transaction whose tenant is set.
 public struct CriterionStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, transition_id, stage_id, title, mandatory, evidence_url, signed_off_by, signed_off_at, version, created_at, updated_at

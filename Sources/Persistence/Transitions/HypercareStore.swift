@@ -44,15 +44,11 @@ public struct HypercareValueRecord: Sendable, Equatable {
 
 /// SQL for `hypercare_metrics` and `hypercare_values`, inside a transaction whose tenant is set.
 public struct HypercareStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = "id, transition_id, name, comparator, target, period, required_periods, version, created_at, updated_at"
 

@@ -38,15 +38,11 @@ public struct KTSessionRecord: Sendable, Equatable {
 
 /// SQL for `kt_sessions`, inside a transaction whose tenant is set.
 public struct KTSessionStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, transition_id, topic, process_area, expert, attendees, to_char(held_on, 'YYYY-MM-DD'), status, proficiency,

@@ -53,15 +53,11 @@ public struct StageRecord: Sendable, Equatable {
 
 /// SQL for `transitions` and `transition_stages`, inside a transaction whose tenant is set.
 public struct TransitionStore: Sendable {
-    let connection: PostgresConnection
-    let tenantID: UUID
-    let logger: Logger
-
-    public init(connection: PostgresConnection, tenantID: UUID, logger: Logger) {
-        self.connection = connection
-        self.tenantID = tenantID
-        self.logger = logger
-    }
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+    var connection: PostgresConnection { scope.connection }
+    var tenantID: TenantID { scope.tenantID }
+    var logger: Logger { scope.logger }
 
     static let columns = """
         id, name, type, scope, from_party, to_party, to_char(planned_go_live, 'YYYY-MM-DD'), contract_id, version, created_at,
@@ -178,7 +174,7 @@ public struct TransitionStore: Sendable {
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateName(kind: "transition", name: transition.name)
         } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "contract", pointer: "/contractId", id: transition.contractID)
+            throw UnknownParent(kind: "contract", field: "contractId", id: transition.contractID)
         }
     }
 
