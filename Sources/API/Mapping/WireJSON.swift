@@ -15,3 +15,8 @@ enum WireJSON {
         return decoder
     }()
 }
+
+extension UUID {
+    /// An id as the API writes it: lower-case hex with hyphens.
+    var wire: String { uuidString.lowercased() }
+}

@@ -3,7 +3,7 @@ import Foundation
 import PostgresNIO
 
 /// A stored portfolio.
-public struct PortfolioRecord: Sendable, Equatable {
+public struct PortfolioRecord: VersionedRow, Equatable {
     public var id: UUID
     public var name: String
     public var description: String?
@@ -23,7 +23,7 @@ public struct PortfolioRecord: Sendable, Equatable {
 }
 
 /// `portfolios`: the top of portfolio → programme → project.
-public struct PortfolioStore: TenantTable {
+public struct PortfolioStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
 

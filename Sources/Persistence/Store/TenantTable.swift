@@ -161,3 +161,15 @@ extension TenantTable {
     /// The error for a row holding a value the code does not know.
     public static func corrupt(_ id: UUID) -> CorruptRow { CorruptRow(table: table, id: id) }
 }
+
+/// A row clients change with conditional writes: its id, and the version its `ETag` carries.
+public protocol VersionedRow: Sendable {
+    var id: UUID { get }
+    var version: Int64 { get }
+}
+
+/// A table whose rows a PATCH rewrites: `update` writes every field of `row`, bumps the version
+/// and returns the row as stored.
+public protocol UpdatableTable: TenantTable where Row: VersionedRow {
+    func update(_ row: Row, at now: Date) async throws -> Row
+}
