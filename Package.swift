@@ -123,8 +123,9 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "App", "Persistence", "Auth",
+                "App", "Persistence", "Auth", "APIDefinition",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -135,7 +136,8 @@ let package = Package(
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "TestSupport", "App", "API", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
+                "TestSupport", "App", "API", "APIDefinition", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

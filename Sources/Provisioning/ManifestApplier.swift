@@ -83,7 +83,9 @@ public struct ManifestApplier: Sendable {
                 case .updateProject(let code, let changed):
                     guard let fields = manifest.projects.first(where: { $0.code == code }),
                           let existing = projects[code] else { continue }
-                    _ = try await projectStore.update(id: existing.id, fields: fields, at: environment.now())
+                    var next = existing
+                    next.fields = fields
+                    _ = try await projectStore.update(next, at: environment.now())
                     try await audit("updateProject", "project", existing.id, changed)
                 case .createTenant:
                     try await audit("createTenant", "tenant", tenantID.uuid, ["slug", "name", "plan", "status"])

@@ -144,9 +144,10 @@ public struct NonNullableFields: Sendable, Equatable {
         }
     }
 
-    /// The pointers of the fields of `body` that are `null` where the contract forbids it.
-    public func violations(in body: [UInt8]) -> [String] {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return [] }
+    /// The pointers of the fields of a body's top-level object that are `null` where the contract
+    /// forbids it.
+    public func violations(in object: [String: Any]?) -> [String] {
+        guard let object else { return [] }
         var pointers = fields.filter { object[$0] is NSNull }.sorted().map { "/\($0)" }
         for (name, rules) in arrays.sorted(by: { $0.key < $1.key }) {
             for (index, item) in (object[name] as? [Any] ?? []).enumerated() {

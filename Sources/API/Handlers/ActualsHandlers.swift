@@ -9,8 +9,7 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let page = try await session.run { context in
-            try await costEntries(context).list(project: try await project(context, input.path.projectRef).id,
-                                                after: cursor, limit: limit + 1)
+            try await costEntries(context, input.path.projectRef).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
@@ -34,16 +33,16 @@ extension APIHandler {
         checks.requireText(body.description, maxLength: 2000, at: "/description")
         try checks.throwIfAny()
         let created = try await idempotentCreate(Operations.CreateCostEntry.id) { context in
-            let project = try await project(context, input.path.projectRef)
+            let store = try await costEntries(context, input.path.projectRef)
             let entry = CostEntryRecord(
-                id: context.environment.newID(), projectID: project.id, workItemID: item, memberID: member, date: date!,
+                id: context.environment.newID(), projectID: store.projectID, workItemID: item, memberID: member, date: date!,
                 hours: hours, amount: amount, description: body.description,
                 createdAt: context.environment.now())
-            let saved = try await costEntries(context).insert(entry)
-            try await audit(context, "createCostEntry", "cost_entry", saved.id,
+            let saved = try await store.insert(entry)
+            try await audit(context, Operations.CreateCostEntry.id, "cost_entry", saved.id,
                             changed: ["workItemId", "memberId", "date", "hours", "amount", "description"])
             return Created(resource: Self.resource(saved),
-                           location: "/v1/projects/\(saved.projectID.uuidString.lowercased())/cost-entries/\(saved.id.uuidString.lowercased())")
+                           location: "/v1/projects/\(saved.projectID.wire)/cost-entries/\(saved.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
@@ -51,7 +50,7 @@ extension APIHandler {
     func getCostEntry(_ input: Operations.GetCostEntry.Input) async throws -> Operations.GetCostEntry.Output {
         let id = try Self.resourceID(input.path.entryId, "Cost entry")
         let record = try await session.run { context in
-            try await costEntries(context).find(id, project: try await project(context, input.path.projectRef).id)
+            try await costEntries(context, input.path.projectRef).find(id)
         }
         guard let record else { throw APIProblem.notFound("Cost entry \(input.path.entryId)") }
         return .ok(.init(body: .json(Self.resource(record))))
@@ -60,12 +59,10 @@ extension APIHandler {
     func deleteCostEntry(_ input: Operations.DeleteCostEntry.Input) async throws -> Operations.DeleteCostEntry.Output {
         let id = try Self.resourceID(input.path.entryId, "Cost entry")
         try await session.run { context in
-            let store = costEntries(context)
-            guard try await store.find(id, project: try await project(context, input.path.projectRef).id) != nil else {
-                throw APIProblem.notFound("Cost entry \(input.path.entryId)")
-            }
+            let store = try await costEntries(context, input.path.projectRef)
+            guard try await store.find(id) != nil else { throw APIProblem.notFound("Cost entry \(input.path.entryId)") }
             try await store.delete(id)
-            try await audit(context, "deleteCostEntry", "cost_entry", id, changed: [])
+            try await audit(context, Operations.DeleteCostEntry.id, "cost_entry", id, changed: [])
         }
         return .noContent(.init())
     }
@@ -82,7 +79,7 @@ extension APIHandler {
         let entries = try await session.run { context in
             guard try await MemberDirectory(context.scope).existing([member]).contains(member)
             else { throw APIProblem.notFound("Member \(input.query.memberId)") }
-            return try await costEntries(context).entries(of: member, from: week.monday, through: week.sunday)
+            return try await CostEntryStore.entries(of: member, from: week.monday, through: week.sunday, in: context.scope)
         }
         let days = week.days.map { day in
             let booked = entries.filter { $0.date == day }
@@ -90,7 +87,7 @@ extension APIHandler {
                                                    entries: booked.map(Self.resource))
         }
         return .ok(.init(body: .json(.init(
-            memberId: member.uuidString.lowercased(), week: week.description, days: days,
+            memberId: member.wire, week: week.description, days: days,
             totalHours: Self.hours(entries), totalAmount: entries.reduce(0) { $0 + $1.amount }))))
     }
 
@@ -108,7 +105,8 @@ extension APIHandler {
         let (currency, items, actuals) = try await session.run { context in
             let project = try await project(context, input.path.projectRef)
             let items = try await WorkItemStore(context.scope, projectID: project.id).earnedValueItems()
-            return (project.fields.currency, items, try await costEntries(context).dailyTotals(project: project.id))
+            return (project.fields.currency, items,
+                    try await CostEntryStore(context.scope, projectID: project.id).dailyTotals())
         }
         let f = EarnedValue.figures(items: items, actuals: actuals, asOf: asOf)
         let series = EarnedValue.weeklySeries(items: items, actuals: actuals, asOf: asOf)
@@ -125,13 +123,15 @@ extension APIHandler {
 
     static func resource(_ record: CostEntryRecord) -> Components.Schemas.CostEntry {
         Components.Schemas.CostEntry(
-            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(),
-            workItemId: record.workItemID?.uuidString.lowercased(), memberId: record.memberID?.uuidString.lowercased(),
+            id: record.id.wire, projectId: record.projectID.wire, workItemId: record.workItemID?.wire,
+            memberId: record.memberID?.wire,
             date: record.date.description, hours: record.hours, amount: record.amount, description: record.description,
             createdAt: record.createdAt)
     }
 
-    private func costEntries(_ context: TenantSession.Context) -> CostEntryStore {
-        CostEntryStore(context.scope)
+    /// The cost entries of the project the path names (404 when it is not the caller's). Not a
+    /// `ResourceKind`: cost entries have no version, so no `ETag` and no conditional delete.
+    private func costEntries(_ context: TenantSession.Context, _ projectRef: String) async throws -> CostEntryStore {
+        CostEntryStore(context.scope, projectID: try await project(context, projectRef).id)
     }
 }

@@ -9,7 +9,7 @@ extension APIHandler {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let page = try await session.run { context in
-            try await baselines(context, input.path.projectRef).list(after: cursor, limit: limit + 1)
+            try await baselines(context, input.path.projectRef).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
@@ -23,9 +23,9 @@ extension APIHandler {
         let created = try await idempotentCreate(Operations.CreateBaseline.id) { context in
             let record = try await baselines(context, input.path.projectRef).create(
                 id: context.environment.newID(), name: body.name, at: context.environment.now())
-            try await audit(context, "createBaseline", "baseline", record.id, changed: ["name"])
+            try await audit(context, Operations.CreateBaseline.id, "baseline", record.id, changed: ["name"])
             return Created(resource: Self.resource(record),
-                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/baselines/\(record.id.uuidString.lowercased())")
+                           location: "/v1/projects/\(record.projectID.wire)/baselines/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
@@ -59,7 +59,7 @@ extension APIHandler {
             finishVarianceDays: days(baseline.plannedFinish, totals.finish),
             budgetAtCompletion: totals.cost, costVariance: totals.cost - baseline.budgetAtCompletion,
             items: items.map { item in
-                .init(workItemId: item.workItemID.uuidString.lowercased(), title: item.title,
+                .init(workItemId: item.workItemID.wire, title: item.title,
                       baselineStart: item.baseline?.start?.description, baselineFinish: item.baseline?.finish?.description,
                       currentStart: item.current?.start?.description, currentFinish: item.current?.finish?.description,
                       startVarianceDays: days(item.baseline?.start, item.current?.start),
@@ -72,13 +72,14 @@ extension APIHandler {
 
     static func resource(_ record: BaselineRecord) -> Components.Schemas.Baseline {
         Components.Schemas.Baseline(
-            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(), name: record.name,
+            id: record.id.wire, projectId: record.projectID.wire, name: record.name,
             plannedStart: record.plannedStart?.description, plannedFinish: record.plannedFinish?.description,
             budgetAtCompletion: record.budgetAtCompletion, itemCount: record.itemCount, createdAt: record.createdAt)
     }
 
+    /// The baselines of the project the path names (404 when it is not the caller's). Not a
+    /// `ResourceKind`: baselines have no version, so no `ETag` and no conditional write.
     private func baselines(_ context: TenantSession.Context, _ projectRef: String) async throws -> BaselineStore {
-        BaselineStore(context.scope,
-                      projectID: try await project(context, projectRef).id)
+        BaselineStore(context.scope, projectID: try await project(context, projectRef).id)
     }
 }

@@ -24,18 +24,21 @@ extension APIHandler {
                                   status: input.query.status.map { BreachStatus(rawValue: $0.rawValue)! })
         let page = try await session.run { context in
             try await refreshDeliverables(context)
-            return try await breaches(context).list(filter, after: cursor, limit: limit + 1)
+            return try await BreachStore(context.scope).list(filter, after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(GovernanceMapping.resource), nextCursor: next))))
     }
 
+    static let breach = ResourceKind<BreachStore, Components.Schemas.Breach>(
+        noun: "Breach", auditType: "breach",
+        fields: [.init("status", \.status), .init("decisionReference", \.decisionReference), .init("reason", \.reason),
+                 .init("creditReference", \.creditReference)],
+        store: { BreachStore($0.scope) }, render: GovernanceMapping.resource)
+
     func getBreach(_ input: Operations.GetBreach.Input) async throws -> Operations.GetBreach.Output {
-        let id = try Self.resourceID(input.path.breachId, "Breach")
-        let record = try await session.run { context in try await breaches(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Breach \(input.path.breachId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(GovernanceMapping.resource(record))))
+        let (breach, etag) = try await read(Self.breach, input.path.breachId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(breach)))
     }
 
     func updateBreach(_ input: Operations.UpdateBreach.Input) async throws -> Operations.UpdateBreach.Output {
@@ -43,7 +46,7 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.breachId, "Breach")
+        _ = try Self.breach.id(input.path.breachId)  // a malformed id is 404 before the body's checks
         let target = BreachStatus(rawValue: patch.status.rawValue)!
         var checks = FieldChecks()
         checks.requireName(patch.decisionReference, at: "/decisionReference")
@@ -58,8 +61,14 @@ extension APIHandler {
         }
         checks.require(target == .credited || patch.creditReference == nil, "/creditReference", "applies only to a credit")
         try checks.throwIfAny()
-        let record = try await lockedWrite("Breach \(input.path.breachId)", find: { try await breaches($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
+        // The audit log names what the change does (these are not operations of the API).
+        let operation = switch target {
+        case .waived: "waiveBreach"
+        case .credited: "creditBreach"
+        case .open: "reinstateBreach"
+        }
+        let (breach, etag) = try await update(Self.breach, input.path.breachId, operation: operation) { _, current, _ in
+            // The same status again changes nothing (whatever the references say).
             guard target != current.status else { return current }
             guard current.status.allowedNext.contains(target) else {
                 throw APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
@@ -71,19 +80,9 @@ extension APIHandler {
             next.decisionReference = patch.decisionReference
             next.reason = patch.reason
             next.creditReference = target == .credited ? patch.creditReference : nil
-            let updated = try await breaches(context).setStatus(next, at: context.environment.now())
-            let operation = switch target {
-            case .waived: "waiveBreach"
-            case .credited: "creditBreach"
-            case .open: "reinstateBreach"
-            }
-            try await audit(context, operation, "breach", id, changed: Self.changedFields([
-                ("status", true), ("decisionReference", next.decisionReference != current.decisionReference),
-                ("reason", next.reason != current.reason), ("creditReference", next.creditReference != current.creditReference)]))
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(GovernanceMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(breach)))
     }
 
     /// An optional UUID query parameter; a malformed one is noted in `errors`.
@@ -102,11 +101,7 @@ extension APIHandler {
         let now = context.environment.now()
         let today = CalendarDate(utcDate: now)
         guard deliverableRefreshes.claim(context.tenantID, today: today) else { return }
-        let events = try await deliverables(context).openOverdue(today: today, now: now, newID: context.environment.newID)
+        let events = try await DeliverableCheck(context.scope).openOverdue(today: today, now: now, newID: context.environment.newID)
         try await audit(context, breachEvents: events, actor: .system(DeliverableCheck.auditActor))
-    }
-
-    func breaches(_ context: TenantSession.Context) -> BreachStore {
-        BreachStore(context.scope)
     }
 }

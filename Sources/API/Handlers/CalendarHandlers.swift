@@ -29,14 +29,16 @@ extension APIHandler {
         }
         try checks.throwIfAny()
         let calendar = WorkingCalendar(workingWeekdays: Set(body.workingWeekdays), holidays: holidays)
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        // Not `update`: the calendar is one per tenant, with no id, and at version 0 before its first PUT.
+        let ifMatch = RequestScope.ifMatch
         let record = try await session.run { context in
             let store = calendars(context)
             let current = try await store.current(lock: true)
             try Preconditions.check(ifMatch, currentVersion: current.version)
             guard current.calendar != calendar || current.version == 0 else { return current }
             let saved = try await store.save(calendar, id: context.environment.newID(), at: context.environment.now())
-            try await audit(context, "putCalendar", "calendar", context.tenantID.uuid, changed: ["workingWeekdays", "holidays"])
+            try await audit(context, Operations.PutCalendar.id, "calendar", context.tenantID.uuid,
+                            changed: ["workingWeekdays", "holidays"])
             return saved
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),

@@ -5,12 +5,16 @@ import Persistence
 
 /// Contracts: the client party, service, term, monthly fee and service-credit cap.
 extension APIHandler {
+    static let contract = ResourceKind<ContractStore, Components.Schemas.Contract>(
+        noun: "Contract", auditType: "contract",
+        fields: [.init("code", \.code), .init("name", \.name), .init("clientParty", \.clientParty), .init("service", \.service),
+                 .init("startDate", \.start), .init("endDate", \.end), .init("monthlyFee", \.monthlyFee),
+                 .init("currency", \.currency), .init("serviceCreditCapPercent", \.creditCapBasisPoints)],
+        store: { ContractStore($0.scope) }, render: GovernanceMapping.resource)
+
     func listContracts(_ input: Operations.ListContracts.Input) async throws -> Operations.ListContracts.Output {
-        let limit = try Pagination.limit(input.query.limit)
-        let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let page = try await session.run { context in try await contracts(context).list(after: cursor, limit: limit + 1) }
-        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
-        return .ok(.init(body: .json(.init(items: items.map(GovernanceMapping.resource), nextCursor: next))))
+        let page = try await list(Self.contract, limit: input.query.limit, cursor: input.query.cursor)
+        return .ok(.init(body: .json(.init(items: page.items, nextCursor: page.nextCursor))))
     }
 
     func createContract(_ input: Operations.CreateContract.Input) async throws -> Operations.CreateContract.Output {
@@ -21,27 +25,20 @@ extension APIHandler {
                                      start: start, end: end, fee: body.monthlyFee, currency: body.currency,
                                      capPercent: body.serviceCreditCapPercent, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateContract.id) { context in
+        let (created, etag) = try await create(Self.contract, operation: Operations.CreateContract.id,
+                                               location: { "/v1/contracts/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await contracts(context).insert(ContractRecord(
+            return try await store.insert(ContractRecord(
                 id: context.environment.newID(), code: body.code, name: body.name, clientParty: body.clientParty,
                 service: body.service, start: start!, end: end, monthlyFee: body.monthlyFee, currency: body.currency,
                 creditCapBasisPoints: cap!, createdAt: now, updatedAt: now))
-            try await audit(context, "createContract", "contract", record.id,
-                            changed: ["code", "name", "clientParty", "service", "startDate", "endDate", "monthlyFee",
-                                      "currency", "serviceCreditCapPercent"])
-            return Created(resource: GovernanceMapping.resource(record), location: "/v1/contracts/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getContract(_ input: Operations.GetContract.Input) async throws -> Operations.GetContract.Output {
-        let id = try Self.resourceID(input.path.contractId, "Contract")
-        let record = try await session.run { context in try await contracts(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Contract \(input.path.contractId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(GovernanceMapping.resource(record))))
+        let (contract, etag) = try await read(Self.contract, input.path.contractId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(contract)))
     }
 
     func updateContract(_ input: Operations.UpdateContract.Input) async throws -> Operations.UpdateContract.Output {
@@ -49,10 +46,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.contractId, "Contract")
-        let record = try await lockedWrite("Contract \(input.path.contractId)", find: { try await contracts($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (contract, etag) = try await update(Self.contract, input.path.contractId,
+                                                operation: Operations.UpdateContract.id) { context, current, store in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let start = patch.startDate == nil ? current.start : checks.date(patch.startDate, at: "/startDate")
             let end = keys.contains("endDate") ? checks.date(patch.endDate, at: "/endDate") : current.end
@@ -72,37 +68,23 @@ extension APIHandler {
             next.monthlyFee = patch.monthlyFee ?? current.monthlyFee
             next.currency = patch.currency ?? current.currency
             next.creditCapBasisPoints = cap!
-            let changed = Self.changedFields([
-                ("code", next.code != current.code), ("name", next.name != current.name),
-                ("clientParty", next.clientParty != current.clientParty), ("service", next.service != current.service),
-                ("startDate", next.start != current.start), ("endDate", next.end != current.end),
-                ("monthlyFee", next.monthlyFee != current.monthlyFee), ("currency", next.currency != current.currency),
-                ("serviceCreditCapPercent", next.creditCapBasisPoints != current.creditCapBasisPoints)])
-            guard !changed.isEmpty else { return current }
             // Measured periods stay inside the term: shrinking it would orphan recorded compliance.
+            // (A term that shrinks has changed, so this runs only when the contract is written.)
             if next.start > current.start || (next.end ?? .distantFuture) < (current.end ?? .distantFuture),
-               let (first, last) = try await contracts(context).measuredSpan(of: id) {
+               let (first, last) = try await store.measuredSpan(of: current.id) {
                 var span = FieldChecks()
                 span.require(next.start <= first, "/startDate", "would leave measured periods (from \(first)) outside the term")
                 span.require((next.end ?? .distantFuture) >= last, "/endDate",
                              "would leave measured periods (to \(last)) outside the term")
                 try span.throwIfAny()
             }
-            let updated = try await contracts(context).update(next, at: context.environment.now())
-            try await audit(context, "updateContract", "contract", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(GovernanceMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(contract)))
     }
 
     func deleteContract(_ input: Operations.DeleteContract.Input) async throws -> Operations.DeleteContract.Output {
-        let id = try Self.resourceID(input.path.contractId, "Contract")
-        try await lockedWrite("Contract \(input.path.contractId)", find: { try await contracts($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await contracts(context).delete(id)
-            try await audit(context, "deleteContract", "contract", id, changed: [])
-        }
+        try await delete(Self.contract, input.path.contractId, operation: Operations.DeleteContract.id)
         return .noContent(.init())
     }
 
@@ -122,11 +104,9 @@ extension APIHandler {
         checks.require(cap != nil, "/serviceCreditCapPercent", "must be 0–100 with at most two decimals")
         return cap
     }
-
-    func contracts(_ context: TenantSession.Context) -> ContractStore {
-        ContractStore(context.scope)
-    }
 }
+
+extension Components.Schemas.Contract: VersionedWire {}
 
 extension CalendarDate {
     /// Later than every real date: an open-ended term's end, for comparisons.

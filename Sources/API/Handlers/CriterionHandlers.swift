@@ -5,15 +5,35 @@ import Persistence
 
 /// Readiness criteria of a stage's exit gate and their sign-off.
 extension APIHandler {
+    /// What a create sets (and audits); a PATCH may also withdraw the sign-off.
+    static let criterionFields: [AuditedField<CriterionRecord>] = [
+        .init("title", \.title), .init("mandatory", \.mandatory), .init("evidenceUrl", \.evidenceURL)]
+
+    /// A stage's criteria (a PATCH's or DELETE's): the store finds the stage first, in that transition
+    /// (404 naming the criterion otherwise), and holds it for the rules its gate sets.
+    static func criterion(of transitionID: UUID, _ stageID: UUID,
+                          _ text: String) -> ResourceKind<CriterionStore, Components.Schemas.ReadinessCriterion> {
+        ResourceKind(
+            noun: "Criterion", auditType: "readiness_criterion",
+            fields: criterionFields + [.init("signedOff", \.signedOffAt)],
+            store: { context in
+                guard let stage = try await StageStore(context.scope, transition: transitionID).find(stageID) else {
+                    throw APIProblem.notFound("Criterion \(text)")
+                }
+                return CriterionStore(context.scope, stage: stage)
+            },
+            render: TransitionMapping.resource)
+    }
+
     func listReadinessCriteria(_ input: Operations.ListReadinessCriteria.Input) async throws -> Operations.ListReadinessCriteria.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
         let page = try await session.run { context in
-            guard try await transitions(context).stage(stageID, of: transitionID) != nil else {
+            guard try await StageStore(context.scope, transition: transitionID).find(stageID) != nil else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
-            return try await readinessCriteria(context).list(stage: stageID, after: cursor, limit: limit + 1)
+            return try await CriterionStore(context.scope, stage: stageID).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(TransitionMapping.resource), nextCursor: next))))
@@ -25,17 +45,18 @@ extension APIHandler {
         var checks = FieldChecks()
         Self.checkCriterion(title: body.title, evidence: body.evidenceUrl, &checks)
         try checks.throwIfAny()
+        // Not `create`: the stage is locked and its gate checked first, and the sign-off is not set.
         let created = try await idempotentCreate(Operations.CreateReadinessCriterion.id) { context in
-            guard let stage = try await transitions(context).stage(stageID, of: transitionID, lock: true) else {
+            guard let stage = try await StageStore(context.scope, transition: transitionID).find(stageID, lock: true) else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
             try Self.requireOpenGate(stage)
             let now = context.environment.now()
-            let record = try await readinessCriteria(context).insert(CriterionRecord(
+            let record = try await CriterionStore(context.scope, stage: stage).insert(CriterionRecord(
                 id: context.environment.newID(), transitionID: transitionID, stageID: stageID, title: body.title,
                 mandatory: body.mandatory, evidenceURL: body.evidenceUrl, createdAt: now, updatedAt: now))
-            try await audit(context, "createReadinessCriterion", "readiness_criterion", record.id,
-                            changed: ["title", "mandatory", "evidenceUrl"])
+            try await audit(context, Operations.CreateReadinessCriterion.id, "readiness_criterion", record.id,
+                            changed: Self.criterionFields.map(\.name))
             return Created(resource: TransitionMapping.resource(record), location: Self.criterionPath(record))
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
@@ -47,12 +68,12 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let (transitionID, stageID, id) = try Self.criterionIDs(input.path.transitionId, input.path.stageId, input.path.criterionId)
-        let record = try await lockedWrite("Criterion \(input.path.criterionId)",
-                                           find: { try await criterion($0, id, stage: stageID, transition: transitionID) },
-                                           version: \.version) { context, current in
-            try await requireOpenGate(context, stage: stageID, transition: transitionID)
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
+        let kind = Self.criterion(of: transitionID, stageID, input.path.criterionId)
+        let (criterion, etag) = try await update(kind, input.path.criterionId,
+                                                 operation: Operations.UpdateReadinessCriterion.id) { context, current, store in
+            if let stage = store.stage { try Self.requireOpenGate(stage) }
+            let keys = context.body.keys
             var next = current
             next.title = patch.title ?? current.title
             next.mandatory = patch.mandatory ?? current.mandatory
@@ -65,29 +86,25 @@ extension APIHandler {
                 next.signedOffBy = nil
                 next.signedOffAt = nil
             }
-            let changed = Self.changedFields([
-                ("title", next.title != current.title), ("mandatory", next.mandatory != current.mandatory),
-                ("evidenceUrl", next.evidenceURL != current.evidenceURL), ("signedOff", next.signedOffAt != current.signedOffAt)])
-            guard !changed.isEmpty else { return current }
-            let updated = try await readinessCriteria(context).update(next, at: context.environment.now())
-            try await audit(context, "updateReadinessCriterion", "readiness_criterion", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(TransitionMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(criterion)))
     }
 
     func deleteReadinessCriterion(_ input: Operations.DeleteReadinessCriterion.Input) async throws -> Operations.DeleteReadinessCriterion.Output {
-        let (transitionID, stageID, id) = try Self.criterionIDs(input.path.transitionId, input.path.stageId, input.path.criterionId)
-        try await lockedWrite("Criterion \(input.path.criterionId)",
-                              find: { try await criterion($0, id, stage: stageID, transition: transitionID) },
-                              version: \.version) { context, _ in
-            try await requireOpenGate(context, stage: stageID, transition: transitionID)
-            try await readinessCriteria(context).delete(id)
-            try await audit(context, "deleteReadinessCriterion", "readiness_criterion", id, changed: [])
+        let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
+        let kind = Self.criterion(of: transitionID, stageID, input.path.criterionId)
+        let id = try kind.id(input.path.criterionId)
+        // Not `delete`: its check needs the stage the store found.
+        try await lockedWrite(kind, input.path.criterionId, id) { context, store, _ in
+            if let stage = store.stage { try Self.requireOpenGate(stage) }
+            try await store.delete(id)
+            try await audit(context, Operations.DeleteReadinessCriterion.id, kind.auditType, id, changed: [])
         }
         return .noContent(.init())
     }
 
+    /// Not a conditional write (no `If-Match`): signing off twice is signing off once.
     func signOffReadinessCriterion(_ input: Operations.SignOffReadinessCriterion.Input) async throws -> Operations.SignOffReadinessCriterion.Output {
         let (transitionID, stageID, id) = try Self.criterionIDs(input.path.transitionId, input.path.stageId, input.path.criterionId)
         let signed = try await idempotentCreate(Operations.SignOffReadinessCriterion.id) { context in
@@ -99,13 +116,15 @@ extension APIHandler {
             var next = current
             next.signedOffBy = member.id
             next.signedOffAt = context.environment.now()
-            let updated = try await readinessCriteria(context).update(next, at: context.environment.now())
-            try await audit(context, "signOffReadinessCriterion", "readiness_criterion", id, changed: ["signedOffBy", "signedOffAt"])
+            let updated = try await CriterionStore(context.scope).update(next, at: context.environment.now())
+            try await audit(context, Operations.SignOffReadinessCriterion.id, "readiness_criterion", id,
+                            changed: ["signedOffBy", "signedOffAt"])
             return Created(resource: TransitionMapping.resource(updated), location: nil)
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: signed.resource.version)), body: .json(signed.resource)))
     }
 
+    /// Not a conditional write (no `If-Match`): withdrawing a sign-off that is not there does nothing.
     func withdrawReadinessSignOff(_ input: Operations.WithdrawReadinessSignOff.Input) async throws -> Operations.WithdrawReadinessSignOff.Output {
         let (transitionID, stageID, id) = try Self.criterionIDs(input.path.transitionId, input.path.stageId, input.path.criterionId)
         try await session.run { context in
@@ -113,12 +132,15 @@ extension APIHandler {
                 throw APIProblem.notFound("Criterion \(input.path.criterionId)")
             }
             guard current.signedOffAt != nil else { return }
-            try await requireOpenGate(context, stage: stageID, transition: transitionID)
+            if let stage = try await StageStore(context.scope, transition: transitionID).find(stageID) {
+                try Self.requireOpenGate(stage)
+            }
             var next = current
             next.signedOffBy = nil
             next.signedOffAt = nil
-            _ = try await readinessCriteria(context).update(next, at: context.environment.now())
-            try await audit(context, "withdrawReadinessSignOff", "readiness_criterion", id, changed: ["signedOffBy", "signedOffAt"])
+            _ = try await CriterionStore(context.scope).update(next, at: context.environment.now())
+            try await audit(context, Operations.WithdrawReadinessSignOff.id, "readiness_criterion", id,
+                            changed: ["signedOffBy", "signedOffAt"])
         }
         return .noContent(.init())
     }
@@ -129,11 +151,6 @@ extension APIHandler {
             throw APIProblem(status: 409, type: "gate-passed", title: "Gate passed",
                              detail: "The \(stage.name) gate has passed (go); its criteria and decision are settled.")
         }
-    }
-
-    private func requireOpenGate(_ context: TenantSession.Context, stage: UUID, transition: UUID) async throws {
-        guard let stage = try await transitions(context).stage(stage, of: transition) else { return }
-        try Self.requireOpenGate(stage)
     }
 
     private static func checkCriterion(title: String, evidence: String?, _ checks: inout FieldChecks) {
@@ -151,15 +168,13 @@ extension APIHandler {
     }
 
     private static func criterionPath(_ record: CriterionRecord) -> String {
-        "/v1/transitions/\(GovernanceMapping.id(record.transitionID))/stages/\(GovernanceMapping.id(record.stageID))/criteria/"
-            + GovernanceMapping.id(record.id)
+        "/v1/transitions/\(record.transitionID.wire)/stages/\(record.stageID.wire)/criteria/\(record.id.wire)"
     }
 
     /// The criterion, locked, when it belongs to that stage of that transition.
     private func criterion(_ context: TenantSession.Context, _ id: UUID, stage: UUID, transition: UUID) async throws -> CriterionRecord? {
-        guard let record = try await readinessCriteria(context).find(id, stage: stage, lock: true), record.transitionID == transition else {
-            return nil
-        }
+        guard let record = try await CriterionStore(context.scope, stage: stage).find(id, lock: true), record.transitionID == transition
+        else { return nil }
         return record
     }
 }

@@ -5,6 +5,12 @@ import Persistence
 
 /// Custom field definitions.
 extension APIHandler {
+    static let customField = ResourceKind<CustomFieldStore, Components.Schemas.CustomField>(
+        noun: "Custom field", auditType: "custom_field",
+        fields: [.init("entity", \.entity), .init("key", \.definition.key), .init("label", \.label),
+                 .init("type", \.definition.type), .init("options", \.definition.options)],
+        store: { CustomFieldStore($0.scope) }, render: resource)
+
     func listCustomFields(_ input: Operations.ListCustomFields.Input) async throws -> Operations.ListCustomFields.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
@@ -25,23 +31,19 @@ extension APIHandler {
         let options = body.options ?? []
         Self.checkOptions(options, type: type, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateCustomField.id) { context in
+        let (created, etag) = try await create(Self.customField, operation: Operations.CreateCustomField.id,
+                                               location: { "/v1/custom-fields/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await customFieldStore(context).insert(CustomFieldRecord(
+            return try await store.insert(CustomFieldRecord(
                 id: context.environment.newID(), entity: CustomFieldEntity(rawValue: body.entity.rawValue)!, label: body.label,
                 definition: CustomFieldDefinition(key: body.key, type: type, options: options), createdAt: now, updatedAt: now))
-            try await audit(context, "createCustomField", "custom_field", record.id, changed: ["entity", "key", "label", "type", "options"])
-            return Created(resource: Self.resource(record), location: "/v1/custom-fields/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getCustomField(_ input: Operations.GetCustomField.Input) async throws -> Operations.GetCustomField.Output {
-        let id = try Self.resourceID(input.path.fieldId, "Custom field")
-        let record = try await session.run { context in try await customFieldStore(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
+        let (field, etag) = try await read(Self.customField, input.path.fieldId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(field)))
     }
 
     func updateCustomField(_ input: Operations.UpdateCustomField.Input) async throws -> Operations.UpdateCustomField.Output {
@@ -49,12 +51,8 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.fieldId, "Custom field")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        let record = try await session.run { context in
-            let store = customFieldStore(context)
-            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
+        let (field, etag) = try await update(Self.customField, input.path.fieldId,
+                                             operation: Operations.UpdateCustomField.id) { _, current, _ in
             var next = current
             var checks = FieldChecks()
             if let label = patch.label {
@@ -66,25 +64,18 @@ extension APIHandler {
                 next.definition.options = options
             }
             try checks.throwIfAny()
-            let changed = [("label", next.label != current.label), ("options", next.definition.options != current.definition.options)]
-                .filter(\.1).map(\.0)
-            guard !changed.isEmpty else { return current }
-            let updated = try await store.update(next, at: context.environment.now())
-            try await audit(context, "updateCustomField", "custom_field", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(field)))
     }
 
+    /// `lockedWrite`, not `delete`: the field's values go first, with the definition.
     func deleteCustomField(_ input: Operations.DeleteCustomField.Input) async throws -> Operations.DeleteCustomField.Output {
-        let id = try Self.resourceID(input.path.fieldId, "Custom field")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        try await session.run { context in
-            let store = customFieldStore(context)
-            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Custom field \(input.path.fieldId)") }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
+        let kind = Self.customField
+        let id = try kind.id(input.path.fieldId)
+        try await lockedWrite(kind, input.path.fieldId, id) { context, store, current in
             try await store.delete(current)
-            try await audit(context, "deleteCustomField", "custom_field", id, changed: [])
+            try await audit(context, Operations.DeleteCustomField.id, kind.auditType, id, changed: [])
         }
         return .noContent(.init())
     }
@@ -104,7 +95,7 @@ extension APIHandler {
 
     static func resource(_ record: CustomFieldRecord) -> Components.Schemas.CustomField {
         Components.Schemas.CustomField(
-            id: record.id.uuidString.lowercased(), entity: .init(rawValue: record.entity.rawValue)!, key: record.definition.key,
+            id: record.id.wire, entity: .init(rawValue: record.entity.rawValue)!, key: record.definition.key,
             label: record.label, _type: .init(rawValue: record.definition.type.rawValue)!, options: record.definition.options,
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
@@ -113,3 +104,5 @@ extension APIHandler {
         CustomFieldStore(context.scope)
     }
 }
+
+extension Components.Schemas.CustomField: VersionedWire {}

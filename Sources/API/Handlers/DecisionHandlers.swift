@@ -5,6 +5,23 @@ import Persistence
 
 /// The decision log and actions.
 extension APIHandler {
+    static let decision = ResourceKind<DecisionStore, Components.Schemas.Decision>(
+        noun: "Decision", auditType: "decision",
+        fields: [.init("title", \.title), .init("date", \.decidedOn), .init("madeBy", \.madeBy), .init("rationale", \.rationale),
+                 .init("meetingId", \.meetingID), .init("breachIds", \.breachIDs), .init("projectIds", \.projectIDs)],
+        store: { DecisionStore($0.scope) }, render: ForumMapping.resource)
+
+    /// Actions: whether one is overdue is rendered as of the day it is rendered.
+    var action: ResourceKind<ActionStore, Components.Schemas.Action> {
+        let environment = session.environment
+        return ResourceKind(
+            noun: "Action", auditType: "action",
+            fields: [.init("title", \.title), .init("ownerId", \.ownerID), .init("dueDate", \.due), .init("status", \.status),
+                     .init("meetingId", \.meetingID), .init("decisionId", \.decisionID)],
+            store: { ActionStore($0.scope) },
+            render: { ForumMapping.resource($0, today: CalendarDate(utcDate: environment.now())) })
+    }
+
     func listDecisions(_ input: Operations.ListDecisions.Input) async throws -> Operations.ListDecisions.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
@@ -13,7 +30,9 @@ extension APIHandler {
                                     breachID: Self.queryID(input.query.breachId, "/breachId", &malformed),
                                     projectID: Self.queryID(input.query.projectId, "/projectId", &malformed))
         guard malformed.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: malformed) }
-        let page = try await session.run { context in try await decisions(context).list(filter, after: cursor, limit: limit + 1) }
+        let page = try await session.run { context in
+            try await DecisionStore(context.scope).list(filter, after: cursor, limit: limit + 1)
+        }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(ForumMapping.resource), nextCursor: next))))
     }
@@ -27,26 +46,21 @@ extension APIHandler {
         let projects = Self.references(body.projectIds ?? [], "/projectIds", &checks)
         Self.checkDecision(title: body.title, madeBy: body.madeBy, rationale: body.rationale, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateDecision.id) { context in
-            try await requireLinks(breaches: breaches, projects: projects, context)
+        let (created, etag) = try await create(Self.decision, operation: Operations.CreateDecision.id,
+                                               location: { "/v1/decisions/\($0.id.wire)" }) { context, store in
+            try await Self.requireLinks(breaches: breaches, projects: projects, store)
             let now = context.environment.now()
-            let record = try await decisions(context).insert(DecisionRecord(
+            return try await store.insert(DecisionRecord(
                 id: context.environment.newID(), title: body.title, decidedOn: day!, madeBy: body.madeBy,
                 rationale: body.rationale, meetingID: meeting, breachIDs: breaches, projectIDs: projects,
                 createdAt: now, updatedAt: now))
-            try await audit(context, "createDecision", "decision", record.id,
-                            changed: ["title", "date", "madeBy", "rationale", "meetingId", "breachIds", "projectIds"])
-            return Created(resource: ForumMapping.resource(record), location: "/v1/decisions/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getDecision(_ input: Operations.GetDecision.Input) async throws -> Operations.GetDecision.Output {
-        let id = try Self.resourceID(input.path.decisionId, "Decision")
-        let record = try await session.run { context in try await decisions(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Decision \(input.path.decisionId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        let (decision, etag) = try await read(Self.decision, input.path.decisionId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(decision)))
     }
 
     func updateDecision(_ input: Operations.UpdateDecision.Input) async throws -> Operations.UpdateDecision.Output {
@@ -54,10 +68,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.decisionId, "Decision")
-        let record = try await lockedWrite("Decision \(input.path.decisionId)", find: { try await decisions($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (decision, etag) = try await update(Self.decision, input.path.decisionId,
+                                                operation: Operations.UpdateDecision.id) { context, current, store in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let day = checks.date(patch.date, at: "/date")
             let meeting = checks.uuid(patch.meetingId, at: "/meetingId")
@@ -73,27 +86,17 @@ extension APIHandler {
             next.projectIDs = projects ?? current.projectIDs
             Self.checkDecision(title: next.title, madeBy: next.madeBy, rationale: next.rationale, &checks)
             try checks.throwIfAny()
-            let changed = Self.changedFields([
-                ("title", next.title != current.title), ("date", next.decidedOn != current.decidedOn),
-                ("madeBy", next.madeBy != current.madeBy), ("rationale", next.rationale != current.rationale),
-                ("meetingId", next.meetingID != current.meetingID), ("breachIds", next.breachIDs != current.breachIDs),
-                ("projectIds", next.projectIDs != current.projectIDs)])
-            guard !changed.isEmpty else { return current }
-            try await requireLinks(breaches: breaches ?? [], projects: projects ?? [], context)
-            let updated = try await decisions(context).update(next, at: context.environment.now())
-            try await audit(context, "updateDecision", "decision", id, changed: changed)
-            return updated
+            // Only a decision that changes is written, so only then are its links checked.
+            if !Self.decision.changed(from: current, to: next).isEmpty {
+                try await Self.requireLinks(breaches: breaches ?? [], projects: projects ?? [], store)
+            }
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(decision)))
     }
 
     func deleteDecision(_ input: Operations.DeleteDecision.Input) async throws -> Operations.DeleteDecision.Output {
-        let id = try Self.resourceID(input.path.decisionId, "Decision")
-        try await lockedWrite("Decision \(input.path.decisionId)", find: { try await decisions($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await decisions(context).delete(id)
-            try await audit(context, "deleteDecision", "decision", id, changed: [])
-        }
+        try await delete(Self.decision, input.path.decisionId, operation: Operations.DeleteDecision.id)
         return .noContent(.init())
     }
 
@@ -108,7 +111,9 @@ extension APIHandler {
                                   decisionID: Self.queryID(input.query.decisionId, "/decisionId", &malformed),
                                   overdueOn: input.query.overdue == true ? today : nil)
         guard malformed.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: malformed) }
-        let page = try await session.run { context in try await actions(context).list(filter, after: cursor, limit: limit + 1) }
+        let page = try await session.run { context in
+            try await ActionStore(context.scope).list(filter, after: cursor, limit: limit + 1)
+        }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map { ForumMapping.resource($0, today: today) }, nextCursor: next))))
     }
@@ -122,27 +127,20 @@ extension APIHandler {
         let meeting = checks.uuid(body.meetingId, at: "/meetingId")
         let decision = checks.uuid(body.decisionId, at: "/decisionId")
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateAction.id) { context in
+        let (created, etag) = try await create(action, operation: Operations.CreateAction.id,
+                                               location: { "/v1/actions/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await actions(context).insert(ActionRecord(
+            return try await store.insert(ActionRecord(
                 id: context.environment.newID(), title: body.title, ownerID: owner!, due: due!,
                 status: body.status.map { ActionStatus(rawValue: $0.rawValue)! } ?? .open, meetingID: meeting,
                 decisionID: decision, createdAt: now, updatedAt: now))
-            try await audit(context, "createAction", "action", record.id,
-                            changed: ["title", "ownerId", "dueDate", "status", "meetingId", "decisionId"])
-            return Created(resource: ForumMapping.resource(record, today: CalendarDate(utcDate: now)),
-                           location: "/v1/actions/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getAction(_ input: Operations.GetAction.Input) async throws -> Operations.GetAction.Output {
-        let id = try Self.resourceID(input.path.actionId, "Action")
-        let record = try await session.run { context in try await actions(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Action \(input.path.actionId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(ForumMapping.resource(record, today: CalendarDate(utcDate: session.environment.now())))))
+        let (resource, etag) = try await read(action, input.path.actionId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(resource)))
     }
 
     func updateAction(_ input: Operations.UpdateAction.Input) async throws -> Operations.UpdateAction.Output {
@@ -150,10 +148,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.actionId, "Action")
-        let record = try await lockedWrite("Action \(input.path.actionId)", find: { try await actions($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (resource, etag) = try await update(action, input.path.actionId,
+                                                operation: Operations.UpdateAction.id) { context, current, _ in
+            let keys = context.body.keys
             var checks = FieldChecks()
             checks.requireName(patch.title, at: "/title")
             let owner = checks.uuid(patch.ownerId, at: "/ownerId")
@@ -168,26 +165,13 @@ extension APIHandler {
             if let status = patch.status { next.status = ActionStatus(rawValue: status.rawValue)! }
             if keys.contains("meetingId") { next.meetingID = meeting }
             if keys.contains("decisionId") { next.decisionID = decision }
-            let changed = Self.changedFields([
-                ("title", next.title != current.title), ("ownerId", next.ownerID != current.ownerID),
-                ("dueDate", next.due != current.due), ("status", next.status != current.status),
-                ("meetingId", next.meetingID != current.meetingID), ("decisionId", next.decisionID != current.decisionID)])
-            guard !changed.isEmpty else { return current }
-            let updated = try await actions(context).update(next, at: context.environment.now())
-            try await audit(context, "updateAction", "action", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(ForumMapping.resource(record, today: CalendarDate(utcDate: session.environment.now())))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(resource)))
     }
 
     func deleteAction(_ input: Operations.DeleteAction.Input) async throws -> Operations.DeleteAction.Output {
-        let id = try Self.resourceID(input.path.actionId, "Action")
-        try await lockedWrite("Action \(input.path.actionId)", find: { try await actions($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await actions(context).delete(id)
-            try await audit(context, "deleteAction", "action", id, changed: [])
-        }
+        try await delete(action, input.path.actionId, operation: Operations.DeleteAction.id)
         return .noContent(.init())
     }
 
@@ -207,17 +191,12 @@ extension APIHandler {
         return ids
     }
 
-    private func requireLinks(breaches: [UUID], projects: [UUID], _ context: TenantSession.Context) async throws {
+    private static func requireLinks(breaches: [UUID], projects: [UUID], _ store: DecisionStore) async throws {
         guard !breaches.isEmpty || !projects.isEmpty else { return }
-        let unknown = try await decisions(context).unknownLinks(breaches: breaches, projects: projects)
+        let unknown = try await store.unknownLinks(breaches: breaches, projects: projects)
         guard unknown.isEmpty else { throw ValidationFailure(unknown) }
     }
-
-    func decisions(_ context: TenantSession.Context) -> DecisionStore {
-        DecisionStore(context.scope)
-    }
-
-    func actions(_ context: TenantSession.Context) -> ActionStore {
-        ActionStore(context.scope)
-    }
 }
+
+extension Components.Schemas.Decision: VersionedWire {}
+extension Components.Schemas.Action: VersionedWire {}

@@ -44,10 +44,10 @@ extension APIHandler {
                                                     detail: "neither item is in project \(input.path.projectRef)")])
             }
             let record = try await store.insert(id: context.environment.newID(), link, at: context.environment.now())
-            try await audit(context, "createDependency", "dependency", record.id,
+            try await audit(context, Operations.CreateDependency.id, "dependency", record.id,
                             changed: ["predecessorId", "successorId", "type", "lagDays"])
             return Created(resource: Self.resource(record),
-                           location: "/v1/projects/\(project.id.uuidString.lowercased())/dependencies/\(record.id.uuidString.lowercased())")
+                           location: "/v1/projects/\(project.id.wire)/dependencies/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
@@ -69,7 +69,7 @@ extension APIHandler {
                 throw APIProblem.notFound("Dependency \(input.path.dependencyId)")
             }
             try await store.delete(id)
-            try await audit(context, "deleteDependency", "dependency", id, changed: [])
+            try await audit(context, Operations.DeleteDependency.id, "dependency", id, changed: [])
         }
         return .noContent(.init())
     }
@@ -107,9 +107,9 @@ extension APIHandler {
         }
         return .ok(.init(body: .json(.init(
             start: schedule.start.description, finish: schedule.finish.description,
-            criticalPath: schedule.criticalItems.map { $0.uuidString.lowercased() },
+            criticalPath: schedule.criticalItems.map(\.wire),
             items: schedule.items.map { item in
-                .init(workItemId: item.id.uuidString.lowercased(), title: titles[item.id] ?? "",
+                .init(workItemId: item.id.wire, title: titles[item.id] ?? "",
                       earlyStart: item.earlyStart.description, earlyFinish: item.earlyFinish.description,
                       lateStart: item.lateStart.description, lateFinish: item.lateFinish.description,
                       totalFloat: item.totalFloat, freeFloat: item.freeFloat, critical: item.isCritical)
@@ -118,8 +118,7 @@ extension APIHandler {
 
     static func resource(_ record: DependencyRecord) -> Components.Schemas.Dependency {
         Components.Schemas.Dependency(
-            id: record.id.uuidString.lowercased(), predecessorId: record.predecessorID.uuidString.lowercased(),
-            successorId: record.successorID.uuidString.lowercased(),
+            id: record.id.wire, predecessorId: record.predecessorID.wire, successorId: record.successorID.wire,
             _type: Components.Schemas.DependencyType(rawValue: record.type.rawValue)!, lagDays: record.lagDays,
             createdAt: record.createdAt)
     }
@@ -132,6 +131,8 @@ extension APIHandler {
         return project
     }
 
+    /// Not a `ResourceKind`: dependencies have no version (no `ETag`, no conditional delete), and
+    /// one belongs to a project through either of its ends.
     private func dependencies(_ context: TenantSession.Context) -> DependencyStore {
         DependencyStore(context.scope)
     }

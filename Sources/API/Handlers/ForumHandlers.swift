@@ -5,12 +5,20 @@ import Persistence
 
 /// Governance forums and their meetings.
 extension APIHandler {
+    static let forum = ResourceKind<ForumStore, Components.Schemas.GovernanceForum>(
+        noun: "Forum", auditType: "governance_forum",
+        fields: [.init("name", \.name), .init("kind", \.kind), .init("cadence", \.cadence), .init("contractId", \.contractID),
+                 .init("description", \.description)],
+        store: { ForumStore($0.scope) }, render: ForumMapping.resource)
+
+    static let meeting = ResourceKind<MeetingStore, Components.Schemas.Meeting>(
+        noun: "Meeting", auditType: "meeting",
+        fields: [.init("forumId", \.forumID), .init("date", \.heldOn), .init("attendees", \.attendees), .init("minutes", \.minutes)],
+        store: { MeetingStore($0.scope) }, render: ForumMapping.resource)
+
     func listGovernanceForums(_ input: Operations.ListGovernanceForums.Input) async throws -> Operations.ListGovernanceForums.Output {
-        let limit = try Pagination.limit(input.query.limit)
-        let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let page = try await session.run { context in try await forums(context).list(after: cursor, limit: limit + 1) }
-        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
-        return .ok(.init(body: .json(.init(items: items.map(ForumMapping.resource), nextCursor: next))))
+        let page = try await list(Self.forum, limit: input.query.limit, cursor: input.query.cursor)
+        return .ok(.init(body: .json(.init(items: page.items, nextCursor: page.nextCursor))))
     }
 
     func createGovernanceForum(_ input: Operations.CreateGovernanceForum.Input) async throws -> Operations.CreateGovernanceForum.Output {
@@ -20,25 +28,20 @@ extension APIHandler {
         checks.requireText(body.description, maxLength: 10_000, at: "/description")
         let contract = checks.uuid(body.contractId, at: "/contractId")
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateGovernanceForum.id) { context in
+        let (created, etag) = try await create(Self.forum, operation: Operations.CreateGovernanceForum.id,
+                                               location: { "/v1/governance-forums/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await forums(context).insert(ForumRecord(
+            return try await store.insert(ForumRecord(
                 id: context.environment.newID(), name: body.name, kind: ForumKind(rawValue: body.kind.rawValue)!,
                 cadence: Cadence(rawValue: body.cadence.rawValue)!, contractID: contract, description: body.description,
                 createdAt: now, updatedAt: now))
-            try await audit(context, "createGovernanceForum", "governance_forum", record.id,
-                            changed: ["name", "kind", "cadence", "contractId", "description"])
-            return Created(resource: ForumMapping.resource(record), location: "/v1/governance-forums/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getGovernanceForum(_ input: Operations.GetGovernanceForum.Input) async throws -> Operations.GetGovernanceForum.Output {
-        let id = try Self.resourceID(input.path.forumId, "Forum")
-        let record = try await session.run { context in try await forums(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Forum \(input.path.forumId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        let (forum, etag) = try await read(Self.forum, input.path.forumId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(forum)))
     }
 
     func updateGovernanceForum(_ input: Operations.UpdateGovernanceForum.Input) async throws -> Operations.UpdateGovernanceForum.Output {
@@ -46,10 +49,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.forumId, "Forum")
-        let record = try await lockedWrite("Forum \(input.path.forumId)", find: { try await forums($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (forum, etag) = try await update(Self.forum, input.path.forumId,
+                                             operation: Operations.UpdateGovernanceForum.id) { context, current, _ in
+            let keys = context.body.keys
             var checks = FieldChecks()
             checks.requireName(patch.name)
             checks.requireText(patch.description, maxLength: 10_000, at: "/description")
@@ -61,24 +63,13 @@ extension APIHandler {
             if let cadence = patch.cadence { next.cadence = Cadence(rawValue: cadence.rawValue)! }
             if keys.contains("contractId") { next.contractID = contract }
             if keys.contains("description") { next.description = patch.description }
-            let changed = Self.changedFields([
-                ("name", next.name != current.name), ("kind", next.kind != current.kind), ("cadence", next.cadence != current.cadence),
-                ("contractId", next.contractID != current.contractID), ("description", next.description != current.description)])
-            guard !changed.isEmpty else { return current }
-            let updated = try await forums(context).update(next, at: context.environment.now())
-            try await audit(context, "updateGovernanceForum", "governance_forum", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(forum)))
     }
 
     func deleteGovernanceForum(_ input: Operations.DeleteGovernanceForum.Input) async throws -> Operations.DeleteGovernanceForum.Output {
-        let id = try Self.resourceID(input.path.forumId, "Forum")
-        try await lockedWrite("Forum \(input.path.forumId)", find: { try await forums($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await forums(context).delete(id)
-            try await audit(context, "deleteGovernanceForum", "governance_forum", id, changed: [])
-        }
+        try await delete(Self.forum, input.path.forumId, operation: Operations.DeleteGovernanceForum.id)
         return .noContent(.init())
     }
 
@@ -88,7 +79,9 @@ extension APIHandler {
         var malformed: [FieldError] = []
         let forum = Self.queryID(input.query.forumId, "/forumId", &malformed)
         guard malformed.isEmpty else { throw APIProblem.badRequest("Invalid query parameters.", errors: malformed) }
-        let page = try await session.run { context in try await meetings(context).list(forum: forum, after: cursor, limit: limit + 1) }
+        let page = try await session.run { context in
+            try await MeetingStore(context.scope).list(forum: forum, after: cursor, limit: limit + 1)
+        }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(ForumMapping.resource), nextCursor: next))))
     }
@@ -100,23 +93,19 @@ extension APIHandler {
         let day = checks.date(body.date, at: "/date")
         Self.checkMeeting(attendees: body.attendees ?? [], minutes: body.minutes, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateMeeting.id) { context in
+        let (created, etag) = try await create(Self.meeting, operation: Operations.CreateMeeting.id,
+                                               location: { "/v1/meetings/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await meetings(context).insert(MeetingRecord(
+            return try await store.insert(MeetingRecord(
                 id: context.environment.newID(), forumID: forum!, heldOn: day!, attendees: body.attendees ?? [],
                 minutes: body.minutes, createdAt: now, updatedAt: now))
-            try await audit(context, "createMeeting", "meeting", record.id, changed: ["forumId", "date", "attendees", "minutes"])
-            return Created(resource: ForumMapping.resource(record), location: "/v1/meetings/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getMeeting(_ input: Operations.GetMeeting.Input) async throws -> Operations.GetMeeting.Output {
-        let id = try Self.resourceID(input.path.meetingId, "Meeting")
-        let record = try await session.run { context in try await meetings(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Meeting \(input.path.meetingId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        let (meeting, etag) = try await read(Self.meeting, input.path.meetingId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(meeting)))
     }
 
     func updateMeeting(_ input: Operations.UpdateMeeting.Input) async throws -> Operations.UpdateMeeting.Output {
@@ -124,10 +113,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.meetingId, "Meeting")
-        let record = try await lockedWrite("Meeting \(input.path.meetingId)", find: { try await meetings($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (meeting, etag) = try await update(Self.meeting, input.path.meetingId,
+                                               operation: Operations.UpdateMeeting.id) { context, current, _ in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let forum = checks.uuid(patch.forumId, at: "/forumId")
             let day = checks.date(patch.date, at: "/date")
@@ -138,24 +126,13 @@ extension APIHandler {
             if keys.contains("minutes") { next.minutes = patch.minutes }
             Self.checkMeeting(attendees: next.attendees, minutes: next.minutes, &checks)
             try checks.throwIfAny()
-            let changed = Self.changedFields([
-                ("forumId", next.forumID != current.forumID), ("date", next.heldOn != current.heldOn),
-                ("attendees", next.attendees != current.attendees), ("minutes", next.minutes != current.minutes)])
-            guard !changed.isEmpty else { return current }
-            let updated = try await meetings(context).update(next, at: context.environment.now())
-            try await audit(context, "updateMeeting", "meeting", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(ForumMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(meeting)))
     }
 
     func deleteMeeting(_ input: Operations.DeleteMeeting.Input) async throws -> Operations.DeleteMeeting.Output {
-        let id = try Self.resourceID(input.path.meetingId, "Meeting")
-        try await lockedWrite("Meeting \(input.path.meetingId)", find: { try await meetings($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await meetings(context).delete(id)
-            try await audit(context, "deleteMeeting", "meeting", id, changed: [])
-        }
+        try await delete(Self.meeting, input.path.meetingId, operation: Operations.DeleteMeeting.id)
         return .noContent(.init())
     }
 
@@ -164,12 +141,7 @@ extension APIHandler {
         for (index, attendee) in attendees.enumerated() { checks.requireName(attendee, at: "/attendees/\(index)") }
         checks.requireText(minutes, maxLength: 100_000, at: "/minutes")
     }
-
-    func forums(_ context: TenantSession.Context) -> ForumStore {
-        ForumStore(context.scope)
-    }
-
-    func meetings(_ context: TenantSession.Context) -> MeetingStore {
-        MeetingStore(context.scope)
-    }
 }
+
+extension Components.Schemas.GovernanceForum: VersionedWire {}
+extension Components.Schemas.Meeting: VersionedWire {}

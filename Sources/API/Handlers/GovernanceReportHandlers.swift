@@ -8,16 +8,16 @@ extension APIHandler {
     static let maxComplianceMonths = 24
 
     func getServiceCredits(_ input: Operations.GetServiceCredits.Input) async throws -> Operations.GetServiceCredits.Output {
-        let contractID = try Self.resourceID(input.path.contractId, "Contract")
+        let contractID = try Self.contract.id(input.path.contractId)
         guard let month = YearMonth(input.query.month) else {
             throw ValidationFailure([FieldError(pointer: "/month", detail: "must be a month YYYY-MM")])
         }
         let (contract, breaches, outcomes) = try await session.run { context in
-            guard let contract = try await contracts(context).find(contractID) else {
+            guard let contract = try await ContractStore(context.scope).find(contractID) else {
                 throw APIProblem.notFound("Contract \(input.path.contractId)")
             }
             try await refreshDeliverables(context)
-            let breaches = try await self.breaches(context).inMonths(contract: contractID, from: month, to: month)
+            let breaches = try await BreachStore(context.scope).inMonths(contract: contractID, from: month, to: month)
             return (contract, breaches, try await earnBackOutcomes(of: breaches, context))
         }
         let creditable = breaches.map { breach in
@@ -35,12 +35,12 @@ extension APIHandler {
                                                 breaches: creditable)
         let names = Dictionary(breaches.map { ($0.id, $0.obligationName) }, uniquingKeysWith: { first, _ in first })
         return .ok(.init(body: .json(.init(
-            contractId: GovernanceMapping.id(contractID), month: month.description, currency: contract.currency,
+            contractId: contractID.wire, month: month.description, currency: contract.currency,
             monthlyFee: contract.monthlyFee, serviceCreditCapPercent: BasisPoints.percent(contract.creditCapBasisPoints),
             cap: statement.cap, subtotal: statement.subtotal, total: statement.total, capped: statement.isCapped,
             roundingRule: CreditStatement.roundingRule,
             lines: statement.lines.map { line in
-                .init(breachId: GovernanceMapping.id(line.breach.breachID), obligationId: GovernanceMapping.id(line.breach.obligationID),
+                .init(breachId: line.breach.breachID.wire, obligationId: line.breach.obligationID.wire,
                       obligationName: names[line.breach.breachID] ?? "", period: line.breach.period.description,
                       creditPercent: BasisPoints.percent(line.breach.creditBasisPoints),
                       status: .init(rawValue: line.breach.status.rawValue)!, earnBack: .init(rawValue: line.breach.earnBack.rawValue)!,
@@ -49,7 +49,7 @@ extension APIHandler {
     }
 
     func getCompliance(_ input: Operations.GetCompliance.Input) async throws -> Operations.GetCompliance.Output {
-        let contractID = try Self.resourceID(input.path.contractId, "Contract")
+        let contractID = try Self.contract.id(input.path.contractId)
         let from = YearMonth(input.query.from), to = YearMonth(input.query.to)
         var errors: [FieldError] = []
         if from == nil { errors.append(.init(pointer: "/from", detail: "must be a month YYYY-MM")) }
@@ -61,13 +61,13 @@ extension APIHandler {
         guard errors.isEmpty, let from, let to else { throw ValidationFailure(errors) }
         let today = CalendarDate(utcDate: session.environment.now())
         let (obligations, outcomes, breaches) = try await session.run { context in
-            guard try await contracts(context).find(contractID) != nil else { throw APIProblem.notFound("Contract \(input.path.contractId)") }
+            guard try await ContractStore(context.scope).find(contractID) != nil else { throw APIProblem.notFound("Contract \(input.path.contractId)") }
             try await refreshDeliverables(context)
-            let obligations = try await self.obligations(context).all(of: contractID)
+            let obligations = try await ObligationStore(context.scope).all(of: contractID)
             // A week that ends in `from` may start up to six days before it.
-            let outcomes = try await measurements(context).outcomes(
+            let outcomes = try await MeasurementStore(context.scope).outcomes(
                 of: obligations.map(\.id), from: max(from.first.adding(days: -6), .beginning), to: to.last)
-            return (obligations, outcomes, try await self.breaches(context).inMonths(contract: contractID, from: from, to: to))
+            return (obligations, outcomes, try await BreachStore(context.scope).inMonths(contract: contractID, from: from, to: to))
         }
         let breachIDs = Dictionary(breaches.map { (PeriodKey($0.obligationID, $0.period.start), $0.id) },
                                    uniquingKeysWith: { first, _ in first })
@@ -93,11 +93,11 @@ extension APIHandler {
             }
             return .init(
                 value1: Self.tally(tally),
-                value2: .init(obligationId: GovernanceMapping.id(obligation.id), name: obligation.name,
+                value2: .init(obligationId: obligation.id.wire, name: obligation.name,
                               kind: .init(rawValue: obligation.kind.rawValue)!, period: .init(rawValue: obligation.period.rawValue)!,
                               periods: judged.map { period, value, met in
                                   .init(period: period.description, periodStart: period.start.description, value: value, met: met,
-                                        breachId: breachIDs[PeriodKey(obligation.id, period.start)].map(GovernanceMapping.id))
+                                        breachId: breachIDs[PeriodKey(obligation.id, period.start)].map(\.wire))
                               }))
         }
         var months: [Components.Schemas.Compliance.MonthsPayloadPayload] = []
@@ -106,7 +106,7 @@ extension APIHandler {
             months.append(.init(value1: Self.tally(monthly[month] ?? ComplianceTally()), value2: .init(month: month.description)))
             month = month.next
         }
-        return .ok(.init(body: .json(.init(contractId: GovernanceMapping.id(contractID), from: from.description,
+        return .ok(.init(body: .json(.init(contractId: contractID.wire, from: from.description,
                                            to: to.description, months: months, obligations: rows))))
     }
 
@@ -120,7 +120,7 @@ extension APIHandler {
         guard let first = offering.map(\.period.end).min() else { return [:] }
         // The longest window: 24 monthly periods after the latest breach (about 750 days).
         let last = offering.map { $0.period.end.adding(days: 31 * ($0.earnBackPeriods ?? 0) + 1) }.max() ?? first
-        return try await measurements(context).outcomes(of: Array(Set(offering.map(\.obligationID))), from: first.adding(days: 1),
+        return try await MeasurementStore(context.scope).outcomes(of: Array(Set(offering.map(\.obligationID))), from: first.adding(days: 1),
                                                           to: last).mapValues(\.met)
     }
 }

@@ -5,34 +5,45 @@ import Persistence
 
 /// Hypercare metrics and their values; values may be fed with `governance:write`.
 extension APIHandler {
+    /// A transition's hypercare metrics: the common statements name the transition, so a metric of
+    /// another is not found. Their wire form needs their run of met periods too, so the kind's is the row.
+    static func hypercareMetric(of transitionID: UUID) -> ResourceKind<HypercareStore, HypercareMetricRecord> {
+        ResourceKind(noun: "Metric", auditType: "hypercare_metric",
+                     fields: [.init("name", \.name), .init("comparator", \.comparator), .init("target", \.target),
+                              .init("period", \.period), .init("requiredPeriods", \.requiredPeriods)],
+                     store: { HypercareStore($0.scope, transition: transitionID) }, render: { $0 })
+    }
+
     func listHypercareMetrics(_ input: Operations.ListHypercareMetrics.Input) async throws -> Operations.ListHypercareMetrics.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let (metrics, runs) = try await session.run { context in
-            try await requireTransition(id, input.path.transitionId, context)
-            let metrics = try await hypercare(context).all(of: id)
-            return (metrics, try await hypercare(context).consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now())))
+            try await Self.requireTransition(id, input.path.transitionId, context)
+            let store = HypercareStore(context.scope)
+            let metrics = try await store.all(of: id)
+            return (metrics, try await store.consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now())))
         }
         return .ok(.init(body: .json(.init(items: metrics.map { TransitionMapping.resource($0, consecutiveMet: runs[$0.id] ?? 0) }))))
     }
 
     func createHypercareMetric(_ input: Operations.CreateHypercareMetric.Input) async throws -> Operations.CreateHypercareMetric.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
+        let transitionID = try Self.transition.id(input.path.transitionId)
         var checks = FieldChecks()
         Self.checkMetric(name: body.name, target: body.target, required: body.requiredPeriods, &checks)
         try checks.throwIfAny()
+        let kind = Self.hypercareMetric(of: transitionID)
+        // Not `create`: the transition is locked first, and the metric is rendered with its run (none yet).
         let created = try await idempotentCreate(Operations.CreateHypercareMetric.id) { context in
-            try await requireTransition(transitionID, input.path.transitionId, context, lock: true)
+            try await Self.requireTransition(transitionID, input.path.transitionId, context, lock: true)
             let now = context.environment.now()
-            let record = try await hypercare(context).insert(HypercareMetricRecord(
+            let record = try await kind.store(context).insert(HypercareMetricRecord(
                 id: context.environment.newID(), transitionID: transitionID, name: body.name,
                 comparator: ThresholdComparator(rawValue: body.comparator.rawValue)!, target: body.target,
                 period: PeriodKind(rawValue: body.period.rawValue)!, requiredPeriods: body.requiredPeriods,
                 createdAt: now, updatedAt: now))
-            try await audit(context, "createHypercareMetric", "hypercare_metric", record.id,
-                            changed: ["name", "comparator", "target", "period", "requiredPeriods"])
+            try await audit(context, Operations.CreateHypercareMetric.id, kind.auditType, record.id, changed: kind.fields.map(\.name))
             return Created(resource: TransitionMapping.resource(record, consecutiveMet: 0),
-                           location: "/v1/transitions/\(GovernanceMapping.id(transitionID))/hypercare-metrics/\(GovernanceMapping.id(record.id))")
+                           location: "/v1/transitions/\(transitionID.wire)/hypercare-metrics/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
@@ -43,11 +54,11 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.metricId, "Metric")
-        let (record, run) = try await lockedWrite("Metric \(input.path.metricId)",
-                                                  find: { try await hypercare($0).find(id, transition: transitionID, lock: true) },
-                                                  version: \.version) { context, current in
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        let kind = Self.hypercareMetric(of: transitionID)
+        let id = try kind.id(input.path.metricId)
+        // Not `update`: the metric is rendered with its run of met periods.
+        let (record, run) = try await lockedWrite(kind, input.path.metricId, id) { context, store, current in
             var next = current
             next.name = patch.name ?? current.name
             if let comparator = patch.comparator { next.comparator = ThresholdComparator(rawValue: comparator.rawValue)! }
@@ -56,56 +67,49 @@ extension APIHandler {
             var checks = FieldChecks()
             Self.checkMetric(name: next.name, target: next.target, required: next.requiredPeriods, &checks)
             try checks.throwIfAny()
-            let changed = Self.changedFields([
-                ("name", next.name != current.name), ("comparator", next.comparator != current.comparator),
-                ("target", next.target != current.target), ("requiredPeriods", next.requiredPeriods != current.requiredPeriods)])
+            let changed = kind.changed(from: current, to: next)
             var updated = current
             if !changed.isEmpty {
-                updated = try await hypercare(context).update(next, at: context.environment.now())
-                try await audit(context, "updateHypercareMetric", "hypercare_metric", id, changed: changed)
+                updated = try await store.update(next, at: context.environment.now())
+                try await audit(context, Operations.UpdateHypercareMetric.id, kind.auditType, id, changed: changed)
             }
-            return (updated, try await hypercare(context).consecutiveMet([updated], today: CalendarDate(utcDate: context.environment.now()))[id] ?? 0)
+            return (updated, try await store.consecutiveMet([updated], today: CalendarDate(utcDate: context.environment.now()))[id] ?? 0)
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(TransitionMapping.resource(record, consecutiveMet: run))))
     }
 
     func deleteHypercareMetric(_ input: Operations.DeleteHypercareMetric.Input) async throws -> Operations.DeleteHypercareMetric.Output {
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.metricId, "Metric")
-        try await lockedWrite("Metric \(input.path.metricId)",
-                              find: { try await hypercare($0).find(id, transition: transitionID, lock: true) },
-                              version: \.version) { context, _ in
-            try await hypercare(context).delete(id)
-            try await audit(context, "deleteHypercareMetric", "hypercare_metric", id, changed: [])
-        }
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        try await delete(Self.hypercareMetric(of: transitionID), input.path.metricId, operation: Operations.DeleteHypercareMetric.id)
         return .noContent(.init())
     }
 
     func listHypercareValues(_ input: Operations.ListHypercareValues.Input) async throws -> Operations.ListHypercareValues.Output {
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.metricId, "Metric")
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        let kind = Self.hypercareMetric(of: transitionID)
+        let id = try kind.id(input.path.metricId)
         let limit = try Pagination.limit(input.query.limit)
         guard let from = input.query.from.map({ CalendarDate($0) }) ?? .beginning else {
             throw ValidationFailure([FieldError(pointer: "/from", detail: "must be a calendar date YYYY-MM-DD")])
         }
         let values = try await session.run { context in
-            guard let metric = try await hypercare(context).find(id, transition: transitionID) else {
-                throw APIProblem.notFound("Metric \(input.path.metricId)")
-            }
-            return try await hypercare(context).values(of: metric, from: from, limit: limit)
+            let store = try await kind.store(context)
+            guard let metric = try await store.find(id) else { throw kind.notFound(input.path.metricId) }
+            return try await store.values(of: metric, from: from, limit: limit)
         }
         return .ok(.init(body: .json(.init(items: values.map(TransitionMapping.resource)))))
     }
 
     func putHypercareValue(_ input: Operations.PutHypercareValue.Input) async throws -> Operations.PutHypercareValue.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.metricId, "Metric")
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        let kind = Self.hypercareMetric(of: transitionID)
+        let id = try kind.id(input.path.metricId)
+        // Not a conditional write (no `If-Match`): a period's value is put, idempotent by nature.
         let (value, created) = try await session.run { context in
-            guard let metric = try await hypercare(context).find(id, transition: transitionID, lock: true) else {
-                throw APIProblem.notFound("Metric \(input.path.metricId)")
-            }
+            let store = try await kind.store(context)
+            guard let metric = try await store.find(id, lock: true) else { throw kind.notFound(input.path.metricId) }
             var checks = FieldChecks()
             let period = MeasurementPeriod(key: input.path.period, kind: metric.period)
             checks.require(period != nil, "/period", "must be a \(metric.period.rawValue) period, \(metric.period.keyFormat)")
@@ -115,10 +119,11 @@ extension APIHandler {
                 checks.require(period.end < CalendarDate(utcDate: context.environment.now()), "/period", "is not over yet")
             }
             try checks.throwIfAny()
-            let (value, created, changed) = try await hypercare(context).record(metric, period: period!, value: body.value,
-                                                                               at: context.environment.now())
+            let (value, created, changed) = try await store.record(metric, period: period!, value: body.value,
+                                                                  at: context.environment.now())
             if changed {
-                try await audit(context, created ? "recordHypercareValue" : "correctHypercareValue", "hypercare_metric", id,
+                // The audit log names what the put did (not an operation of the API).
+                try await audit(context, created ? "recordHypercareValue" : "correctHypercareValue", kind.auditType, id,
                                 changed: ["value:\(period!)"])
             }
             return (value, created)
@@ -131,9 +136,5 @@ extension APIHandler {
         checks.requireName(name)
         checks.require(target.isFinite && abs(target) <= 1e15, "/target", "must be a number between -1e15 and 1e15")
         checks.require((1...52).contains(required), "/requiredPeriods", "must be 1–52")
-    }
-
-    func hypercare(_ context: TenantSession.Context) -> HypercareStore {
-        HypercareStore(context.scope)
     }
 }

@@ -50,7 +50,7 @@ extension APIHandler {
     func idempotentCreate<Resource: Codable & Sendable>(
         _ operation: String, _ work: (TenantSession.Context) async throws -> Created<Resource>
     ) async throws -> Created<Resource> {
-        let key = try Idempotency.validate(key: RequestScope.rawHeader("Idempotency-Key"))
+        let key = try RequestScope.idempotencyKey()
         return try await session.run { context in
             guard let key else { return try await work(context) }
             let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)

@@ -6,13 +6,30 @@ import Persistence
 /// Knowledge-transfer sessions and coverage. Their writes need `governance:write`, so
 /// the client's own systems can feed them.
 extension APIHandler {
+    /// A transition's KT sessions: the common statements name the transition, so a session of another
+    /// is not found. With `findingTransition` (a create's), the store finds the transition first,
+    /// locked, so it cannot go while the session is added (404 `Transition` when it is not the caller's).
+    static func ktSession(of transitionID: UUID, _ transitionText: String,
+                          findingTransition: Bool = false) -> ResourceKind<KTSessionStore, Components.Schemas.KTSession> {
+        ResourceKind(
+            noun: "Session", auditType: "kt_session",
+            fields: [.init("topic", \.topic), .init("processArea", \.processArea), .init("expert", \.expert),
+                     .init("attendees", \.attendees), .init("date", \.date), .init("status", \.status),
+                     .init("proficiency", \.proficiency)],
+            store: { context in
+                if findingTransition { try await requireTransition(transitionID, transitionText, context, lock: true) }
+                return KTSessionStore(context.scope, transition: transitionID)
+            },
+            render: TransitionMapping.resource)
+    }
+
     func listKTSessions(_ input: Operations.ListKTSessions.Input) async throws -> Operations.ListKTSessions.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let page = try await session.run { context in
-            try await requireTransition(id, input.path.transitionId, context)
-            return try await ktSessions(context).list(transition: id, after: cursor, limit: limit + 1)
+            try await Self.requireTransition(id, input.path.transitionId, context)
+            return try await KTSessionStore(context.scope, transition: id).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(TransitionMapping.resource), nextCursor: next))))
@@ -20,27 +37,23 @@ extension APIHandler {
 
     func createKTSession(_ input: Operations.CreateKTSession.Input) async throws -> Operations.CreateKTSession.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
+        let transitionID = try Self.transition.id(input.path.transitionId)
         var checks = FieldChecks()
         let day = checks.date(body.date, at: "/date")
         let status = body.status.map { KTSessionStatus(rawValue: $0.rawValue)! } ?? .planned
         Self.checkKTSession(topic: body.topic, area: body.processArea, expert: body.expert, attendees: body.attendees ?? [],
                             status: status, proficiency: body.proficiency, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateKTSession.id) { context in
-            try await requireTransition(transitionID, input.path.transitionId, context, lock: true)
+        let kind = Self.ktSession(of: transitionID, input.path.transitionId, findingTransition: true)
+        let (created, etag) = try await create(kind, operation: Operations.CreateKTSession.id,
+                                               location: { "/v1/transitions/\(transitionID.wire)/kt-sessions/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
-            let record = try await ktSessions(context).insert(KTSessionRecord(
+            return try await store.insert(KTSessionRecord(
                 id: context.environment.newID(), transitionID: transitionID, topic: body.topic, processArea: body.processArea,
                 expert: body.expert, attendees: body.attendees ?? [], date: day!, status: status, proficiency: body.proficiency,
                 createdAt: now, updatedAt: now))
-            try await audit(context, "createKTSession", "kt_session", record.id,
-                            changed: ["topic", "processArea", "expert", "attendees", "date", "status", "proficiency"])
-            return Created(resource: TransitionMapping.resource(record),
-                           location: "/v1/transitions/\(GovernanceMapping.id(transitionID))/kt-sessions/\(GovernanceMapping.id(record.id))")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func updateKTSession(_ input: Operations.UpdateKTSession.Input) async throws -> Operations.UpdateKTSession.Output {
@@ -48,12 +61,11 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.sessionId, "Session")
-        let record = try await lockedWrite("Session \(input.path.sessionId)",
-                                           find: { try await ktSessions($0).find(id, transition: transitionID, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        let kind = Self.ktSession(of: transitionID, input.path.transitionId)
+        let (ktSession, etag) = try await update(kind, input.path.sessionId,
+                                                 operation: Operations.UpdateKTSession.id) { context, current, _ in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let day = checks.date(patch.date, at: "/date")
             var next = current
@@ -67,42 +79,29 @@ extension APIHandler {
             Self.checkKTSession(topic: next.topic, area: next.processArea, expert: next.expert, attendees: next.attendees,
                                 status: next.status, proficiency: next.proficiency, &checks)
             try checks.throwIfAny()
-            let changed = Self.changedFields([
-                ("topic", next.topic != current.topic), ("processArea", next.processArea != current.processArea),
-                ("expert", next.expert != current.expert), ("attendees", next.attendees != current.attendees),
-                ("date", next.date != current.date), ("status", next.status != current.status),
-                ("proficiency", next.proficiency != current.proficiency)])
-            guard !changed.isEmpty else { return current }
-            let updated = try await ktSessions(context).update(next, at: context.environment.now())
-            try await audit(context, "updateKTSession", "kt_session", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(TransitionMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(ktSession)))
     }
 
     func deleteKTSession(_ input: Operations.DeleteKTSession.Input) async throws -> Operations.DeleteKTSession.Output {
-        let transitionID = try Self.resourceID(input.path.transitionId, "Transition")
-        let id = try Self.resourceID(input.path.sessionId, "Session")
-        try await lockedWrite("Session \(input.path.sessionId)",
-                              find: { try await ktSessions($0).find(id, transition: transitionID, lock: true) },
-                              version: \.version) { context, _ in
-            try await ktSessions(context).delete(id)
-            try await audit(context, "deleteKTSession", "kt_session", id, changed: [])
-        }
+        let transitionID = try Self.transition.id(input.path.transitionId)
+        try await delete(Self.ktSession(of: transitionID, input.path.transitionId), input.path.sessionId,
+                         operation: Operations.DeleteKTSession.id)
         return .noContent(.init())
     }
 
     func getKTCoverage(_ input: Operations.GetKTCoverage.Input) async throws -> Operations.GetKTCoverage.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let outcomes = try await session.run { context in
-            try await requireTransition(id, input.path.transitionId, context)
-            return try await ktSessions(context).outcomes(of: id)
+            try await Self.requireTransition(id, input.path.transitionId, context)
+            return try await KTSessionStore(context.scope).outcomes(of: id)
         }
         let areas = KTCoverage.byArea(outcomes)
         var tally = ComplianceTally()
         for area in areas { tally.add(met: area.covered) }
         return .ok(.init(body: .json(.init(
-            transitionId: GovernanceMapping.id(id), coveredAreas: tally.met, coveragePercent: tally.sharePercent,
+            transitionId: id.wire, coveredAreas: tally.met, coveragePercent: tally.sharePercent,
             areas: areas.map { .init(processArea: $0.processArea, planned: $0.planned, held: $0.held, cancelled: $0.cancelled,
                                      averageProficiency: $0.averageProficiency, covered: $0.covered) }))))
     }
@@ -122,11 +121,9 @@ extension APIHandler {
 
     /// 404 unless the transition is the caller's; with `lock`, it cannot be deleted until the
     /// transaction ends (so a child created under it never meets a vanished parent).
-    func requireTransition(_ id: UUID, _ text: String, _ context: TenantSession.Context, lock: Bool = false) async throws {
-        guard try await transitions(context).find(id, lock: lock) != nil else { throw APIProblem.notFound("Transition \(text)") }
-    }
-
-    func ktSessions(_ context: TenantSession.Context) -> KTSessionStore {
-        KTSessionStore(context.scope)
+    static func requireTransition(_ id: UUID, _ text: String, _ context: TenantSession.Context, lock: Bool = false) async throws {
+        guard try await TransitionStore(context.scope).find(id, lock: lock) != nil else { throw transition.notFound(text) }
     }
 }
+
+extension Components.Schemas.KTSession: VersionedWire {}

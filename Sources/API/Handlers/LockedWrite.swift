@@ -8,7 +8,7 @@ extension APIHandler {
         _ what: String, find: @escaping (TenantSession.Context) async throws -> Record?, version: @escaping (Record) -> Int64,
         _ work: @escaping (TenantSession.Context, Record) async throws -> Result
     ) async throws -> Result {
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        let ifMatch = RequestScope.ifMatch
         return try await session.run { context in
             guard let current = try await find(context) else { throw APIProblem.notFound(what) }
             try Preconditions.check(ifMatch, currentVersion: version(current))

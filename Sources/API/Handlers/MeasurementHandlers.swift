@@ -10,9 +10,11 @@ extension APIHandler {
 
     func putMeasurement(_ input: Operations.PutMeasurement.Input) async throws -> Operations.PutMeasurement.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
+        let id = try Self.obligation.id(input.path.obligationId)
         let recorded = try await session.run { context in
-            guard try await obligations(context).find(id) != nil else { throw APIProblem.notFound("Obligation \(input.path.obligationId)") }
+            guard try await ObligationStore(context.scope).find(id) != nil else {
+                throw APIProblem.notFound("Obligation \(input.path.obligationId)")
+            }
             return try await record([MeasurementInput(pointer: "", obligationID: id, period: input.path.period, value: body.value)],
                                     context)[0]
         }
@@ -46,12 +48,13 @@ extension APIHandler {
         return .ok(.init(body: .json(created.resource)))
     }
 
+    /// By its obligation and period, not by its id: not `read`.
     func getMeasurement(_ input: Operations.GetMeasurement.Input) async throws -> Operations.GetMeasurement.Output {
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
+        let id = try Self.obligation.id(input.path.obligationId)
         let record = try await session.run { context -> MeasurementRecord? in
-            guard let obligation = try await obligations(context).find(id) else { return nil }
+            guard let obligation = try await ObligationStore(context.scope).find(id) else { return nil }
             guard let period = MeasurementPeriod(key: input.path.period, kind: obligation.period) else { return nil }
-            return try await measurements(context).find(PeriodKey(id, period.start))
+            return try await MeasurementStore(context.scope).find(PeriodKey(id, period.start))
         }
         guard let record else { throw APIProblem.notFound("Measurement \(input.path.period) of obligation \(input.path.obligationId)") }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
@@ -61,10 +64,12 @@ extension APIHandler {
     func listMeasurements(_ input: Operations.ListMeasurements.Input) async throws -> Operations.ListMeasurements.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
+        let id = try Self.obligation.id(input.path.obligationId)
         let page = try await session.run { context in
-            guard try await obligations(context).find(id) != nil else { throw APIProblem.notFound("Obligation \(input.path.obligationId)") }
-            return try await measurements(context).list(obligation: id, after: cursor, limit: limit + 1)
+            guard try await ObligationStore(context.scope).find(id) != nil else {
+                throw APIProblem.notFound("Obligation \(input.path.obligationId)")
+            }
+            return try await MeasurementStore(context.scope).list(obligation: id, after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(GovernanceMapping.resource), nextCursor: next))))
@@ -85,9 +90,5 @@ extension APIHandler {
         try await AuditLog(context.scope).record(entries, ids: entries.map { _ in context.environment.newID() }, at: now)
         try await audit(context, breachEvents: events)
         return results
-    }
-
-    func measurements(_ context: TenantSession.Context) -> MeasurementStore {
-        MeasurementStore(context.scope)
     }
 }

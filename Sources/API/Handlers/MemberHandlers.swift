@@ -6,16 +6,28 @@ import Persistence
 
 /// Members: invitation, listing, role and status changes.
 extension APIHandler {
+    static let member = ResourceKind<MemberStore, Components.Schemas.Member>(
+        noun: "Member", auditType: "member",
+        fields: [.init("name", \.name), .init("role", \.role), .init("status", \.status)],
+        store: { MemberStore($0.scope) }, render: MemberMapping.resource)
+
+    /// Members for a change of role or status: the tenant's active owners are locked first, in id
+    /// order, before the member is found, so concurrent demotions of the last two owners serialize
+    /// instead of both passing the check (the store holds the owners for it).
+    static let memberLockingOwners = ResourceKind<MemberStore, Components.Schemas.Member>(
+        noun: member.noun, auditType: member.auditType, fields: member.fields,
+        store: { try await MemberStore($0.scope).lockingActiveOwners() }, render: member.render)
+
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let status = input.query.status.flatMap { MemberStatus(rawValue: $0.rawValue) }
         let role = input.query.role.map(MemberMapping.role)
         let page = try await session.run { context in
-            try await members(context).list(status: status, role: role, after: cursor, limit: limit + 1)
+            try await Self.member.store(context).list(status: status, role: role, after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
-        return .ok(.init(body: .json(.init(items: items.map(MemberMapping.resource), nextCursor: next))))
+        return .ok(.init(body: .json(.init(items: items.map(Self.member.render), nextCursor: next))))
     }
 
     func inviteMember(_ input: Operations.InviteMember.Input) async throws -> Operations.InviteMember.Output {
@@ -29,22 +41,22 @@ extension APIHandler {
         return try await session.run { context in
             guard role.isGrantable(by: context.principal.scopes) else { throw MemberRuleViolation.roleNotGrantable(role) }
             let now = context.environment.now()
-            let (member, invitation) = try await members(context).invite(
+            let (member, invitation) = try await Self.member.store(context).invite(
                 id: context.environment.newID(), email: email!, name: body.name, role: role, at: now,
                 expiresAt: now.addingTimeInterval(Invitation.lifetime))
-            try await audit(context, "inviteMember", "member", member.id, changed: ["email", "name", "role"])
+            // What the inviter chose; an invitee's status is always invited.
+            try await audit(context, Operations.InviteMember.id, Self.member.auditType, member.id,
+                            changed: ["email", "name", "role"])
             return .created(.init(
-                headers: .init(location: "/v1/members/\(member.id.uuidString.lowercased())", eTag: MemberMapping.etag(member)),
-                body: .json(.init(member: MemberMapping.resource(member),
+                headers: .init(location: "/v1/members/\(member.id.wire)", eTag: Preconditions.etag(version: member.version)),
+                body: .json(.init(member: Self.member.render(member),
                                   invitation: .init(token: invitation.token, expiresAt: member.invitationExpiresAt!)))))
         }
     }
 
     func getMember(_ input: Operations.GetMember.Input) async throws -> Operations.GetMember.Output {
-        let id = try memberID(input.path.memberId)
-        let member = try await session.run { context in try await members(context).find(id) }
-        guard let member else { throw APIProblem.notFound("Member \(input.path.memberId)") }
-        return .ok(.init(headers: .init(eTag: MemberMapping.etag(member)), body: .json(MemberMapping.resource(member))))
+        let (member, etag) = try await read(Self.member, input.path.memberId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(member)))
     }
 
     func updateMember(_ input: Operations.UpdateMember.Input) async throws -> Operations.UpdateMember.Output {
@@ -52,32 +64,20 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try memberID(input.path.memberId)
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        let record = try await session.run { context in
-            let presence = JSONPresence(rawBody: context.rawBody)
-            var checks = FieldChecks()
-            checks.requireName(patch.name)
-            try checks.throwIfAny()
-            let store = members(context)
-            // Owners are locked first, in id order, by every change of role or status: concurrent
-            // demotions of the last two owners then serialize instead of both passing the check.
-            let owners = patch.role != nil || patch.status != nil ? try await store.lockActiveOwners() : []
-            guard let current = try await store.find(id, lock: true) else {
-                throw APIProblem.notFound("Member \(input.path.memberId)")
-            }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
+        let id = try Self.member.id(input.path.memberId)
+        var checks = FieldChecks()
+        checks.requireName(patch.name)
+        try checks.throwIfAny()
+        let kind = patch.role != nil || patch.status != nil ? Self.memberLockingOwners : Self.member
+        let member = try await lockedWrite(kind, input.path.memberId, id) { context, store, current in
             var next = current
-            if presence.keys.contains("name") { next.name = patch.name }
+            if context.body.names("name") { next.name = patch.name }
             if let role = patch.role { next.role = MemberMapping.role(role) }
             if let status = patch.status { next.status = MemberStatus(rawValue: status.rawValue)! }
             try MemberChange(role: current.role, status: current.status).check(
                 to: MemberChange(role: next.role, status: next.status), hasBeenActive: current.activatedAt != nil,
-                callerScopes: context.principal.scopes, activeOwners: owners.count)
-            var changed: [String] = []
-            if next.name != current.name { changed.append("name") }
-            if next.role != current.role { changed.append("role") }
-            if next.status != current.status { changed.append("status") }
+                callerScopes: context.principal.scopes, activeOwners: store.activeOwners.count)
+            let changed = kind.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
             let now = context.environment.now()
             if next.status != current.status { next.deactivatedAt = next.status == .deactivated ? now : nil }
@@ -89,10 +89,11 @@ extension APIHandler {
             if next.status == .deactivated {
                 try await APIKeyStore(context.scope).revokeKeys(of: .member(id))
             }
-            try await audit(context, "updateMember", "member", id, changed: changed)
+            try await audit(context, Operations.UpdateMember.id, kind.auditType, id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: MemberMapping.etag(record)), body: .json(MemberMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: member.version)),
+                         body: .json(kind.render(member))))
     }
 
     func acceptInvitation(_ input: Operations.AcceptInvitation.Input) async throws -> Operations.AcceptInvitation.Output {
@@ -112,26 +113,18 @@ extension APIHandler {
             let (key, secret) = try await APIKeyStore(scope).insert(
                 name: "First token", scopes: Array(member.role.scopes), expiresAt: nil, id: environment.newID(),
                 owner: .member(member.id))
-            for (operation, type, id) in [("acceptInvitation", "member", member.id), ("createMyToken", "api_key", key.id)] {
+            let entries = [(Operations.AcceptInvitation.id, Self.member.auditType, member.id, ["status"]),
+                           (Operations.CreateMyToken.id, "api_key", key.id, [])]
+            for (operation, type, id, changed) in entries {
                 try await AuditLog(scope).record(
                     AuditEntry(actor: .member(member.id), operation: operation, resourceType: type, resourceID: id,
-                               requestID: requestID, changedFields: operation == "acceptInvitation" ? ["status"] : [],
+                               requestID: requestID, changedFields: changed,
                                clientAddress: RequestScope.current?.clientAddress),
                     id: environment.newID(), at: now)
             }
             return (member, key, secret)
         }
-        return .ok(.init(body: .json(.init(member: MemberMapping.resource(member),
+        return .ok(.init(body: .json(.init(member: Self.member.render(member),
                                            accessToken: KeyMapping.resource(key, secret: secret)))))
-    }
-
-    func members(_ context: TenantSession.Context) -> MemberStore {
-        MemberStore(context.scope)
-    }
-
-    /// A path id that is not a UUID names nothing: 404, as for an id that exists nowhere.
-    private func memberID(_ text: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw APIProblem.notFound("Member \(text)") }
-        return id
     }
 }

@@ -54,9 +54,9 @@ extension APIHandler {
                 issuer: tokens.issuer, tenantID: stored.tenantID, clientID: clientID, keyID: stored.keyID, scopes: granted,
                 issuedAt: now, expiresAt: expiresAt, tokenID: environment.newID())
             try await AuditLog(TenantScope(connection: connection, tenantID: stored.tenantID, logger: logger)).record(
-                AuditEntry(actor: .apiKey(stored.keyID), operation: "issueAccessToken", resourceType: "api_client",
-                           resourceID: clientID, requestID: requestID, changedFields: [],
-                           clientAddress: RequestScope.current?.clientAddress),
+                AuditEntry(actor: .apiKey(stored.keyID), operation: Operations.IssueAccessToken.id,
+                           resourceType: Self.apiClient.auditType, resourceID: clientID, requestID: requestID,
+                           changedFields: [], clientAddress: RequestScope.current?.clientAddress),
                 id: environment.newID(), at: now)
             session.keyUsage.recordUse(keyID: stored.keyID, tenantID: stored.tenantID, at: now)
             return .granted(claims)

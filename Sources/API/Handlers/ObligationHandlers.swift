@@ -6,13 +6,26 @@ import Persistence
 /// Obligations of a contract with versioned terms: a change of threshold, comparator,
 /// credit or earn-back applies from a stated period after the last measured one.
 extension APIHandler {
+    /// Fields in the order a PATCH audits them (`kind` and `period` never change).
+    static let obligation = ResourceKind<ObligationStore, Components.Schemas.Obligation>(
+        noun: "Obligation", auditType: "obligation",
+        fields: [.init("name", \.name), .init("metric", \.metric), .init("unit", \.unit), .init("dueDate", \.dueDate),
+                 .init("deliveredOn", \.deliveredOn), .init("terms", \.terms.current)],
+        store: { ObligationStore($0.scope) }, render: GovernanceMapping.resource)
+
+    /// What a create audits, in the order it always has: the terms before the dates (a PATCH names
+    /// the terms last).
+    static let obligationCreateFields = ["name", "kind", "metric", "unit", "period", "terms", "dueDate", "deliveredOn"]
+
     func listObligations(_ input: Operations.ListObligations.Input) async throws -> Operations.ListObligations.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let contractID = try Self.resourceID(input.path.contractId, "Contract")
+        let contractID = try Self.contract.id(input.path.contractId)
         let page = try await session.run { context in
-            guard try await contracts(context).find(contractID) != nil else { throw APIProblem.notFound("Contract \(input.path.contractId)") }
-            return try await obligations(context).list(contract: contractID, after: cursor, limit: limit + 1)
+            guard try await ContractStore(context.scope).find(contractID) != nil else {
+                throw APIProblem.notFound("Contract \(input.path.contractId)")
+            }
+            return try await ObligationStore(context.scope, contract: contractID).page(after: cursor, limit: limit + 1)
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(GovernanceMapping.resource), nextCursor: next))))
@@ -20,7 +33,7 @@ extension APIHandler {
 
     func createObligation(_ input: Operations.CreateObligation.Input) async throws -> Operations.CreateObligation.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let contractID = try Self.resourceID(input.path.contractId, "Contract")
+        let contractID = try Self.contract.id(input.path.contractId)
         let kind = ObligationKind(rawValue: body.kind.rawValue)!
         let period = PeriodKind(rawValue: body.period.rawValue)!
         var checks = FieldChecks()
@@ -42,36 +55,34 @@ extension APIHandler {
                                     threshold: body.threshold, creditPercent: body.creditPercent,
                                     earnBackPeriods: body.earnBackPeriods, &checks)
         try checks.throwIfAny()
+        // Not `create`: the contract is locked and its term checked first, and a deliverable is judged after.
         let created = try await idempotentCreate(Operations.CreateObligation.id) { context in
-            guard let contract = try await contracts(context).find(contractID, lock: true) else {
+            guard let contract = try await ContractStore(context.scope).find(contractID, lock: true) else {
                 throw APIProblem.notFound("Contract \(input.path.contractId)")
             }
             let today = CalendarDate(utcDate: context.environment.now())
             try Self.checkDeliverableDates(due: due, delivered: delivered, contract: contract, today: today)
             let now = context.environment.now()
-            let record = try await obligations(context).insert(ObligationRecord(
+            let record = try await ObligationStore(context.scope).insert(ObligationRecord(
                 id: context.environment.newID(), contractID: contractID, name: body.name, kind: kind, metric: body.metric,
                 unit: body.unit, period: period, dueDate: due, deliveredOn: delivered, terms: TermsHistory([terms!]),
                 createdAt: now, updatedAt: now))
-            try await audit(context, "createObligation", "obligation", record.id,
-                            changed: ["name", "kind", "metric", "unit", "period", "terms", "dueDate", "deliveredOn"])
+            try await audit(context, Operations.CreateObligation.id, Self.obligation.auditType, record.id,
+                            changed: Self.obligationCreateFields)
             if !kind.isMeasured {
-                let events = try await deliverables(context).reevaluate(record, today: today, now: now, newID: context.environment.newID)
+                let events = try await DeliverableCheck(context.scope).reevaluate(record, today: today, now: now,
+                                                                                 newID: context.environment.newID)
                 try await audit(context, breachEvents: events)
             }
-            return Created(resource: GovernanceMapping.resource(record),
-                           location: "/v1/obligations/\(GovernanceMapping.id(record.id))")
+            return Created(resource: GovernanceMapping.resource(record), location: "/v1/obligations/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
     func getObligation(_ input: Operations.GetObligation.Input) async throws -> Operations.GetObligation.Output {
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
-        let record = try await session.run { context in try await obligations(context).find(id) }
-        guard let record else { throw APIProblem.notFound("Obligation \(input.path.obligationId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(GovernanceMapping.resource(record))))
+        let (obligation, etag) = try await read(Self.obligation, input.path.obligationId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(obligation)))
     }
 
     func updateObligation(_ input: Operations.UpdateObligation.Input) async throws -> Operations.UpdateObligation.Output {
@@ -79,11 +90,11 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
-        let record = try await lockedWrite("Obligation \(input.path.obligationId)",
-                                           find: { try await obligations($0).find(id, lock: true) },
-                                           version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let kind = Self.obligation
+        let id = try kind.id(input.path.obligationId)
+        // Not `update`: new terms are written before the obligation, and a deliverable is judged after.
+        let record = try await lockedWrite(kind, input.path.obligationId, id) { context, store, current in
+            let keys = context.body.keys
             let today = CalendarDate(utcDate: context.environment.now())
             var checks = FieldChecks()
             var next = current
@@ -127,28 +138,29 @@ extension APIHandler {
                 checks.require(patch.effectiveFrom == nil, "/effectiveFrom", "applies only with new terms")
             }
             try checks.throwIfAny()
-            if !current.kind.isMeasured, let contract = try await contracts(context).find(current.contractID) {
+            if !current.kind.isMeasured, let contract = try await ContractStore(context.scope).find(current.contractID) {
                 try Self.checkDeliverableDates(due: next.dueDate, delivered: next.deliveredOn, contract: contract, today: today)
             }
-            if let terms = newTerms, let last = try await obligations(context).lastRecordedPeriodStart(of: id),
-               terms.effectiveFrom <= last {
+            if let terms = newTerms, let last = try await store.lastRecordedPeriodStart(of: id), terms.effectiveFrom <= last {
                 let lastPeriod = MeasurementPeriod.containing(last, kind: current.period)
                 throw ValidationFailure([FieldError(pointer: "/effectiveFrom", detail:
                     "must be after \(lastPeriod), the last period measured or breached: recorded compliance is never rewritten")])
             }
-            let termsChanged = newTerms.map { $0 != current.terms.current } ?? false
-            let changed = Self.changedFields([
-                ("name", next.name != current.name), ("metric", next.metric != current.metric), ("unit", next.unit != current.unit),
-                ("dueDate", next.dueDate != current.dueDate), ("deliveredOn", next.deliveredOn != current.deliveredOn),
-                ("terms", termsChanged)])
+            if let terms = newTerms {
+                next.terms = TermsHistory(current.terms.versions.filter { $0.effectiveFrom < terms.effectiveFrom } + [terms])
+            }
+            let changed = kind.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
             let now = context.environment.now()
-            if termsChanged, let terms = newTerms { try await obligations(context).replaceTerms(of: id, with: terms, at: now) }
-            var updated = try await obligations(context).update(next, at: now)
-            if termsChanged { updated = try await obligations(context).find(id) ?? updated }
-            try await audit(context, "updateObligation", "obligation", id, changed: changed)
+            if let terms = newTerms, next.terms.current != current.terms.current {
+                try await store.replaceTerms(of: id, with: terms, at: now)
+            }
+            // The row comes back with its terms as now stored.
+            let updated = try await store.update(next, at: now)
+            try await audit(context, Operations.UpdateObligation.id, kind.auditType, id, changed: changed)
             if !current.kind.isMeasured && (next.dueDate != current.dueDate || next.deliveredOn != current.deliveredOn) {
-                let events = try await deliverables(context).reevaluate(updated, today: today, now: now, newID: context.environment.newID)
+                let events = try await DeliverableCheck(context.scope).reevaluate(updated, today: today, now: now,
+                                                                                 newID: context.environment.newID)
                 try await audit(context, breachEvents: events)
             }
             return updated
@@ -158,12 +170,7 @@ extension APIHandler {
     }
 
     func deleteObligation(_ input: Operations.DeleteObligation.Input) async throws -> Operations.DeleteObligation.Output {
-        let id = try Self.resourceID(input.path.obligationId, "Obligation")
-        try await lockedWrite("Obligation \(input.path.obligationId)", find: { try await obligations($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await obligations(context).delete(id)
-            try await audit(context, "deleteObligation", "obligation", id, changed: [])
-        }
+        try await delete(Self.obligation, input.path.obligationId, operation: Operations.DeleteObligation.id)
         return .noContent(.init())
     }
 
@@ -196,14 +203,6 @@ extension APIHandler {
         }
         if let delivered { checks.require(delivered <= today, "/deliveredOn", "cannot be after today (\(today))") }
         try checks.throwIfAny()
-    }
-
-    func obligations(_ context: TenantSession.Context) -> ObligationStore {
-        ObligationStore(context.scope)
-    }
-
-    func deliverables(_ context: TenantSession.Context) -> DeliverableCheck {
-        DeliverableCheck(context.scope)
     }
 
     /// Records breaches opened, restated or withdrawn, attributed to the request's actor or, for

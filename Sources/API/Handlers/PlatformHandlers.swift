@@ -27,7 +27,7 @@ extension APIHandler {
 
     static func platformTenant(_ record: PlatformTenantRecord) -> Components.Schemas.PlatformTenant {
         Components.Schemas.PlatformTenant(
-            id: record.id.uuidString.lowercased(), slug: record.slug, name: record.name,
+            id: record.id.wire, slug: record.slug, name: record.name,
             plan: .init(rawValue: record.plan) ?? .starter, status: .init(rawValue: record.status) ?? .provisioning,
             createdAt: record.createdAt, updatedAt: record.updatedAt)
     }

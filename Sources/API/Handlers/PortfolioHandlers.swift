@@ -38,12 +38,13 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
+        // The body's own rules come before the lookup: an invalid body is 422 whatever it names.
+        try Self.checkPortfolio(name: patch.name, description: patch.description)
         let (portfolio, etag) = try await update(Self.portfolio, input.path.portfolioId,
                                                  operation: Operations.UpdatePortfolio.id) { context, current, _ in
-            try Self.checkPortfolio(name: patch.name, description: patch.description)
             var next = current
             if let name = patch.name { next.name = name }
-            if JSONPresence(rawBody: context.rawBody).keys.contains("description") { next.description = patch.description }
+            if context.body.keys.contains("description") { next.description = patch.description }
             return next
         }
         return .ok(.init(headers: .init(eTag: etag), body: .json(portfolio)))

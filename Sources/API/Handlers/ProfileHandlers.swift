@@ -8,7 +8,8 @@ import Persistence
 extension APIHandler {
     func getCurrentMember(_ input: Operations.GetCurrentMember.Input) async throws -> Operations.GetCurrentMember.Output {
         let member = try await session.run { context in try await me(context) }
-        return .ok(.init(headers: .init(eTag: MemberMapping.etag(member)), body: .json(MemberMapping.resource(member))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: member.version)),
+                         body: .json(Self.member.render(member))))
     }
 
     func listMyTokens(_ input: Operations.ListMyTokens.Input) async throws -> Operations.ListMyTokens.Output {
@@ -37,7 +38,8 @@ extension APIHandler {
             let created = try await APIKeyStore(context.scope).insert(
                 name: body.name, scopes: scopes, expiresAt: body.expiresAt, id: context.environment.newID(),
                 owner: .member(member.id))
-            try await audit(context, "createMyToken", "api_key", created.0.id, changed: ["name", "scopes", "expiresAt"])
+            try await audit(context, Operations.CreateMyToken.id, "api_key", created.0.id,
+                            changed: ["name", "scopes", "expiresAt"])
             return created
         }
         return .created(.init(body: .json(KeyMapping.resource(key, secret: secret))))
@@ -53,7 +55,9 @@ extension APIHandler {
             else {
                 throw APIProblem.notFound("Token \(input.path.tokenId)")
             }
-            if revokedNow { try await audit(context, "revokeMyToken", "api_key", tokenID, changed: ["revokedAt"]) }
+            if revokedNow {
+                try await audit(context, Operations.RevokeMyToken.id, "api_key", tokenID, changed: ["revokedAt"])
+            }
         }
         return .noContent(.init())
     }
@@ -69,7 +73,9 @@ extension APIHandler {
             let owner = try await APIKeyStore(context.scope).owner(ofKey: context.principal.keyID)
             if case .member(let id) = owner { memberID = id } else { memberID = nil }
         }
-        guard let memberID, let member = try await members(context).find(memberID) else { throw APIProblem.notAMember }
+        guard let memberID, let member = try await Self.member.store(context).find(memberID) else {
+            throw APIProblem.notAMember
+        }
         return member
     }
 }

@@ -3,7 +3,18 @@ import Domain
 import Foundation
 import Persistence
 
+/// Projects, named by id or by their per-tenant code.
 extension APIHandler {
+    static let project = ResourceKind<ProjectStore, Components.Schemas.Project>(
+        noun: "Project", auditType: "project",
+        fields: [.init("code", \.fields.code), .init("name", \.fields.name), .init("methodology", \.fields.methodology),
+                 .init("phase", \.fields.phase), .init("status", \.fields.status), .init("sponsor", \.fields.sponsor),
+                 .init("manager", \.fields.manager), .init("plannedStart", \.fields.plannedStart),
+                 .init("plannedFinish", \.fields.plannedFinish), .init("budgetAtCompletion", \.fields.budgetAtCompletion),
+                 .init("currency", \.fields.currency), .init("programmeId", \.fields.programmeID),
+                 .init("customFields", \.fields.customFields)],
+        store: { ProjectStore($0.scope) }, render: ProjectMapping.resource)
+
     func listProjects(_ input: Operations.ListProjects.Input) async throws -> Operations.ListProjects.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
@@ -18,8 +29,8 @@ extension APIHandler {
             page = try await session.run { context in
                 let definitions = try await customFieldStore(context).definitions(for: .project)
                 let custom = try CustomFieldMapping.filter(filters, definitions: definitions) ?? [:]
-                return try await store(context).list(status: status, programme: programme, custom: custom, after: cursor,
-                                                     limit: limit + 1)
+                return try await Self.project.store(context).list(status: status, programme: programme, custom: custom,
+                                                                  after: cursor, limit: limit + 1)
             }
         } else {
             page = try await session.read { publicID in
@@ -34,44 +45,28 @@ extension APIHandler {
 
     func createProject(_ input: Operations.CreateProject.Input) async throws -> Operations.CreateProject.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        var fields = try ProjectMapping.fields(from: body)
-        let key = try Idempotency.validate(key: RequestScope.rawHeader("Idempotency-Key"))
-        let operation = Operations.CreateProject.id
-        return try await session.run { context in
-            let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
-            if let key, let stored = try await Idempotency.replay(key: key, operation: operation, hash: hash, in: context) {
-                let project = try WireJSON.decoder.decode(Components.Schemas.Project.self, from: Data(stored.body))
-                return .created(.init(headers: .init(location: stored.location, eTag: "\"\(project.version)\""),
-                                      body: .json(project)))
-            }
-            let now = context.environment.now()
-            fields.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: [:],
+        let fields = try ProjectMapping.fields(from: body)
+        let (created, etag) = try await create(Self.project, operation: Operations.CreateProject.id,
+                                               location: { "/v1/projects/\($0.id.wire)" }) { context, store in
+            var fields = fields
+            fields.customFields = try await customFields(context.body.customFields, current: [:],
                                                          entity: .project, at: "/customFields", context)
-            let record = try await store(context).insert(id: context.environment.newID(), fields: fields, at: now)
-            try await audit(context, "createProject", record.id, changed: ProjectFields.fieldNames)
-            let resource = ProjectMapping.resource(record)
-            let location = "/v1/projects/\(resource.id)"
-            if let key {
-                let stored = StoredResponse(operation: operation, requestHash: hash, status: 201,
-                                            body: Array(try WireJSON.encoder.encode(resource)), location: location)
-                try await IdempotencyStore(context.scope).save(stored, key: key, now: now)
-            }
-            return .created(.init(headers: .init(location: location, eTag: ProjectMapping.etag(record)),
-                                  body: .json(resource)))
+            return try await store.insert(id: context.environment.newID(), fields: fields, at: context.environment.now())
         }
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
+    /// One keyed statement (see `KeyedRead`), not `read`: a project is named by id or by code.
     func getProject(_ input: Operations.GetProject.Input) async throws -> Operations.GetProject.Output {
-        guard let reference = ProjectReference(input.path.projectRef) else {
-            throw APIProblem.notFound("Project \(input.path.projectRef)")
-        }
+        guard let reference = ProjectReference(input.path.projectRef) else { throw Self.project.notFound(input.path.projectRef) }
         let record = try await session.read { publicID in
             ProjectStore.keyedFind(publicID: publicID, reference)
         } _: { rows in
             try rows.first.map { try ProjectStore.decode($0, from: KeyedRead.keyColumnCount) }
         }
-        guard let record else { throw APIProblem.notFound("Project \(input.path.projectRef)") }
-        return .ok(.init(headers: .init(eTag: ProjectMapping.etag(record)), body: .json(ProjectMapping.resource(record))))
+        guard let record else { throw Self.project.notFound(input.path.projectRef) }
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(Self.project.render(record))))
     }
 
     func updateProject(_ input: Operations.UpdateProject.Input) async throws -> Operations.UpdateProject.Output {
@@ -79,53 +74,46 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        guard let reference = ProjectReference(input.path.projectRef) else {
-            throw APIProblem.notFound("Project \(input.path.projectRef)")
-        }
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        let record = try await session.run { context in
-            let store = store(context)
-            guard let current = try await store.find(reference, lock: true) else {
-                throw APIProblem.notFound("Project \(input.path.projectRef)")
+        let record = try await lockedProject(input.path.projectRef) { context, store, current in
+            var next = current
+            next.fields = try ProjectMapping.apply(patch, present: context.body.keys, to: current.fields)
+            next.fields.customFields = try await customFields(context.body.customFields,
+                                                              current: current.fields.customFields, entity: .project,
+                                                              at: "/customFields", context)
+            guard current.fields.status.canMove(to: next.fields.status) else {
+                throw IllegalStatusChange(from: current.fields.status, to: next.fields.status)
             }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            var next = try ProjectMapping.apply(patch, presence: JSONPresence(rawBody: context.rawBody), to: current.fields)
-            next.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: current.fields.customFields,
-                                                       entity: .project, at: "/customFields", context)
-            guard current.fields.status.canMove(to: next.status) else {
-                throw IllegalStatusChange(from: current.fields.status, to: next.status)
-            }
-            let changed = next.changedFields(comparedTo: current.fields)
+            let changed = Self.project.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
-            let updated = try await store.update(id: current.id, fields: next, at: context.environment.now())
-            try await audit(context, "updateProject", current.id, changed: changed)
+            let updated = try await store.update(next, at: context.environment.now())
+            try await audit(context, Operations.UpdateProject.id, Self.project.auditType, current.id, changed: changed)
             return updated
         }
-        return .ok(.init(headers: .init(eTag: ProjectMapping.etag(record)), body: .json(ProjectMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(Self.project.render(record))))
     }
 
     func deleteProject(_ input: Operations.DeleteProject.Input) async throws -> Operations.DeleteProject.Output {
-        guard let reference = ProjectReference(input.path.projectRef) else {
-            throw APIProblem.notFound("Project \(input.path.projectRef)")
-        }
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        try await session.run { context in
-            let store = store(context)
-            guard let current = try await store.find(reference, lock: true) else {
-                throw APIProblem.notFound("Project \(input.path.projectRef)")
-            }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            try await store.delete(id: current.id)
-            try await audit(context, "deleteProject", current.id, changed: [])
+        try await lockedProject(input.path.projectRef) { context, store, current in
+            try await store.delete(current.id)
+            try await audit(context, Operations.DeleteProject.id, Self.project.auditType, current.id, changed: [])
         }
         return .noContent(.init())
     }
 
-    private func store(_ context: TenantSession.Context) -> ProjectStore {
-        ProjectStore(context.scope)
-    }
-
-    private func audit(_ context: TenantSession.Context, _ operation: String, _ id: UUID, changed: [String]) async throws {
-        try await audit(context, operation, "project", id, changed: changed)
+    /// `lockedWrite` for a project named by id or by code (`lockedWrite(kind, …)` takes ids only):
+    /// in one transaction, the project locked (404 when it is not the caller's), `If-Match` checked
+    /// (412 when stale), then `work`.
+    private func lockedProject<Result: Sendable>(
+        _ projectRef: String, _ work: @escaping (TenantSession.Context, ProjectStore, ProjectRecord) async throws -> Result
+    ) async throws -> Result {
+        guard let reference = ProjectReference(projectRef) else { throw Self.project.notFound(projectRef) }
+        return try await lockedWrite("\(Self.project.noun) \(projectRef)", find: { context in
+            try await Self.project.store(context).find(reference, lock: true)
+        }, version: \.version) { context, current in
+            try await work(context, try await Self.project.store(context), current)
+        }
     }
 }
+
+extension Components.Schemas.Project: VersionedWire {}

@@ -7,46 +7,59 @@ import Persistence
 /// The tenant's single sign-on configuration (`/v1/sso`): which identity provider's
 /// tokens act for the tenant's members.
 extension APIHandler {
+    /// The audit log's resource type for the configuration.
+    private static let ssoAuditType = "sso_configuration"
+
     func getSSOConfiguration(_ input: Operations.GetSSOConfiguration.Input) async throws -> Operations.GetSSOConfiguration.Output {
-        let record = try await session.run { context in try await ssoConfigs(context).find() }
+        let record = try await session.run { context in try await SSOConfigStore(context.scope).find() }
         guard let record else { throw Self.noSSOConfiguration }
-        return .ok(.init(headers: .init(eTag: SSOMapping.etag(record)), body: .json(try SSOMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
+                         body: .json(try SSOMapping.resource(record))))
     }
 
     func putSSOConfiguration(_ input: Operations.PutSSOConfiguration.Input) async throws -> Operations.PutSSOConfiguration.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
         let fields = try await ssoFields(body)
-        let (record, created) = try await session.run { context in
-            let store = ssoConfigs(context)
-            let current = try await store.find(lock: true)
-            if let ifMatch {
-                // No configuration matches no entity tag, not even `*`.
-                guard let current else { throw APIProblem.preconditionFailed() }
-                try Preconditions.check(ifMatch, currentVersion: current.version)
-            }
+        let (record, created) = try await lockedSSOConfiguration(missing: nil) { context, store, current in
             let saved = try await store.save(fields, id: current?.id ?? context.environment.newID(),
                                              at: context.environment.now())
-            try await audit(context, "putSSOConfiguration", "sso_configuration", saved.id,
+            try await audit(context, Operations.PutSSOConfiguration.id, Self.ssoAuditType, saved.id,
                             changed: Self.changedFields(from: current, to: saved))
             return (saved, current == nil)
         }
         let resource = try SSOMapping.resource(record)
-        let etag = SSOMapping.etag(record)
+        let etag = Preconditions.etag(version: record.version)
         return created ? .created(.init(headers: .init(eTag: etag), body: .json(resource)))
                        : .ok(.init(headers: .init(eTag: etag), body: .json(resource)))
     }
 
     func deleteSSOConfiguration(_ input: Operations.DeleteSSOConfiguration.Input) async throws -> Operations.DeleteSSOConfiguration.Output {
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        try await session.run { context in
-            let store = ssoConfigs(context)
-            guard let current = try await store.find(lock: true) else { throw Self.noSSOConfiguration }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
+        try await lockedSSOConfiguration(missing: Self.noSSOConfiguration) { context, store, current in
             _ = try await store.delete()
-            try await audit(context, "deleteSSOConfiguration", "sso_configuration", current.id, changed: [])
+            // Found: a missing configuration is 404 here.
+            try await audit(context, Operations.DeleteSSOConfiguration.id, Self.ssoAuditType, current!.id, changed: [])
         }
         return .noContent(.init())
+    }
+
+    /// What PUT and DELETE share, as `lockedWrite` for a resource with a path id: in one transaction,
+    /// find the tenant's configuration locked, then check `If-Match` against it. A missing one is
+    /// `missing` when that is given (so `work` sees one); otherwise `work` creates it, unless `If-Match`
+    /// names a version: no configuration matches an entity tag, not even `*` (412).
+    private func lockedSSOConfiguration<Result: Sendable>(
+        missing: APIProblem?, _ work: (TenantSession.Context, SSOConfigStore, SSOConfigRecord?) async throws -> Result
+    ) async throws -> Result {
+        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        return try await session.run { context in
+            let store = SSOConfigStore(context.scope)
+            let current = try await store.find(lock: true)
+            if current == nil, let missing { throw missing }
+            if let ifMatch {
+                guard let current else { throw APIProblem.preconditionFailed() }
+                try Preconditions.check(ifMatch, currentVersion: current.version)
+            }
+            return try await work(context, store, current)
+        }
     }
 
     static let noSSOConfiguration = APIProblem.notFound("An SSO configuration for this tenant")
@@ -97,9 +110,5 @@ extension APIHandler {
             guard let old else { return value(new) == nil ? nil : name }
             return value(old) == value(new) ? nil : name
         }
-    }
-
-    private func ssoConfigs(_ context: TenantSession.Context) -> SSOConfigStore {
-        SSOConfigStore(context.scope)
     }
 }

@@ -5,14 +5,20 @@ import Persistence
 
 /// Sprints, burndown and velocity.
 extension APIHandler {
+    /// The sprints of the project the path names; its store finds the project (404 when it is not
+    /// the caller's).
+    func sprintKind(_ projectRef: String) -> ResourceKind<SprintStore, Components.Schemas.Sprint> {
+        ResourceKind(
+            noun: "Sprint", auditType: "sprint",
+            fields: [.init("name", \.name), .init("goal", \.goal), .init("startDate", \.start), .init("finishDate", \.finish),
+                     .init("committedPoints", \.committedPoints)],
+            store: { context in SprintStore(context.scope, projectID: try await project(context, projectRef).id) },
+            render: Self.resource)
+    }
+
     func listSprints(_ input: Operations.ListSprints.Input) async throws -> Operations.ListSprints.Output {
-        let limit = try Pagination.limit(input.query.limit)
-        let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let page = try await session.run { context in
-            try await sprints(context, input.path.projectRef).list(after: cursor, limit: limit + 1)
-        }
-        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
-        return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
+        let page = try await list(sprintKind(input.path.projectRef), limit: input.query.limit, cursor: input.query.cursor)
+        return .ok(.init(body: .json(.init(items: page.items, nextCursor: page.nextCursor))))
     }
 
     func createSprint(_ input: Operations.CreateSprint.Input) async throws -> Operations.CreateSprint.Output {
@@ -21,26 +27,21 @@ extension APIHandler {
         let (start, finish) = Self.sprintDates(body.startDate, body.finishDate, &checks)
         Self.checkSprint(name: body.name, goal: body.goal, committed: body.committedPoints, &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateSprint.id) { context in
-            let store = try await sprints(context, input.path.projectRef)
+        let (created, etag) = try await create(
+            sprintKind(input.path.projectRef), operation: Operations.CreateSprint.id,
+            location: { "/v1/projects/\($0.projectID.wire)/sprints/\($0.id.wire)" }
+        ) { context, store in
             let now = context.environment.now()
-            let record = try await store.insert(SprintRecord(
+            return try await store.insert(SprintRecord(
                 id: context.environment.newID(), projectID: store.projectID, name: body.name, goal: body.goal, start: start!,
                 finish: finish!, committedPoints: body.committedPoints, createdAt: now, updatedAt: now))
-            try await audit(context, "createSprint", "sprint", record.id,
-                            changed: ["name", "goal", "startDate", "finishDate", "committedPoints"])
-            return Created(resource: Self.resource(record),
-                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/sprints/\(record.id.uuidString.lowercased())")
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func getSprint(_ input: Operations.GetSprint.Input) async throws -> Operations.GetSprint.Output {
-        let id = try Self.resourceID(input.path.sprintId, "Sprint")
-        let record = try await session.run { context in try await sprints(context, input.path.projectRef).find(id) }
-        guard let record else { throw APIProblem.notFound("Sprint \(input.path.sprintId)") }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
+        let (sprint, etag) = try await read(sprintKind(input.path.projectRef), input.path.sprintId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(sprint)))
     }
 
     func updateSprint(_ input: Operations.UpdateSprint.Input) async throws -> Operations.UpdateSprint.Output {
@@ -48,13 +49,9 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.sprintId, "Sprint")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        let record = try await session.run { context in
-            let store = try await sprints(context, input.path.projectRef)
-            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Sprint \(input.path.sprintId)") }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let (sprint, etag) = try await update(sprintKind(input.path.projectRef), input.path.sprintId,
+                                              operation: Operations.UpdateSprint.id) { context, current, _ in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let (start, finish) = Self.sprintDates(patch.startDate ?? current.start.description,
                                                    patch.finishDate ?? current.finish.description, &checks)
@@ -66,41 +63,28 @@ extension APIHandler {
             try checks.throwIfAny()
             next.start = start!
             next.finish = finish!
-            let changed = [("name", next.name != current.name), ("goal", next.goal != current.goal),
-                           ("startDate", next.start != current.start), ("finishDate", next.finish != current.finish),
-                           ("committedPoints", next.committedPoints != current.committedPoints)].filter(\.1).map(\.0)
-            guard !changed.isEmpty else { return current }
-            let updated = try await store.update(next, at: context.environment.now())
-            try await audit(context, "updateSprint", "sprint", id, changed: changed)
-            return updated
+            return next
         }
-        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(Self.resource(record))))
+        return .ok(.init(headers: .init(eTag: etag), body: .json(sprint)))
     }
 
     func deleteSprint(_ input: Operations.DeleteSprint.Input) async throws -> Operations.DeleteSprint.Output {
-        let id = try Self.resourceID(input.path.sprintId, "Sprint")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        try await session.run { context in
-            let store = try await sprints(context, input.path.projectRef)
-            guard let current = try await store.find(id, lock: true) else { throw APIProblem.notFound("Sprint \(input.path.sprintId)") }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            try await store.delete(id)
-            try await audit(context, "deleteSprint", "sprint", id, changed: [])
-        }
+        try await delete(sprintKind(input.path.projectRef), input.path.sprintId, operation: Operations.DeleteSprint.id)
         return .noContent(.init())
     }
 
     func getSprintBurndown(_ input: Operations.GetSprintBurndown.Input) async throws -> Operations.GetSprintBurndown.Output {
-        let id = try Self.resourceID(input.path.sprintId, "Sprint")
+        let kind = sprintKind(input.path.projectRef)
+        let id = try kind.id(input.path.sprintId)
         let today = CalendarDate(utcDate: session.environment.now())
         let (sprint, items) = try await session.run { context in
-            let store = try await sprints(context, input.path.projectRef)
-            guard let sprint = try await store.find(id) else { throw APIProblem.notFound("Sprint \(input.path.sprintId)") }
+            let store = try await kind.store(context)
+            guard let sprint = try await store.find(id) else { throw kind.notFound(input.path.sprintId) }
             return (sprint, try await store.itemPoints(of: id))
         }
         let series = Burndown.series(items: items, start: sprint.start, finish: sprint.finish, asOf: today)
         return .ok(.init(body: .json(.init(
-            sprintId: id.uuidString.lowercased(), totalPoints: items.reduce(0) { $0 + $1.points },
+            sprintId: id.wire, totalPoints: items.reduce(0) { $0 + $1.points },
             points: series.map { .init(date: $0.date.description, remainingPoints: $0.remainingPoints,
                                        idealRemaining: $0.idealRemaining) }))))
     }
@@ -108,7 +92,7 @@ extension APIHandler {
     func getVelocity(_ input: Operations.GetVelocity.Input) async throws -> Operations.GetVelocity.Output {
         let today = CalendarDate(utcDate: session.environment.now())
         let outcomes = try await session.run { context in
-            let store = try await sprints(context, input.path.projectRef)
+            let store = try await sprintKind(input.path.projectRef).store(context)
             var outcomes: [(SprintRecord, SprintOutcome)] = []
             for sprint in try await store.finished(before: today) {
                 let items = try await store.itemPoints(of: sprint.id)
@@ -122,7 +106,7 @@ extension APIHandler {
         }
         let byID = Dictionary(uniqueKeysWithValues: outcomes.map { ($0.0.id, $0.0) })
         return .ok(.init(body: .json(.init(sprints: Velocity.series(outcomes.map(\.1)).map { point in
-            .init(sprintId: point.sprintID.uuidString.lowercased(), name: byID[point.sprintID]?.name ?? "",
+            .init(sprintId: point.sprintID.wire, name: byID[point.sprintID]?.name ?? "",
                   finishDate: byID[point.sprintID]?.finish.description ?? "", committedPoints: point.committedPoints,
                   completedPoints: point.completedPoints, rollingAverage: point.rollingAverage)
         }))))
@@ -130,7 +114,7 @@ extension APIHandler {
 
     static func resource(_ record: SprintRecord) -> Components.Schemas.Sprint {
         Components.Schemas.Sprint(
-            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(), name: record.name,
+            id: record.id.wire, projectId: record.projectID.wire, name: record.name,
             goal: record.goal, startDate: record.start.description, finishDate: record.finish.description,
             committedPoints: record.committedPoints, itemCount: record.itemCount, points: record.points,
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
@@ -153,9 +137,6 @@ extension APIHandler {
         checks.requireText(goal, maxLength: 2000, at: "/goal")
         if let committed { checks.require((0...100_000).contains(committed), "/committedPoints", "must be 0–100,000") }
     }
-
-    func sprints(_ context: TenantSession.Context, _ projectRef: String) async throws -> SprintStore {
-        SprintStore(context.scope,
-                    projectID: try await project(context, projectRef).id)
-    }
 }
+
+extension Components.Schemas.Sprint: VersionedWire {}

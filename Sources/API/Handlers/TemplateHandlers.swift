@@ -9,7 +9,7 @@ extension APIHandler {
     func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let page = try await session.run { context in try await templates(context).list(after: cursor, limit: limit + 1) }
+        let page = try await session.run { context in try await templates(context).libraryPage(after: cursor, limit: limit + 1) }
         let (items, next) = Pagination.split(page, limit: limit, id: \.id)
         return .ok(.init(body: .json(.init(items: items.map(Self.resource), nextCursor: next))))
     }
@@ -27,15 +27,16 @@ extension APIHandler {
                 id: context.environment.newID(), name: body.name, description: body.description,
                 methodology: body.methodology.flatMap { Methodology(rawValue: $0.rawValue) } ?? .predictive,
                 isPlatform: false, content: content, createdAt: context.environment.now()))
-            try await audit(context, "createTemplate", "template", record.id, changed: ["name", "description", "methodology", "content"])
-            return Created(resource: Self.resource(record), location: "/v1/templates/\(record.id.uuidString.lowercased())")
+            try await audit(context, Operations.CreateTemplate.id, "template", record.id,
+                            changed: ["name", "description", "methodology", "content"])
+            return Created(resource: Self.resource(record), location: "/v1/templates/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location), body: .json(created.resource)))
     }
 
     func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output {
         let id = try Self.resourceID(input.path.templateId, "Template")
-        let record = try await session.run { context in try await templates(context).find(id) }
+        let record = try await session.run { context in try await templates(context).library(id) }
         guard let record else { throw APIProblem.notFound("Template \(input.path.templateId)") }
         return .ok(.init(body: .json(Self.resource(record))))
     }
@@ -44,9 +45,9 @@ extension APIHandler {
         let id = try Self.resourceID(input.path.templateId, "Template")
         try await session.run { context in
             let store = templates(context)
-            guard let record = try await store.find(id) else { throw APIProblem.notFound("Template \(input.path.templateId)") }
+            guard let record = try await store.library(id) else { throw APIProblem.notFound("Template \(input.path.templateId)") }
             try await store.delete(record)
-            try await audit(context, "deleteTemplate", "template", id, changed: [])
+            try await audit(context, Operations.DeleteTemplate.id, "template", id, changed: [])
         }
         return .noContent(.init())
     }
@@ -61,7 +62,7 @@ extension APIHandler {
         try checks.throwIfAny()
         guard let templateID, let start else { throw APIProblem.internalError }
         let created = try await idempotentCreate(Operations.CreateProjectFromTemplate.id) { context in
-            guard let template = try await templates(context).find(templateID) else {
+            guard let template = try await templates(context).library(templateID) else {
                 throw ValidationFailure([FieldError(pointer: "/templateId", detail: "names no template")])
             }
             try template.content.validate()
@@ -74,7 +75,7 @@ extension APIHandler {
             fields.budgetAtCompletion = plan.entries.filter { !$0.key.hasPrefix("phase:") }.reduce(0) { $0 + $1.fields.budgetedCost }
             try fields.validate()
             let now = context.environment.now()
-            let project = try await ProjectStore(context.scope).insert(id: context.environment.newID(), fields: fields, at: now)
+            let project = try await Self.project.store(context).insert(id: context.environment.newID(), fields: fields, at: now)
             var ids: [String: UUID] = [:]
             var paths: [String: String] = [:]
             var items: [NewWorkItem] = []
@@ -94,9 +95,9 @@ extension APIHandler {
             }
             try await DependencyStore(context.scope)
                 .insertChecked(links, ids: links.map { _ in context.environment.newID() }, at: now)
-            try await audit(context, "createProjectFromTemplate", "project", project.id,
-                            changed: ProjectFields.fieldNames + ["templateId"])
-            return Created(resource: ProjectMapping.resource(project), location: "/v1/projects/\(project.id.uuidString.lowercased())")
+            try await audit(context, Operations.CreateProjectFromTemplate.id, Self.project.auditType, project.id,
+                            changed: Self.project.fields.map(\.name) + ["templateId"])
+            return Created(resource: Self.project.render(project), location: "/v1/projects/\(project.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
@@ -105,7 +106,7 @@ extension APIHandler {
     static func resource(_ record: TemplateRecord) -> Components.Schemas.Template {
         let c = record.content
         return Components.Schemas.Template(
-            id: record.id.uuidString.lowercased(), name: record.name, description: record.description,
+            id: record.id.wire, name: record.name, description: record.description,
             methodology: Components.Schemas.Methodology(rawValue: record.methodology.rawValue)!,
             scope: record.isPlatform ? .platform : .organisation,
             content: .init(
@@ -137,6 +138,8 @@ extension APIHandler {
             riskCategories: wire.riskCategories ?? [])
     }
 
+    /// Not a `ResourceKind`: templates have no version (no `ETag`, no conditional delete), and the
+    /// library holds the platform's templates as well as the tenant's.
     private func templates(_ context: TenantSession.Context) -> TemplateStore {
         TemplateStore(context.scope)
     }

@@ -6,12 +6,28 @@ import Persistence
 /// Transitions: created from the platform's service-transition template, with stages
 /// whose exit gates hold readiness criteria; `go` needs every mandatory one signed off.
 extension APIHandler {
+    /// Transitions. Their wire form needs their stages too (`TransitionMapping`), so the kind's is the
+    /// row and the handlers render it.
+    static let transition = ResourceKind<TransitionStore, TransitionRecord>(
+        noun: "Transition", auditType: "transition",
+        fields: [.init("name", \.name), .init("type", \.type), .init("scope", \.scope), .init("fromParty", \.fromParty),
+                 .init("toParty", \.toParty), .init("plannedGoLive", \.plannedGoLive), .init("contractId", \.contractID)],
+        store: { TransitionStore($0.scope) }, render: { $0 })
+
+    /// A transition's stages: the common statements name the transition, so a stage of another is not
+    /// found. Their wire form needs the criteria too, so the kind's is the row.
+    static func stage(of transitionID: UUID) -> ResourceKind<StageStore, StageRecord> {
+        ResourceKind(noun: "Stage", auditType: "transition_stage",
+                     fields: [.init("name", \.name), .init("plannedStart", \.plannedStart), .init("plannedEnd", \.plannedEnd)],
+                     store: { StageStore($0.scope, transition: transitionID) }, render: { $0 })
+    }
+
     func listTransitions(_ input: Operations.ListTransitions.Input) async throws -> Operations.ListTransitions.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         let page = try await session.run { context in
-            let records = try await transitions(context).list(after: cursor, limit: limit + 1)
-            let stages = try await transitions(context).stages(of: records.map(\.id))
+            let records = try await TransitionStore(context.scope).page(after: cursor, limit: limit + 1)
+            let stages = try await StageStore(context.scope).all(of: records.map(\.id))
             return records.map { ($0, stages[$0.id] ?? []) }
         }
         let (items, next) = Pagination.split(page, limit: limit, id: \.0.id)
@@ -29,29 +45,31 @@ extension APIHandler {
         }
         let contract = checks.uuid(body.contractId, at: "/contractId")
         try checks.throwIfAny()
+        // Not `create`: the template's stages are made with it, and it is rendered with them.
         let created = try await idempotentCreate(Operations.CreateTransition.id) { context in
             let now = context.environment.now()
             let stages = TransitionTemplate.stages(goLive: goLive!)
-            let record = try await transitions(context).insert(TransitionRecord(
+            let record = try await TransitionStore(context.scope).insert(TransitionRecord(
                 id: context.environment.newID(), name: body.name, type: TransitionType(rawValue: body._type.rawValue)!,
                 scope: body.scope, fromParty: body.fromParty, toParty: body.toParty, plannedGoLive: goLive!, contractID: contract,
                 createdAt: now, updatedAt: now), stages: stages, newID: context.environment.newID)
-            try await audit(context, "createTransition", "transition", record.id,
-                            changed: ["name", "type", "scope", "fromParty", "toParty", "plannedGoLive", "contractId", "stages"])
-            return Created(resource: TransitionMapping.resource(record, stages: try await transitions(context).stages(of: record.id)),
-                           location: "/v1/transitions/\(GovernanceMapping.id(record.id))")
+            try await audit(context, Operations.CreateTransition.id, Self.transition.auditType, record.id,
+                            changed: Self.transition.fields.map(\.name) + ["stages"])
+            return Created(resource: TransitionMapping.resource(record, stages: try await StageStore(context.scope).all(of: record.id)),
+                           location: "/v1/transitions/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
                               body: .json(created.resource)))
     }
 
+    /// Not `read`: a transition is rendered with its stages, read in the same transaction.
     func getTransition(_ input: Operations.GetTransition.Input) async throws -> Operations.GetTransition.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let found = try await session.run { context -> (TransitionRecord, [StageRecord])? in
-            guard let record = try await transitions(context).find(id) else { return nil }
-            return (record, try await transitions(context).stages(of: id))
+            guard let record = try await TransitionStore(context.scope).find(id) else { return nil }
+            return (record, try await StageStore(context.scope).all(of: id))
         }
-        guard let (record, stages) = found else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
+        guard let (record, stages) = found else { throw Self.transition.notFound(input.path.transitionId) }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(TransitionMapping.resource(record, stages: stages))))
     }
@@ -61,11 +79,11 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
-        let (record, stages) = try await lockedWrite("Transition \(input.path.transitionId)",
-                                                     find: { try await transitions($0).find(id, lock: true) },
-                                                     version: \.version) { context, current in
-            let keys = JSONPresence(rawBody: context.rawBody).keys
+        let kind = Self.transition
+        let id = try kind.id(input.path.transitionId)
+        // Not `update`: the transition is rendered with its stages.
+        let (record, stages) = try await lockedWrite(kind, input.path.transitionId, id) { context, store, current in
+            let keys = context.body.keys
             var checks = FieldChecks()
             let goLive = checks.date(patch.plannedGoLive, at: "/plannedGoLive")
             let contract = checks.uuid(patch.contractId, at: "/contractId")
@@ -79,36 +97,28 @@ extension APIHandler {
             if keys.contains("contractId") { next.contractID = contract }
             Self.checkTransition(name: next.name, scope: next.scope, from: next.fromParty, to: next.toParty, &checks)
             try checks.throwIfAny()
-            let changed = Self.changedFields([
-                ("name", next.name != current.name), ("type", next.type != current.type), ("scope", next.scope != current.scope),
-                ("fromParty", next.fromParty != current.fromParty), ("toParty", next.toParty != current.toParty),
-                ("plannedGoLive", next.plannedGoLive != current.plannedGoLive), ("contractId", next.contractID != current.contractID)])
+            let changed = kind.changed(from: current, to: next)
             var updated = current
             if !changed.isEmpty {
-                updated = try await transitions(context).update(next, at: context.environment.now())
-                try await audit(context, "updateTransition", "transition", id, changed: changed)
+                updated = try await store.update(next, at: context.environment.now())
+                try await audit(context, Operations.UpdateTransition.id, kind.auditType, id, changed: changed)
             }
-            return (updated, try await transitions(context).stages(of: id))
+            return (updated, try await StageStore(context.scope).all(of: id))
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
                          body: .json(TransitionMapping.resource(record, stages: stages))))
     }
 
     func deleteTransition(_ input: Operations.DeleteTransition.Input) async throws -> Operations.DeleteTransition.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
-        try await lockedWrite("Transition \(input.path.transitionId)", find: { try await transitions($0).find(id, lock: true) },
-                              version: \.version) { context, _ in
-            try await transitions(context).delete(id)
-            try await audit(context, "deleteTransition", "transition", id, changed: [])
-        }
+        try await delete(Self.transition, input.path.transitionId, operation: Operations.DeleteTransition.id)
         return .noContent(.init())
     }
 
     func listTransitionStages(_ input: Operations.ListTransitionStages.Input) async throws -> Operations.ListTransitionStages.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let (stages, criteria) = try await session.run { context in
-            guard try await transitions(context).find(id) != nil else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
-            return (try await transitions(context).stages(of: id), try await readinessCriteria(context).all(of: id))
+            try await Self.requireTransition(id, input.path.transitionId, context)
+            return (try await StageStore(context.scope).all(of: id), try await CriterionStore(context.scope).all(of: id))
         }
         return .ok(.init(body: .json(.init(items: stages.map { TransitionMapping.resource($0, criteria: criteria) }))))
     }
@@ -119,9 +129,9 @@ extension APIHandler {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
         let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
-        let (stage, criteria) = try await lockedWrite("Stage \(input.path.stageId)",
-                                                      find: { try await transitions($0).stage(stageID, of: transitionID, lock: true) },
-                                                      version: \.version) { context, current in
+        let kind = Self.stage(of: transitionID)
+        // Not `update`: the stage is rendered with the counts of its criteria.
+        let (stage, criteria) = try await lockedWrite(kind, input.path.stageId, stageID) { context, store, current in
             var checks = FieldChecks()
             checks.requireName(patch.name)
             let start = checks.date(patch.plannedStart, at: "/plannedStart")
@@ -132,15 +142,13 @@ extension APIHandler {
             next.plannedEnd = end ?? current.plannedEnd
             checks.require(next.plannedEnd >= next.plannedStart, "/plannedEnd", "must be on or after plannedStart")
             try checks.throwIfAny()
-            let changed = Self.changedFields([("name", next.name != current.name),
-                                              ("plannedStart", next.plannedStart != current.plannedStart),
-                                              ("plannedEnd", next.plannedEnd != current.plannedEnd)])
+            let changed = kind.changed(from: current, to: next)
             var updated = current
             if !changed.isEmpty {
-                updated = try await transitions(context).updateStage(next, at: context.environment.now())
-                try await audit(context, "updateTransitionStage", "transition_stage", stageID, changed: changed)
+                updated = try await store.update(next, at: context.environment.now())
+                try await audit(context, Operations.UpdateTransitionStage.id, kind.auditType, stageID, changed: changed)
             }
-            return (updated, try await readinessCriteria(context).all(of: transitionID))
+            return (updated, try await CriterionStore(context.scope).all(of: transitionID))
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: stage.version)),
                          body: .json(TransitionMapping.resource(stage, criteria: criteria))))
@@ -154,20 +162,21 @@ extension APIHandler {
         try checks.throwIfAny()
         let decision = GateDecision(rawValue: body.decision.rawValue)!
         let decided = try await idempotentCreate(Operations.DecideStageGate.id) { context in
-            guard try await transitions(context).find(transitionID, lock: true) != nil,
-                  let current = try await transitions(context).stage(stageID, of: transitionID, lock: true) else {
+            let stages = StageStore(context.scope, transition: transitionID)
+            guard try await TransitionStore(context.scope).find(transitionID, lock: true) != nil,
+                  let current = try await stages.find(stageID, lock: true) else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
             try Self.requireOpenGate(current)
             let member = try await me(context)
-            let all = try await readinessCriteria(context).all(of: transitionID)
-            let earlier = try await transitions(context).stages(of: transitionID)
-                .filter { $0.position < current.position && $0.gateDecision != .go }
+            let all = try await CriterionStore(context.scope).all(of: transitionID)
+            let earlier = try await stages.all(of: transitionID).filter { $0.position < current.position && $0.gateDecision != .go }
             // The hypercare gate declares steady state: every metric must have held its target.
             var unstable: [String] = []
             if current.key == .hypercare && decision == .go {
-                let metrics = try await hypercare(context).all(of: transitionID)
-                let runs = try await hypercare(context).consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now()))
+                let hypercare = HypercareStore(context.scope)
+                let metrics = try await hypercare.all(of: transitionID)
+                let runs = try await hypercare.consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now()))
                 unstable = metrics.filter { (runs[$0.id] ?? 0) < $0.requiredPeriods }.map(\.name)
             }
             do throws(GateRefusal) {
@@ -181,7 +190,8 @@ extension APIHandler {
             next.gateDecidedAt = context.environment.now()
             next.gateDecidedBy = member.id
             next.gateNotes = body.notes
-            let updated = try await transitions(context).updateStage(next, at: context.environment.now())
+            let updated = try await stages.update(next, at: context.environment.now())
+            // The audit log names what the decision does (not an operation of the API).
             try await audit(context, decision == .go ? "passStageGate" : "holdStageGate", "transition_stage", stageID,
                             changed: ["gateDecision", "gateNotes"])
             return Created(resource: TransitionMapping.resource(updated, criteria: all), location: nil)
@@ -190,10 +200,10 @@ extension APIHandler {
     }
 
     func getTransitionReadiness(_ input: Operations.GetTransitionReadiness.Input) async throws -> Operations.GetTransitionReadiness.Output {
-        let id = try Self.resourceID(input.path.transitionId, "Transition")
+        let id = try Self.transition.id(input.path.transitionId)
         let (stages, criteria) = try await session.run { context in
-            guard try await transitions(context).find(id) != nil else { throw APIProblem.notFound("Transition \(input.path.transitionId)") }
-            return (try await transitions(context).stages(of: id), try await readinessCriteria(context).all(of: id))
+            try await Self.requireTransition(id, input.path.transitionId, context)
+            return (try await StageStore(context.scope).all(of: id), try await CriterionStore(context.scope).all(of: id))
         }
         return .ok(.init(body: .json(TransitionMapping.readiness(id, stages: stages, criteria: criteria))))
     }
@@ -207,14 +217,6 @@ extension APIHandler {
 
     /// A stage's path ids: text that is no UUID names nothing (404).
     static func stageIDs(_ transition: String, _ stage: String) throws(APIProblem) -> (UUID, UUID) {
-        (try resourceID(transition, "Transition"), try resourceID(stage, "Stage"))
-    }
-
-    func transitions(_ context: TenantSession.Context) -> TransitionStore {
-        TransitionStore(context.scope)
-    }
-
-    func readinessCriteria(_ context: TenantSession.Context) -> CriterionStore {
-        CriterionStore(context.scope)
+        (try Self.transition.id(transition), try resourceID(stage, "Stage"))
     }
 }

@@ -5,6 +5,31 @@ import Persistence
 
 /// The project's WBS: work items in a tree, created one at a time or up to 1,000 at once.
 extension APIHandler {
+    /// Every field a work item's audit rows name, in their order.
+    static let workItemFields: [AuditedField<WorkItemRecord>] = [
+        .init("kind", \.fields.kind), .init("title", \.fields.title), .init("description", \.fields.description),
+        .init("status", \.fields.status), .init("plannedStart", \.fields.plannedStart),
+        .init("plannedFinish", \.fields.plannedFinish), .init("durationDays", \.fields.durationDays),
+        .init("estimateHours", \.fields.estimateHours), .init("storyPoints", \.fields.storyPoints),
+        .init("budgetedCost", \.fields.budgetedCost), .init("percentComplete", \.fields.percentComplete),
+        .init("assigneeId", \.fields.assigneeID), .init("sprintId", \.fields.sprintID),
+        .init("customFields", \.fields.customFields), .init("parentId", \.parentID),
+    ]
+
+    /// The work items of the project the path names; its store finds the project (404 when it is
+    /// not the caller's). `lockingTreeForMove`: when the body names `parentId`, the store takes the
+    /// project's tree lock too, before any item's row lock (the order every move takes them in).
+    func workItemKind(_ projectRef: String,
+                      lockingTreeForMove: Bool = false) -> ResourceKind<WorkItemStore, Components.Schemas.WorkItem> {
+        ResourceKind(noun: "Work item", auditType: "work_item", fields: Self.workItemFields, store: { context in
+            let store = WorkItemStore(context.scope, projectID: try await project(context, projectRef).id)
+            if lockingTreeForMove, context.body.keys.contains("parentId") {
+                try await store.lockTree()
+            }
+            return store
+        }, render: WorkItemMapping.resource)
+    }
+
     func listWorkItems(_ input: Operations.ListWorkItems.Input) async throws -> Operations.ListWorkItems.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
@@ -14,7 +39,7 @@ extension APIHandler {
         if !checks.errors.isEmpty { throw APIProblem.badRequest("under and parentId must be ids (UUID).", errors: checks.errors) }
         let status = input.query.status.flatMap { WorkItemStatus(rawValue: $0.rawValue) }
         let page = try await session.run { context in
-            let store = try await workItems(context, input.path.projectRef)
+            let store = try await workItemKind(input.path.projectRef).store(context)
             var path: String?
             if let under {
                 guard let root = try await store.find(under) else { throw APIProblem.notFound("Work item \(under)") }
@@ -36,15 +61,14 @@ extension APIHandler {
         var checks = FieldChecks()
         let draft = WorkItemMapping.draft(body, at: "", &checks)
         try checks.throwIfAny()
-        let created = try await idempotentCreate(Operations.CreateWorkItem.id) { context in
-            let record = try await insertWorkItems([draft], pointers: [""], customInputs: [CustomFieldMapping.input(context.rawBody)],
-                                                   context, input.path.projectRef)[0]
-            try await audit(context, "createWorkItem", "work_item", record.id, changed: WorkItemFields.fieldNames + ["parentId"])
-            return Created(resource: WorkItemMapping.resource(record),
-                           location: "/v1/projects/\(record.projectID.uuidString.lowercased())/work-items/\(record.id.uuidString.lowercased())")
+        let (created, etag) = try await create(
+            workItemKind(input.path.projectRef), operation: Operations.CreateWorkItem.id,
+            location: { "/v1/projects/\($0.projectID.wire)/work-items/\($0.id.wire)" }
+        ) { context, store in
+            try await insertWorkItems([draft], pointers: [""], customInputs: [context.body.customFields],
+                                      context, store)[0]
         }
-        return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
-                              body: .json(created.resource)))
+        return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
 
     func createWorkItems(_ input: Operations.CreateWorkItems.Input) async throws -> Operations.CreateWorkItems.Output {
@@ -63,56 +87,56 @@ extension APIHandler {
             }
         }
         let early = checks.errors
-        let created = try await idempotentCreate(Operations.CreateWorkItems.id) { context in
-            let inputs = CustomFieldMapping.inputs(context.rawBody, count: drafts.count)
+        let kind = workItemKind(input.path.projectRef)
+        let operation = Operations.CreateWorkItems.id
+        // Not `create`: one response holds every item, each audited as a create.
+        let created = try await idempotentCreate(operation) { context in
+            let inputs = context.body.customFields(ofItems: drafts.count)
             let records = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
-                                                    input.path.projectRef, knownErrors: early)
+                                                    try await kind.store(context), knownErrors: early)
             for record in records {
-                try await audit(context, "createWorkItems", "work_item", record.id, changed: WorkItemFields.fieldNames + ["parentId"])
+                try await audit(context, operation, kind.auditType, record.id, changed: kind.fields.map(\.name))
             }
-            return Created(resource: Components.Schemas.WorkItemList(items: records.map(WorkItemMapping.resource)), location: nil)
+            return Created(resource: Components.Schemas.WorkItemList(items: records.map(kind.render)), location: nil)
         }
         return .created(.init(body: .json(created.resource)))
     }
 
     func getWorkItem(_ input: Operations.GetWorkItem.Input) async throws -> Operations.GetWorkItem.Output {
-        let id = try Self.resourceID(input.path.itemId, "Work item")
-        let record = try await session.run { context in
-            try await workItems(context, input.path.projectRef).find(id)
-        }
-        guard let record else { throw APIProblem.notFound("Work item \(input.path.itemId)") }
-        return .ok(.init(headers: .init(eTag: WorkItemMapping.etag(record)), body: .json(WorkItemMapping.resource(record))))
+        let (item, etag) = try await read(workItemKind(input.path.projectRef), input.path.itemId)
+        return .ok(.init(headers: .init(eTag: etag), body: .json(item)))
     }
 
+    /// Not `update`: a move rewrites the subtree's paths (and the item's version) in a statement of
+    /// its own, so a PATCH that only moves the item reads it back instead of writing it again.
     func updateWorkItem(_ input: Operations.UpdateWorkItem.Input) async throws -> Operations.UpdateWorkItem.Output {
         let patch: Components.Schemas.WorkItemPatch
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        let id = try Self.resourceID(input.path.itemId, "Work item")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        let record = try await session.run { context in
-            let presence = JSONPresence(rawBody: context.rawBody)
+        let kind = workItemKind(input.path.projectRef, lockingTreeForMove: true)
+        let id = try kind.id(input.path.itemId)
+        let record = try await lockedWrite(kind, input.path.itemId, id) { context, store, current in
+            let present = context.body.keys
             var checks = FieldChecks()
             let newParent = checks.uuid(patch.parentId, at: "/parentId")
-            let store = try await workItems(context, input.path.projectRef)
-            if presence.keys.contains("parentId") { try await store.lockTree() }
-            guard let current = try await store.find(id, lock: true) else {
-                throw APIProblem.notFound("Work item \(input.path.itemId)")
-            }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            var next = WorkItemMapping.apply(patch, presence: presence, to: current.fields, &checks)
+            var next = current
+            next.fields = WorkItemMapping.apply(patch, present: present, to: current.fields, &checks)
             try checks.throwIfAny()
-            let datesTouched = !presence.keys.isDisjoint(with: ["plannedStart", "plannedFinish", "durationDays", "kind"])
-            next = try next.scheduled(on: try await calendars(context).current().calendar, keepingDates: !datesTouched)
-            next.customFields = try await customFields(CustomFieldMapping.input(context.rawBody), current: current.fields.customFields,
-                                                       entity: .workItem, at: "/customFields", context)
-            if let assignee = next.assigneeID, assignee != current.fields.assigneeID {
+            let datesTouched = !present.isDisjoint(with: ["plannedStart", "plannedFinish", "durationDays", "kind"])
+            if datesTouched {
+                next.fields = try next.fields.scheduled(on: try await calendars(context).current().calendar)
+            } else {
+                try next.fields.checked()
+            }
+            next.fields.customFields = try await customFields(context.body.customFields,
+                                                              current: current.fields.customFields, entity: .workItem,
+                                                              at: "/customFields", context)
+            if let assignee = next.fields.assigneeID, assignee != current.fields.assigneeID {
                 try await requireMembers([assignee], pointers: [""], context)
             }
-            var changed = next.changedFields(comparedTo: current.fields)
             let now = context.environment.now()
-            if presence.keys.contains("parentId"), newParent != current.parentID {
+            if present.contains("parentId"), newParent != current.parentID {
                 var parent: WorkItemRecord?
                 if let newParent {
                     guard let found = try await store.find(newParent) else {
@@ -130,30 +154,25 @@ extension APIHandler {
                     parent = found
                 }
                 try await store.move(current, under: parent, at: now)
-                changed.append("parentId")
+                next.parentID = newParent
             }
+            let changed = kind.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
-            var updated = current
-            updated.fields = next
-            let saved = next != current.fields ? try await store.update(updated, at: now) : try await store.find(id)!
-            try await audit(context, "updateWorkItem", "work_item", id, changed: changed)
+            let saved: WorkItemRecord
+            if next.fields != current.fields {
+                saved = try await store.update(next, at: now)
+            } else {
+                guard let moved = try await store.find(id) else { throw MissingRow(table: WorkItemStore.table) }
+                saved = moved
+            }
+            try await audit(context, Operations.UpdateWorkItem.id, kind.auditType, id, changed: changed)
             return saved
         }
-        return .ok(.init(headers: .init(eTag: WorkItemMapping.etag(record)), body: .json(WorkItemMapping.resource(record))))
+        return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)), body: .json(kind.render(record))))
     }
 
     func deleteWorkItem(_ input: Operations.DeleteWorkItem.Input) async throws -> Operations.DeleteWorkItem.Output {
-        let id = try Self.resourceID(input.path.itemId, "Work item")
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
-        try await session.run { context in
-            let store = try await workItems(context, input.path.projectRef)
-            guard let current = try await store.find(id, lock: true) else {
-                throw APIProblem.notFound("Work item \(input.path.itemId)")
-            }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            try await store.delete(current)
-            try await audit(context, "deleteWorkItem", "work_item", id, changed: [])
-        }
+        try await delete(workItemKind(input.path.projectRef), input.path.itemId, operation: Operations.DeleteWorkItem.id)
         return .noContent(.init())
     }
 
@@ -161,9 +180,8 @@ extension APIHandler {
     /// the project, or earlier drafts), checks assignees, and inserts all in one statement. Every
     /// refusal names the item by its pointer, and nothing is written unless all are good.
     private func insertWorkItems(_ drafts: [WorkItemMapping.Draft], pointers: [String], customInputs: [[String: Any]?],
-                                 _ context: TenantSession.Context, _ projectRef: String,
+                                 _ context: TenantSession.Context, _ store: WorkItemStore,
                                  knownErrors: [FieldError] = []) async throws -> [WorkItemRecord] {
-        let store = try await workItems(context, projectRef)
         let calendar = try await calendars(context).current().calendar
         var errors = knownErrors
         var custom = drafts.map { _ in [String: CustomFieldValue]() }
@@ -244,10 +262,6 @@ extension APIHandler {
         }
         if !errors.isEmpty { throw ValidationFailure(errors) }
     }
-
-    /// The work items of the project the path names (404 when there is no such project).
-    func workItems(_ context: TenantSession.Context, _ projectRef: String) async throws -> WorkItemStore {
-        WorkItemStore(context.scope,
-                      projectID: try await project(context, projectRef).id)
-    }
 }
+
+extension Components.Schemas.WorkItem: VersionedWire {}

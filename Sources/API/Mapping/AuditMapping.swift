@@ -10,10 +10,10 @@ enum AuditMapping {
             throw CorruptRow(table: "audit_events", id: event.id)  // the table's check makes this unreachable
         }
         return Components.Schemas.AuditEvent(
-            id: event.id.uuidString.lowercased(), occurredAt: event.occurredAt,
+            id: event.id.wire, occurredAt: event.occurredAt,
             actor: .init(_type: actorType, id: event.actorID),
             operation: event.operation,
-            resource: .init(_type: event.resourceType, id: event.resourceID.uuidString.lowercased()),
+            resource: .init(_type: event.resourceType, id: event.resourceID.wire),
             requestId: event.requestID, changedFields: event.changedFields, clientAddress: event.clientAddress)
     }
 

@@ -7,11 +7,9 @@ import Foundation
 enum ClientMapping {
     static func resource(_ record: ClientRecord) -> Components.Schemas.ApiClient {
         Components.Schemas.ApiClient(
-            id: record.id.uuidString.lowercased(), name: record.name, scopes: record.scopes.sorted().map(\.rawValue),
+            id: record.id.wire, name: record.name, scopes: record.scopes.sorted().map(\.rawValue),
             status: Components.Schemas.ClientStatus(rawValue: record.status.rawValue)!, disabledAt: record.disabledAt,
             lastUsedAt: record.lastUsedAt, createdAt: record.createdAt, updatedAt: record.updatedAt,
             version: record.version)
     }
-
-    static func etag(_ record: ClientRecord) -> String { Preconditions.etag(version: record.version) }
 }

@@ -17,21 +17,6 @@ enum CustomFieldMapping {
         return (try? OpenAPIObjectContainer(unvalidatedValue: object)) ?? OpenAPIObjectContainer()
     }
 
-    /// The `customFields` object of a JSON body; nil when absent.
-    static func input(_ rawBody: [UInt8]) -> [String: Any]? {
-        guard let body = (try? JSONSerialization.jsonObject(with: Data(rawBody))) as? [String: Any] else { return nil }
-        return body["customFields"] as? [String: Any]
-    }
-
-    /// The `customFields` object of each of the first `count` entries of a bulk body's `items`,
-    /// read with one parse of the body.
-    static func inputs(_ rawBody: [UInt8], count: Int) -> [[String: Any]?] {
-        let items = ((try? JSONSerialization.jsonObject(with: Data(rawBody))) as? [String: Any])?["items"] as? [Any] ?? []
-        return (0..<count).map { index in
-            index < items.count ? (items[index] as? [String: Any])?["customFields"] as? [String: Any] : nil
-        }
-    }
-
     /// `key:value` filters as the values the custom fields must contain: 422 for a key the
     /// organisation has not defined or a value not of the field's type.
     static func filter(_ parameters: [String]?, definitions: [String: CustomFieldDefinition]) throws -> [String: CustomFieldValue]? {

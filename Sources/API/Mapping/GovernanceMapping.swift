@@ -5,10 +5,8 @@ import Persistence
 
 /// Governance records as the contract's schemas.
 enum GovernanceMapping {
-    static func id(_ id: UUID) -> String { id.uuidString.lowercased() }
-
     static func resource(_ record: ContractRecord) -> Components.Schemas.Contract {
-        .init(id: id(record.id), code: record.code, name: record.name, clientParty: record.clientParty,
+        .init(id: record.id.wire, code: record.code, name: record.name, clientParty: record.clientParty,
               service: record.service, startDate: record.start.description, endDate: record.end?.description,
               monthlyFee: record.monthlyFee, currency: record.currency,
               serviceCreditCapPercent: BasisPoints.percent(record.creditCapBasisPoints), createdAt: record.createdAt,
@@ -18,7 +16,7 @@ enum GovernanceMapping {
     static func resource(_ record: ObligationRecord) -> Components.Schemas.Obligation {
         let current = record.terms.current
         return .init(
-            id: id(record.id), contractId: id(record.contractID), name: record.name,
+            id: record.id.wire, contractId: record.contractID.wire, name: record.name,
             kind: .init(rawValue: record.kind.rawValue)!, metric: record.metric, unit: record.unit,
             period: .init(rawValue: record.period.rawValue)!, comparator: current?.comparator?.rawValue,
             threshold: current?.threshold, creditPercent: BasisPoints.percent(current?.creditBasisPoints ?? 0),
@@ -36,14 +34,14 @@ enum GovernanceMapping {
     }
 
     static func resource(_ record: MeasurementRecord) -> Components.Schemas.Measurement {
-        .init(id: id(record.id), obligationId: id(record.obligationID), period: record.period.description,
+        .init(id: record.id.wire, obligationId: record.obligationID.wire, period: record.period.description,
               periodStart: record.period.start.description, periodEnd: record.period.end.description, value: record.value,
-              met: record.met, breachId: record.breachID.map(id), createdAt: record.createdAt, updatedAt: record.updatedAt,
+              met: record.met, breachId: record.breachID.map(\.wire), createdAt: record.createdAt, updatedAt: record.updatedAt,
               version: record.version)
     }
 
     static func resource(_ record: BreachRecord) -> Components.Schemas.Breach {
-        .init(id: id(record.id), contractId: id(record.contractID), obligationId: id(record.obligationID),
+        .init(id: record.id.wire, contractId: record.contractID.wire, obligationId: record.obligationID.wire,
               obligationName: record.obligationName, period: record.period.description,
               periodStart: record.period.start.description, periodEnd: record.period.end.description,
               month: record.period.creditMonth.description, value: record.value, comparator: record.comparator?.rawValue,

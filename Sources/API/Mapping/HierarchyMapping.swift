@@ -7,13 +7,13 @@ import Persistence
 enum HierarchyMapping {
     static func resource(_ record: PortfolioRecord) -> Components.Schemas.Portfolio {
         Components.Schemas.Portfolio(
-            id: record.id.uuidString.lowercased(), name: record.name, description: record.description,
+            id: record.id.wire, name: record.name, description: record.description,
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
     static func resource(_ record: ProgrammeRecord) -> Components.Schemas.Programme {
         Components.Schemas.Programme(
-            id: record.id.uuidString.lowercased(), portfolioId: record.portfolioID?.uuidString.lowercased(),
+            id: record.id.wire, portfolioId: record.portfolioID?.wire,
             name: record.name, description: record.description,
             workstreams: record.workstreams.map { .init(name: $0.name, description: $0.description) },
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)

@@ -7,7 +7,7 @@ import Foundation
 enum KeyMapping {
     static func resource(_ record: APIKeyRecord, secret: SecretToken? = nil) -> Components.Schemas.ApiKey {
         Components.Schemas.ApiKey(
-            id: record.id.uuidString.lowercased(), name: record.name,
+            id: record.id.wire, name: record.name,
             prefix: SecretToken.Kind.apiKey.rawValue + record.publicID, scopes: record.scopes,
             createdAt: record.createdAt, expiresAt: record.expiresAt, revokedAt: record.revokedAt,
             lastUsedAt: record.lastUsedAt, token: secret?.token)

@@ -7,15 +7,13 @@ import Foundation
 enum MemberMapping {
     static func resource(_ record: MemberRecord) -> Components.Schemas.Member {
         Components.Schemas.Member(
-            id: record.id.uuidString.lowercased(), email: record.email, name: record.name,
+            id: record.id.wire, email: record.email, name: record.name,
             role: Components.Schemas.Role(rawValue: record.role.rawValue)!,
             status: Components.Schemas.MemberStatus(rawValue: record.status.rawValue)!,
             invitationExpiresAt: record.invitationExpiresAt, activatedAt: record.activatedAt,
             deactivatedAt: record.deactivatedAt, createdAt: record.createdAt, updatedAt: record.updatedAt,
             version: record.version)
     }
-
-    static func etag(_ record: MemberRecord) -> String { Preconditions.etag(version: record.version) }
 
     static func role(_ role: Components.Schemas.Role) -> Role { Role(rawValue: role.rawValue)! }
 }

@@ -8,18 +8,16 @@ enum ProjectMapping {
     static func resource(_ record: ProjectRecord) -> Components.Schemas.Project {
         let f = record.fields
         return Components.Schemas.Project(
-            id: record.id.uuidString.lowercased(), code: f.code, name: f.name,
+            id: record.id.wire, code: f.code, name: f.name,
             methodology: Components.Schemas.Methodology(rawValue: f.methodology.rawValue)!,
             phase: Components.Schemas.ProjectPhase(rawValue: f.phase.rawValue)!,
             status: Components.Schemas.ProjectStatus(rawValue: f.status.rawValue)!,
             sponsor: f.sponsor, manager: f.manager,
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             budgetAtCompletion: f.budgetAtCompletion, currency: f.currency,
-            programmeId: f.programmeID?.uuidString.lowercased(), customFields: .init(additionalProperties: CustomFieldMapping.container(f.customFields)),
+            programmeId: f.programmeID?.wire, customFields: .init(additionalProperties: CustomFieldMapping.container(f.customFields)),
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
-
-    static func etag(_ record: ProjectRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// The fields of a create request, with the defaults the contract documents.
     static func fields(from body: Components.Schemas.ProjectCreate) throws(ValidationFailure) -> ProjectFields {
@@ -42,7 +40,7 @@ enum ProjectMapping {
     /// Applies a merge patch: absent keys keep their value, `null` clears a nullable field.
     /// `present` is the set of keys in the raw body and the ones among them that were `null`,
     /// which the generated (Optional-based) type cannot tell apart from absent ones.
-    static func apply(_ patch: Components.Schemas.ProjectPatch, presence: JSONPresence,
+    static func apply(_ patch: Components.Schemas.ProjectPatch, present keys: Set<String>,
                       to current: ProjectFields) throws(ValidationFailure) -> ProjectFields {
         var checks = FieldChecks()
         var next = current
@@ -53,28 +51,15 @@ enum ProjectMapping {
         if let value = patch.status { next.status = ProjectStatus(rawValue: value.rawValue)! }
         if let budget = patch.budgetAtCompletion { next.budgetAtCompletion = budget }
         if let currency = patch.currency { next.currency = currency }
-        if presence.keys.contains("sponsor") { next.sponsor = patch.sponsor }
-        if presence.keys.contains("manager") { next.manager = patch.manager }
-        if presence.keys.contains("plannedStart") { next.plannedStart = checks.date(patch.plannedStart, at: "/plannedStart") }
-        if presence.keys.contains("plannedFinish") { next.plannedFinish = checks.date(patch.plannedFinish, at: "/plannedFinish") }
-        if presence.keys.contains("programmeId") {
+        if keys.contains("sponsor") { next.sponsor = patch.sponsor }
+        if keys.contains("manager") { next.manager = patch.manager }
+        if keys.contains("plannedStart") { next.plannedStart = checks.date(patch.plannedStart, at: "/plannedStart") }
+        if keys.contains("plannedFinish") { next.plannedFinish = checks.date(patch.plannedFinish, at: "/plannedFinish") }
+        if keys.contains("programmeId") {
             next.programmeID = checks.uuid(patch.programmeId, at: "/programmeId")
         }
         try checks.throwIfAny()
         try next.validate()
         return next
-    }
-
-}
-
-/// Which top-level keys a JSON object body contains: a merge patch tells "set to null" (present)
-/// from "leave alone" (absent), which the generated Optional-based types cannot. Fields that may
-/// not be null at all are refused earlier (`NonNullableFields`).
-struct JSONPresence: Sendable {
-    var keys: Set<String> = []
-
-    init(rawBody: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(rawBody)) as? [String: Any] else { return }
-        keys = Set(object.keys)
     }
 }

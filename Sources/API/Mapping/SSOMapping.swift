@@ -6,13 +6,11 @@ import Foundation
 enum SSOMapping {
     static func resource(_ record: SSOConfigRecord) throws -> Components.Schemas.SSOConfiguration {
         Components.Schemas.SSOConfiguration(
-            id: record.id.uuidString.lowercased(), issuer: record.issuer, audience: record.audience,
+            id: record.id.wire, issuer: record.issuer, audience: record.audience,
             jwksUrl: record.jwksURL, jwks: try record.jwks.map { try JSONDecoder().decode(Components.Schemas.JWKSet.self, from: Data($0.utf8)) },
             emailClaim: record.emailClaim, createdAt: record.createdAt, updatedAt: record.updatedAt,
             version: record.version)
     }
-
-    static func etag(_ record: SSOConfigRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// An issuer, audience or claim name: printable ASCII without spaces, as they appear in tokens.
     static func isToken(_ text: String, maxLength: Int) -> Bool {

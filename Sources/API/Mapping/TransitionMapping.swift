@@ -5,12 +5,10 @@ import Persistence
 
 /// Transitions, stages and readiness criteria as the contract's schemas.
 enum TransitionMapping {
-    private static func id(_ id: UUID) -> String { GovernanceMapping.id(id) }
-
     static func resource(_ record: TransitionRecord, stages: [StageRecord]) -> Components.Schemas.Transition {
-        .init(id: id(record.id), name: record.name, _type: .init(rawValue: record.type.rawValue)!, scope: record.scope,
+        .init(id: record.id.wire, name: record.name, _type: .init(rawValue: record.type.rawValue)!, scope: record.scope,
               fromParty: record.fromParty, toParty: record.toParty, plannedGoLive: record.plannedGoLive.description,
-              contractId: record.contractID.map(id),
+              contractId: record.contractID.map(\.wire),
               currentStage: (stages.first { $0.gateDecision != .go }?.key ?? .steadyState).rawValue,
               createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
@@ -18,32 +16,32 @@ enum TransitionMapping {
     /// The stage with the counts of its criteria among `criteria` (the transition's).
     static func resource(_ stage: StageRecord, criteria: [CriterionRecord]) -> Components.Schemas.TransitionStage {
         let own = criteria.filter { $0.stageID == stage.id }.map(\.state)
-        return .init(id: id(stage.id), transitionId: id(stage.transitionID), key: .init(rawValue: stage.key.rawValue)!,
+        return .init(id: stage.id.wire, transitionId: stage.transitionID.wire, key: .init(rawValue: stage.key.rawValue)!,
                      name: stage.name, position: stage.position, plannedStart: stage.plannedStart.description,
                      plannedEnd: stage.plannedEnd.description, criteria: own.count, mandatory: own.filter(\.mandatory).count,
                      signedOff: own.filter(\.signedOff).count, readinessPercent: ReadinessGate.readinessPercent(own),
                      gateDecision: stage.gateDecision?.rawValue, gateDecidedAt: stage.gateDecidedAt,
-                     gateDecidedBy: stage.gateDecidedBy.map(id), gateNotes: stage.gateNotes, createdAt: stage.createdAt,
+                     gateDecidedBy: stage.gateDecidedBy.map(\.wire), gateNotes: stage.gateNotes, createdAt: stage.createdAt,
                      updatedAt: stage.updatedAt, version: stage.version)
     }
 
     static func resource(_ record: CriterionRecord) -> Components.Schemas.ReadinessCriterion {
-        .init(id: id(record.id), transitionId: id(record.transitionID), stageId: id(record.stageID), title: record.title,
-              mandatory: record.mandatory, evidenceUrl: record.evidenceURL, signedOffBy: record.signedOffBy.map(id),
+        .init(id: record.id.wire, transitionId: record.transitionID.wire, stageId: record.stageID.wire, title: record.title,
+              mandatory: record.mandatory, evidenceUrl: record.evidenceURL, signedOffBy: record.signedOffBy.map(\.wire),
               signedOffAt: record.signedOffAt, createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
     static func readiness(_ transition: UUID, stages: [StageRecord], criteria: [CriterionRecord]) -> Components.Schemas.TransitionReadiness {
         let all = criteria.map(\.state)
         return .init(
-            transitionId: id(transition), criteria: all.count, signedOff: all.filter(\.signedOff).count,
+            transitionId: transition.wire, criteria: all.count, signedOff: all.filter(\.signedOff).count,
             overallPercent: ReadinessGate.readinessPercent(all),
             stages: stages.map { stage in
                 let own = criteria.filter { $0.stageID == stage.id }.map(\.state)
-                return .init(stageId: id(stage.id), key: stage.key.rawValue, criteria: own.count,
+                return .init(stageId: stage.id.wire, key: stage.key.rawValue, criteria: own.count,
                              signedOff: own.filter(\.signedOff).count, readinessPercent: ReadinessGate.readinessPercent(own),
                              gateDecision: stage.gateDecision?.rawValue,
-                             unmetMandatory: own.filter { $0.mandatory && !$0.signedOff }.map { .init(id: id($0.id), title: $0.title) })
+                             unmetMandatory: own.filter { $0.mandatory && !$0.signedOff }.map { .init(id: $0.id.wire, title: $0.title) })
             })
     }
 
@@ -62,7 +60,7 @@ enum TransitionMapping {
         }
         var problem = APIProblem(status: 409, type: "gate-not-ready", title: "Gate not ready",
                                  detail: "The \(stage.name) gate cannot be passed: " + reasons.joined(separator: "; ") + ".")
-        problem.unmetCriteria = refusal.unmetCriteria.map { (id($0.id), $0.title) }
+        problem.unmetCriteria = refusal.unmetCriteria.map { ($0.id.wire, $0.title) }
         problem.openStages = refusal.openEarlierStages
         problem.unstableMetrics = refusal.unstableMetrics.isEmpty ? nil : refusal.unstableMetrics
         return problem
@@ -71,14 +69,14 @@ enum TransitionMapping {
 
 extension TransitionMapping {
     static func resource(_ record: KTSessionRecord) -> Components.Schemas.KTSession {
-        .init(id: GovernanceMapping.id(record.id), transitionId: GovernanceMapping.id(record.transitionID), topic: record.topic,
+        .init(id: record.id.wire, transitionId: record.transitionID.wire, topic: record.topic,
               processArea: record.processArea, expert: record.expert, attendees: record.attendees, date: record.date.description,
               status: .init(rawValue: record.status.rawValue)!, proficiency: record.proficiency, createdAt: record.createdAt,
               updatedAt: record.updatedAt, version: record.version)
     }
 
     static func resource(_ record: HypercareMetricRecord, consecutiveMet: Int) -> Components.Schemas.HypercareMetric {
-        .init(id: GovernanceMapping.id(record.id), transitionId: GovernanceMapping.id(record.transitionID), name: record.name,
+        .init(id: record.id.wire, transitionId: record.transitionID.wire, name: record.name,
               comparator: .init(rawValue: record.comparator.rawValue)!, target: record.target,
               period: .init(rawValue: record.period.rawValue)!, requiredPeriods: record.requiredPeriods,
               consecutiveMet: consecutiveMet, stable: consecutiveMet >= record.requiredPeriods, createdAt: record.createdAt,
@@ -86,7 +84,7 @@ extension TransitionMapping {
     }
 
     static func resource(_ record: HypercareValueRecord) -> Components.Schemas.HypercareValue {
-        .init(metricId: GovernanceMapping.id(record.metricID), period: record.period.description,
+        .init(metricId: record.metricID.wire, period: record.period.description,
               periodStart: record.period.start.description, value: record.value, met: record.met, createdAt: record.createdAt,
               updatedAt: record.updatedAt, version: record.version)
     }

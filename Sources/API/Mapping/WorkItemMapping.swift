@@ -8,20 +8,18 @@ enum WorkItemMapping {
     static func resource(_ record: WorkItemRecord) -> Components.Schemas.WorkItem {
         let f = record.fields
         return Components.Schemas.WorkItem(
-            id: record.id.uuidString.lowercased(), projectId: record.projectID.uuidString.lowercased(),
-            parentId: record.parentID?.uuidString.lowercased(), depth: record.depth,
+            id: record.id.wire, projectId: record.projectID.wire,
+            parentId: record.parentID?.wire, depth: record.depth,
             kind: Components.Schemas.WorkItemKind(rawValue: f.kind.rawValue)!, title: f.title,
             description: f.description, status: Components.Schemas.WorkItemStatus(rawValue: f.status.rawValue)!,
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             durationDays: f.durationDays, estimateHours: f.estimateHours, storyPoints: f.storyPoints,
             budgetedCost: f.budgetedCost, percentComplete: f.percentComplete,
-            assigneeId: f.assigneeID?.uuidString.lowercased(), sprintId: f.sprintID?.uuidString.lowercased(),
+            assigneeId: f.assigneeID?.wire, sprintId: f.sprintID?.wire,
             completedOn: record.completedOn?.description, customFields: .init(additionalProperties: CustomFieldMapping.container(f.customFields)),
             createdAt: record.createdAt,
             updatedAt: record.updatedAt, version: record.version)
     }
-
-    static func etag(_ record: WorkItemRecord) -> String { Preconditions.etag(version: record.version) }
 
     /// One item of a create request, before the calendar completes its dates. The generated types
     /// of a single create and of a bulk entry carry the same fields.
@@ -74,7 +72,7 @@ enum WorkItemMapping {
     /// Applies a merge patch. Of start, finish and duration, the one the calendar should derive
     /// again is cleared: a new start keeps the duration (the finish moves), a new finish or a new
     /// duration recomputes the other.
-    static func apply(_ patch: Components.Schemas.WorkItemPatch, presence: JSONPresence, to current: WorkItemFields,
+    static func apply(_ patch: Components.Schemas.WorkItemPatch, present keys: Set<String>, to current: WorkItemFields,
                       _ checks: inout FieldChecks) -> WorkItemFields {
         var next = current
         if let title = patch.title { next.title = title }
@@ -82,7 +80,6 @@ enum WorkItemMapping {
         if let status = patch.status { next.status = WorkItemStatus(rawValue: status.rawValue)! }
         if let cost = patch.budgetedCost { next.budgetedCost = cost }
         if let percent = patch.percentComplete { next.percentComplete = percent }
-        let keys = presence.keys
         if keys.contains("description") { next.description = patch.description }
         if keys.contains("estimateHours") { next.estimateHours = patch.estimateHours }
         if keys.contains("storyPoints") { next.storyPoints = patch.storyPoints }
@@ -98,5 +95,4 @@ enum WorkItemMapping {
         if duration && !finish { next.plannedFinish = nil }
         return next
     }
-
 }

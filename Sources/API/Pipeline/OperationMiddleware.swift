@@ -81,7 +81,7 @@ struct OperationMiddleware: ServerMiddleware {
                                  detail: "The request has a body but no Content-Type; send it as application/json.")
             }
             if let rules = nonNullable[operationID] {
-                let nulls = rules.violations(in: scope.rawBody)
+                let nulls = rules.violations(in: scope.body.object)
                 if !nulls.isEmpty {
                     throw ValidationFailure(nulls.map { FieldError(pointer: $0, detail: "cannot be null; leave it out instead") })
                 }

@@ -9,10 +9,13 @@ import Synchronization
 /// tenant transaction has matched the key's secret (refusals for scope or suspension are metered too). Bound as a task-local for the request.
 final class RequestScope: Sendable {
     let requestID: String
-    let rawBody: [UInt8]
-    /// The request's header fields as received. The generated code percent-decodes header values
-    /// (URI "simple" style), so `Idempotency-Key` and `If-Match` are read from here, verbatim.
+    /// The body, parsed once.
+    let body: RequestBody
+    var rawBody: [UInt8] { body.bytes }
+    /// The request's header fields as received.
     let rawHeaders: HTTPFields
+    /// `If-Match` and `Idempotency-Key`, parsed once.
+    let conditions: WriteConditions
     let operation = Mutex<OperationContext?>(nil)
     let meteredTenant = Mutex<TenantID?>(nil)
     /// Whether the credential was checked against the database during this request.
@@ -32,8 +35,9 @@ final class RequestScope: Sendable {
 
     init(requestID: String, rawBody: [UInt8], rawHeaders: HTTPFields, clientAddress: String? = nil) {
         self.requestID = requestID
-        self.rawBody = rawBody
+        body = RequestBody(rawBody)
         self.rawHeaders = rawHeaders
+        conditions = WriteConditions(rawHeaders)
         self.clientAddress = clientAddress
     }
 
@@ -41,6 +45,14 @@ final class RequestScope: Sendable {
     static func rawHeader(_ name: String) -> String? {
         guard let field = HTTPField.Name(name) else { return nil }
         return current?.rawHeaders[field]
+    }
+
+    /// The request's `If-Match`, parsed.
+    static var ifMatch: Preconditions.IfMatch? { (current?.conditions ?? .none).ifMatch }
+
+    /// The request's `Idempotency-Key`; throws 400 for one that is not 1–255 printable ASCII characters.
+    static func idempotencyKey() throws(APIProblem) -> String? {
+        try (current?.conditions ?? .none).idempotencyKey.get()
     }
 
     @TaskLocal static var current: RequestScope?

@@ -23,7 +23,9 @@ struct TenantSession: Sendable {
         let principal: Principal
         let requestID: String
         let clientAddress: String?
-        let rawBody: [UInt8]
+        /// The request's body, parsed once (see `RequestBody`).
+        let body: RequestBody
+        var rawBody: [UInt8] { body.bytes }
         let logger: Logger
         let environment: Domain.Environment
 
@@ -44,7 +46,7 @@ struct TenantSession: Sendable {
                 publicID: operation.credential.lookupID, on: connection, logger: logger)
             let principal = try authorize(stored, scope: scope, operation: operation)
             return try await work(Context(connection: connection, principal: principal, requestID: scope.requestID,
-                                          clientAddress: scope.clientAddress, rawBody: scope.rawBody, logger: logger,
+                                          clientAddress: scope.clientAddress, body: scope.body, logger: logger,
                                           environment: environment))
         }
     }

@@ -76,7 +76,7 @@ extension APIHandler {
         _ kind: ResourceKind<Store, Wire>, _ idText: String, _ id: UUID,
         _ work: (TenantSession.Context, Store, Store.Row) async throws -> Result
     ) async throws -> Result {
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        let ifMatch = RequestScope.ifMatch
         return try await session.run { context in
             let store = try await kind.store(context)
             guard let current = try await store.find(id, lock: true) else { throw kind.notFound(idText) }

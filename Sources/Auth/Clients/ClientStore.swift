@@ -1,11 +1,10 @@
 import Domain
 import Foundation
-import Logging
 import Persistence
 import PostgresNIO
 
 /// An API client as stored, with the latest use of any of its keys.
-public struct ClientRecord: Sendable, Equatable {
+public struct ClientRecord: VersionedRow, Equatable {
     public var id: UUID
     public var name: String
     public var scopes: [Scope]
@@ -24,90 +23,80 @@ public struct DuplicateClientName: Error, Equatable {
     public let clientID: UUID?
 }
 
-/// SQL for `api_clients`, inside a transaction whose tenant is set.
-public struct ClientStore: Sendable {
+/// `api_clients`: service accounts, each with keys of its own.
+public struct ClientStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
-        c.id, c.name, c.scopes, c.status, c.disabled_at,
-        (select max(k.last_used_at) from api_keys k where k.tenant_id = c.tenant_id and k.client_id = c.id),
-        c.version, c.created_at, c.updated_at
+    public static let table = "api_clients"
+    /// With the latest use of the client's keys, read where the client is.
+    public static let columns = """
+        id, name, scopes, status, disabled_at,
+        (select max(k.last_used_at) from api_keys k
+         where k.tenant_id = api_clients.tenant_id and k.client_id = api_clients.id),
+        version, created_at, updated_at
         """
 
+    public static func decode(_ row: PostgresRow) throws -> ClientRecord {
+        let (id, name, scopes, status, disabledAt, lastUsedAt, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, [String], String, Date?, Date?, Int64, Date, Date).self)
+        guard let status = ClientStatus(rawValue: status) else { throw Self.corrupt(id) }
+        return ClientRecord(
+            id: id, name: name, scopes: scopes.compactMap(Scope.init(rawValue:)), status: status,
+            disabledAt: disabledAt, lastUsedAt: lastUsedAt, version: version, createdAt: createdAt,
+            updatedAt: updatedAt)
+    }
+
+    /// The name is taken by a client written concurrently (one committed before the write is found
+    /// first, and named with its id).
+    public static func error(for violation: ConstraintViolation, writing row: ClientRecord) -> (any Error)? {
+        violation.kind == .unique ? DuplicateClientName(name: row.name, clientID: nil) : nil
+    }
+
+    /// Adds an active client; a client with this name is a duplicate.
     public func insert(id: UUID, name: String, scopes: [Scope], at now: Date) async throws -> ClientRecord {
-        if let existing = try await single("""
-            select \(unescaped: Self.columns) from api_clients c where c.tenant_id = \(tenantID) and c.name = \(name)
-            """) {
-            throw DuplicateClientName(name: name, clientID: existing.id)
+        if let existing = try await firstID(
+            "select id from api_clients where tenant_id = \(tenantID) and name = \(name)") {
+            throw DuplicateClientName(name: name, clientID: existing)
         }
-        do {
-            try await connection.query("""
-                insert into api_clients (tenant_id, id, name, scopes, status, created_at, updated_at)
-                values (\(tenantID), \(id), \(name), \(scopes.sorted().map(\.rawValue)), 'active', \(now), \(now))
-                """, logger: logger)
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateClientName(name: name, clientID: nil)
-        }
-        return try await find(id)!
+        let client = ClientRecord(id: id, name: name, scopes: scopes, status: .active, disabledAt: nil, lastUsedAt: nil,
+                                  version: 1, createdAt: now, updatedAt: now)
+        return try await write("""
+            insert into api_clients (tenant_id, id, name, scopes, status, created_at, updated_at)
+            values (\(tenantID), \(id), \(name), \(scopes.sorted().map(\.rawValue)), 'active', \(now), \(now))
+            returning \(unescaped: Self.columns)
+            """, client)
     }
 
-    /// The client, or nil when it does not exist in this tenant. `lock` takes a row lock for a write.
-    public func find(_ id: UUID, lock: Bool = false) async throws -> ClientRecord? {
-        try await single("""
-            select \(unescaped: Self.columns) from api_clients c where c.tenant_id = \(tenantID) and c.id = \(id)
-            \(unescaped: lock ? "for update of c" : "")
-            """)
-    }
-
-    /// A page in id order (oldest first), after the cursor's id.
+    /// A page in id order (oldest first), after the cursor's id, of the clients with this status (or all).
     public func list(status: ClientStatus?, after: UUID?, limit: Int) async throws -> [ClientRecord] {
-        try await all(connection.query("""
-            select \(unescaped: Self.columns) from api_clients c
-            where c.tenant_id = \(tenantID) and c.id > \(after ?? UUIDv7.lowest)
-              and (\(status?.rawValue)::text is null or c.status = \(status?.rawValue))
-            order by c.id limit \(limit)
-            """, logger: logger))
+        try await rows("""
+            select \(unescaped: Self.columns) from api_clients
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
+              and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
+            order by id limit \(limit)
+            """)
     }
 
     /// Writes name, scopes and status and bumps the version; a second client with the new name is a duplicate.
     public func update(_ client: ClientRecord, at now: Date) async throws -> ClientRecord {
-        if let other = try await single("""
-            select \(unescaped: Self.columns) from api_clients c
-            where c.tenant_id = \(tenantID) and c.name = \(client.name) and c.id <> \(client.id)
+        if let other = try await firstID("""
+            select id from api_clients where tenant_id = \(tenantID) and name = \(client.name) and id <> \(client.id)
             """) {
-            throw DuplicateClientName(name: client.name, clientID: other.id)
+            throw DuplicateClientName(name: client.name, clientID: other)
         }
-        do {
-            try await connection.query("""
-                update api_clients set name = \(client.name), scopes = \(client.scopes.sorted().map(\.rawValue)),
-                    status = \(client.status.rawValue), disabled_at = \(client.disabledAt), version = version + 1,
-                    updated_at = \(now)
-                where tenant_id = \(tenantID) and id = \(client.id)
-                """, logger: logger)
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateClientName(name: client.name, clientID: nil)
-        }
-        return try await find(client.id)!
+        return try await write("""
+            update api_clients set name = \(client.name), scopes = \(client.scopes.sorted().map(\.rawValue)),
+                status = \(client.status.rawValue), disabled_at = \(client.disabledAt), version = version + 1,
+                updated_at = \(now)
+            where tenant_id = \(tenantID) and id = \(client.id)
+            returning \(unescaped: Self.columns)
+            """, client)
     }
 
-    func single(_ query: PostgresQuery) async throws -> ClientRecord? {
-        try await all(connection.query(query, logger: logger)).first
-    }
-
-    func all(_ rows: PostgresRowSequence) async throws -> [ClientRecord] {
-        var records: [ClientRecord] = []
-        for try await (id, name, scopes, status, disabledAt, lastUsedAt, version, createdAt, updatedAt) in rows.decode(
-            (UUID, String, [String], String, Date?, Date?, Int64, Date, Date).self) {
-            guard let status = ClientStatus(rawValue: status) else { throw CorruptRow(table: "api_clients", id: id) }
-            records.append(ClientRecord(
-                id: id, name: name, scopes: scopes.compactMap(Scope.init(rawValue:)), status: status,
-                disabledAt: disabledAt, lastUsedAt: lastUsedAt, version: version, createdAt: createdAt,
-                updatedAt: updatedAt))
-        }
-        return records
+    /// The id the statement selects first, if any.
+    private func firstID(_ query: PostgresQuery) async throws -> UUID? {
+        for try await id in try await scope.query(query).decode(UUID.self) { return id }
+        return nil
     }
 }

@@ -54,15 +54,15 @@ extension MemberStore {
     /// Activates an invited member and spends the invitation (its directory entry goes too).
     public func accept(_ invitation: StoredInvitation, publicID: String, name: String?,
                        at now: Date) async throws -> MemberRecord {
-        try await connection.query("select pmo.forget_invitation(\(publicID))", logger: logger)
+        try await scope.query("select pmo.forget_invitation(\(publicID))")
         // A concurrent acceptance that committed first leaves no invited row to update.
-        guard let member = try await single("""
+        guard let member = try await rows("""
             update members set status = 'active', name = coalesce(name, \(name)), activated_at = \(now),
                 invitation_public_id = null, invitation_hash = null, invitation_expires_at = null,
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(invitation.memberID) and status = 'invited'
             returning \(unescaped: Self.columns)
-            """) else { throw InvitationRefusal.unknown }
+            """).first else { throw InvitationRefusal.unknown }
         return member
     }
 }

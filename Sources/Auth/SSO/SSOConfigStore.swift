@@ -1,12 +1,11 @@
 import Domain
 import Foundation
-import Logging
 import Persistence
 import PostgresNIO
 
 /// A tenant's single sign-on configuration as stored: exactly one of `jwksURL` and `jwks` (the
 /// inline JWKS document, as JSON text) is set.
-public struct SSOConfigRecord: Sendable, Equatable {
+public struct SSOConfigRecord: VersionedRow, Equatable {
     public var id: UUID
     public var issuer: String
     public var audience: String
@@ -56,26 +55,31 @@ public struct SSOTrust: Sendable, Equatable {
     public var emailClaim: String
 }
 
-/// SQL for `sso_configs`, inside a transaction whose tenant is set.
-public struct SSOConfigStore: Sendable {
+/// `sso_configs`: at most one configuration per tenant, so it is found without an id.
+public struct SSOConfigStore: TenantTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
+
+    public static let table = "sso_configs"
+    public static let columns = "id, issuer, audience, jwks_url, jwks::text, email_claim, version, created_at, updated_at"
+
+    public static func decode(_ row: PostgresRow) throws -> SSOConfigRecord {
+        let (id, issuer, audience, jwksURL, jwks, emailClaim, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String, String?, String?, String, Int64, Date, Date).self)
+        return SSOConfigRecord(id: id, issuer: issuer, audience: audience, jwksURL: jwksURL, jwks: jwks,
+                               emailClaim: emailClaim, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: SSOConfigRecord) -> (any Error)? {
+        violation.kind == .unique ? SSOIssuerInUse(issuer: row.issuer, audience: row.audience) : nil
+    }
 
     /// The tenant's configuration; `lock` takes a row lock for a write.
     public func find(lock: Bool = false) async throws -> SSOConfigRecord? {
-        let rows = try await connection.query("""
-            select id, issuer, audience, jwks_url, jwks::text, email_claim, version, created_at, updated_at
-            from sso_configs where tenant_id = \(tenantID) \(unescaped: lock ? "for update" : "")
-            """, logger: logger)
-        for try await (id, issuer, audience, jwksURL, jwks, emailClaim, version, createdAt, updatedAt) in rows.decode(
-            (UUID, String, String, String?, String?, String, Int64, Date, Date).self) {
-            return SSOConfigRecord(id: id, issuer: issuer, audience: audience, jwksURL: jwksURL, jwks: jwks,
-                                   emailClaim: emailClaim, version: version, createdAt: createdAt, updatedAt: updatedAt)
-        }
-        return nil
+        try await rows("""
+            select \(unescaped: Self.columns) from sso_configs
+            where tenant_id = \(tenantID) \(unescaped: lock ? "for update" : "")
+            """).first
     }
 
     /// Creates the configuration (with `id`) or replaces the existing one, bumping its version: tokens
@@ -87,31 +91,32 @@ public struct SSOConfigStore: Sendable {
         }
         do {
             // Read to the end: a statement's error arrives with its result, not when it is sent.
-            _ = try await connection.query(
-                "select pmo.claim_sso_issuer(\(fields.issuer), \(fields.audience))", logger: logger).collect()
-            try await connection.query("""
-                insert into sso_configs (tenant_id, id, issuer, audience, jwks_url, jwks, email_claim, created_at, updated_at)
-                values (\(tenantID), \(id), \(fields.issuer), \(fields.audience), \(jwksURL), \(jwks)::jsonb,
-                        \(fields.emailClaim), \(now), \(now))
-                on conflict (tenant_id) do update set
-                    issuer = excluded.issuer, audience = excluded.audience, jwks_url = excluded.jwks_url,
-                    jwks = excluded.jwks, email_claim = excluded.email_claim,
-                    version = sso_configs.version + 1, updated_at = excluded.updated_at
-                """, logger: logger)
+            _ = try await scope.query("select pmo.claim_sso_issuer(\(fields.issuer), \(fields.audience))").collect()
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw SSOIssuerInUse(issuer: fields.issuer, audience: fields.audience)
         }
-        guard let saved = try await find() else { throw CorruptRow(table: "sso_configs", id: id) }
-        return saved
+        let config = SSOConfigRecord(id: id, issuer: fields.issuer, audience: fields.audience, jwksURL: jwksURL,
+                                     jwks: jwks, emailClaim: fields.emailClaim, version: 1, createdAt: now, updatedAt: now)
+        return try await write("""
+            insert into sso_configs (tenant_id, id, issuer, audience, jwks_url, jwks, email_claim, created_at, updated_at)
+            values (\(tenantID), \(id), \(fields.issuer), \(fields.audience), \(jwksURL), \(jwks)::jsonb,
+                    \(fields.emailClaim), \(now), \(now))
+            on conflict (tenant_id) do update set
+                issuer = excluded.issuer, audience = excluded.audience, jwks_url = excluded.jwks_url,
+                jwks = excluded.jwks, email_claim = excluded.email_claim,
+                version = sso_configs.version + 1, updated_at = excluded.updated_at
+            returning \(unescaped: Self.columns)
+            """, config)
     }
 
-    /// Removes the configuration; false when there was none. Tokens of its provider stop at once.
+    /// Removes the configuration and releases its issuer; false when there was none. Tokens of its
+    /// provider stop at once. (The protocol's `delete(_:)` would keep the issuer claimed: use this.)
     public func delete() async throws -> Bool {
-        let rows = try await connection.query(
-            "delete from sso_configs where tenant_id = \(tenantID) returning id", logger: logger)
         var deleted = false
-        for try await _ in rows { deleted = true }
-        try await connection.query("select pmo.release_sso_issuer()", logger: logger)
+        for try await _ in try await scope.query("delete from sso_configs where tenant_id = \(tenantID) returning id") {
+            deleted = true
+        }
+        try await scope.query("select pmo.release_sso_issuer()")
         return deleted
     }
 

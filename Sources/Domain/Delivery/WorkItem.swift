@@ -66,14 +66,10 @@ public struct WorkItemFields: Equatable, Sendable {
                                     "durationDays", "estimateHours", "storyPoints", "budgetedCost", "percentComplete",
                                     "assigneeId", "sprintId", "customFields"]
 
-    /// Checks every field rule, and completes the dates: with two of start, finish and duration the
-    /// third follows from the calendar's working days; with all three they must agree. Only a finish
-    /// and a duration leave the start open (plans are made forwards). `pointer` prefixes every
-    /// error (e.g. "/items/3" in a bulk request).
-    /// `keepingDates`: a change that touches no date (a status, a title) keeps the stored dates as
-    /// they are, even if the calendar has changed since they were derived.
-    public func scheduled(on calendar: WorkingCalendar, at pointer: String = "",
-                          keepingDates: Bool = false) throws(ValidationFailure) -> WorkItemFields {
+    /// Checks every field rule but the dates' agreement with the calendar: what a change that touches
+    /// no date (a status, a title) needs, which keeps the stored dates as they are, even if the
+    /// calendar has changed since they were derived (and so reads no calendar).
+    public func checked(at pointer: String = "") throws(ValidationFailure) {
         var checks = FieldChecks()
         checks.require(TextRules.isPrintable(title, maxLength: 500) && !TextRules.isBlank(title), pointer + "/title",
                        "must be 1–500 characters, not blank, without control characters")
@@ -89,7 +85,15 @@ public struct WorkItemFields: Equatable, Sendable {
         checks.require(budgetedCost <= Self.maximumCost, pointer + "/budgetedCost", "must be at most 10^13 minor units")
         // Dates are derived only from values within their ranges.
         try checks.throwIfAny()
-        if keepingDates { return self }
+    }
+
+    /// Checks every field rule, and completes the dates: with two of start, finish and duration the
+    /// third follows from the calendar's working days; with all three they must agree. Only a finish
+    /// and a duration leave the start open (plans are made forwards). `pointer` prefixes every
+    /// error (e.g. "/items/3" in a bulk request).
+    public func scheduled(on calendar: WorkingCalendar, at pointer: String = "") throws(ValidationFailure) -> WorkItemFields {
+        try checked(at: pointer)
+        var checks = FieldChecks()
         var next = self
         if kind == .milestone {
             checks.require((durationDays ?? 0) == 0, pointer + "/durationDays", "must be 0: a milestone has zero duration")

@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// The tenant's stored working calendar; version 0 and no dates when it was never set.
@@ -10,39 +9,42 @@ public struct CalendarRecord: Sendable, Equatable {
     public var updatedAt: Date?
 }
 
-/// SQL for `calendars` (one row per tenant at most), inside a transaction whose tenant is set.
-public struct CalendarStore: Sendable {
+/// `calendars`: one row per tenant at most, its working calendar. Rows have no id a client sees:
+/// `current` and `save` name the tenant alone.
+public struct CalendarStore: TenantTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
+
+    public static let table = "calendars"
+    public static let columns = """
+        working_weekdays, array(select to_char(d, 'YYYY-MM-DD') from unnest(holidays) d order by d), version, updated_at
+        """
+
+    public static func decode(_ row: PostgresRow) throws -> CalendarRecord {
+        let (weekdays, holidays, version, updatedAt) = try row.decode(([Int16], [String], Int64, Date).self)
+        let calendar = WorkingCalendar(workingWeekdays: Set(weekdays.map(Int.init)),
+                                       holidays: Set(holidays.compactMap { CalendarDate($0) }))
+        return CalendarRecord(calendar: calendar, version: version, updatedAt: updatedAt)
+    }
 
     /// The calendar, or the standard one (Monday to Friday, no holidays) at version 0.
     public func current(lock: Bool = false) async throws -> CalendarRecord {
-        let rows = try await connection.query("""
-            select working_weekdays, array(select to_char(d, 'YYYY-MM-DD') from unnest(holidays) d order by d),
-                   version, updated_at
+        try await rows("""
+            select \(unescaped: Self.columns)
             from calendars where tenant_id = \(tenantID) \(unescaped: lock ? "for update" : "")
-            """, logger: logger)
-        for try await (weekdays, holidays, version, updatedAt) in rows.decode(([Int16], [String], Int64, Date).self) {
-            let calendar = WorkingCalendar(workingWeekdays: Set(weekdays.map(Int.init)),
-                                           holidays: Set(holidays.compactMap { CalendarDate($0) }))
-            return CalendarRecord(calendar: calendar, version: version, updatedAt: updatedAt)
-        }
-        return CalendarRecord(calendar: .standard, version: 0, updatedAt: nil)
+            """).first ?? CalendarRecord(calendar: .standard, version: 0, updatedAt: nil)
     }
 
     /// Sets the calendar (creating the row the first time) and bumps its version.
     public func save(_ calendar: WorkingCalendar, id: UUID, at now: Date) async throws -> CalendarRecord {
         let weekdays = calendar.workingWeekdays.sorted().map(Int16.init)
         let holidays = calendar.holidays.sorted().map(\.description)
-        try await connection.query("""
+        try await scope.query("""
             insert into calendars (tenant_id, id, working_weekdays, holidays, created_at, updated_at)
             values (\(tenantID), \(id), \(weekdays), \(holidays)::date[], \(now), \(now))
             on conflict (tenant_id) do update set working_weekdays = excluded.working_weekdays,
                 holidays = excluded.holidays, version = calendars.version + 1, updated_at = excluded.updated_at
-            """, logger: logger)
+            """)
         return try await current()
     }
 }

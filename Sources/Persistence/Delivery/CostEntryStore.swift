@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// Actual cost (and hours) booked on a project for a day.
@@ -29,87 +28,75 @@ public struct CostEntryRecord: Sendable, Equatable {
     }
 }
 
-/// SQL for `cost_entries`, inside a transaction whose tenant is set.
-public struct CostEntryStore: Sendable {
+/// `cost_entries` of one project: actual cost and hours, only ever inserted, read and deleted.
+public struct CostEntryStore: TenantTable {
     public let scope: TenantScope
-    public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
+    public let projectID: UUID
+    public init(_ scope: TenantScope, projectID: UUID) {
+        self.scope = scope
+        self.projectID = projectID
+    }
+    public var parent: (column: String, id: UUID)? { ("project_id", projectID) }
 
-    static let columns = """
+    public static let table = "cost_entries"
+    public static let columns = """
         id, project_id, work_item_id, member_id, to_char(entry_date, 'YYYY-MM-DD'), hours::float8, amount, description,
         created_at
         """
 
-    public func insert(_ entry: CostEntryRecord) async throws -> CostEntryRecord {
-        do {
-            return try await all("""
-                insert into cost_entries (tenant_id, id, project_id, work_item_id, member_id, entry_date, hours, amount,
-                                          description, created_at)
-                values (\(tenantID), \(entry.id), \(entry.projectID), \(entry.workItemID), \(entry.memberID),
-                        \(entry.date.description)::date, \(entry.hours)::numeric, \(entry.amount), \(entry.description),
-                        \(entry.createdAt))
-                returning \(unescaped: Self.columns)
-                """)[0]
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            if error.serverInfo?[.constraintName]?.contains("member") == true {
-                throw UnknownParent(kind: "member", field: "memberId", id: entry.memberID)
-            }
-            throw UnknownParent(kind: "work item of this project", field: "workItemId", id: entry.workItemID)
+    public static func decode(_ row: PostgresRow) throws -> CostEntryRecord {
+        let (id, project, item, member, date, hours, amount, description, createdAt) = try row.decode(
+            (UUID, UUID, UUID?, UUID?, String, Double?, Int64, String?, Date).self)
+        guard let day = CalendarDate(date) else { throw corrupt(id) }
+        return CostEntryRecord(id: id, projectID: project, workItemID: item, memberID: member, date: day, hours: hours,
+                               amount: amount, description: description, createdAt: createdAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: CostEntryRecord) -> (any Error)? {
+        guard violation.kind == .foreignKey else { return nil }
+        if violation.constraint.contains("member") {
+            return UnknownParent(kind: "member", field: "memberId", id: row.memberID)
         }
+        return UnknownParent(kind: "work item of this project", field: "workItemId", id: row.workItemID)
     }
 
-    public func find(_ id: UUID, project: UUID) async throws -> CostEntryRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from cost_entries
-            where tenant_id = \(tenantID) and project_id = \(project) and id = \(id)
-            """).first
+    public func insert(_ entry: CostEntryRecord) async throws -> CostEntryRecord {
+        try await write("""
+            insert into cost_entries (tenant_id, id, project_id, work_item_id, member_id, entry_date, hours, amount,
+                                      description, created_at)
+            values (\(tenantID), \(entry.id), \(projectID), \(entry.workItemID), \(entry.memberID),
+                    \(entry.date.description)::date, \(entry.hours)::numeric, \(entry.amount), \(entry.description),
+                    \(entry.createdAt))
+            returning \(unescaped: Self.columns)
+            """, entry)
     }
 
-    public func list(project: UUID, after: UUID?, limit: Int) async throws -> [CostEntryRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from cost_entries
-            where tenant_id = \(tenantID) and project_id = \(project) and id > \(after ?? UUIDv7.lowest)
-            order by id limit \(limit)
-            """)
-    }
-
-    /// A person's entries of every project from `from` through `through`, by date.
-    public func entries(of member: UUID, from: CalendarDate, through: CalendarDate) async throws -> [CostEntryRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from cost_entries
-            where tenant_id = \(tenantID) and member_id = \(member)
+    /// A person's entries of every project from `from` through `through`, by date (a timesheet spans
+    /// projects, so it is no statement of one project's store).
+    public static func entries(of member: UUID, from: CalendarDate, through: CalendarDate,
+                               in scope: TenantScope) async throws -> [CostEntryRecord] {
+        var entries: [CostEntryRecord] = []
+        for try await row in try await scope.query("""
+            select \(unescaped: columns) from cost_entries
+            where tenant_id = \(scope.tenantID) and member_id = \(member)
               and entry_date between \(from.description)::date and \(through.description)::date
             order by entry_date, id
-            """)
+            """) {
+            entries.append(try decode(row))
+        }
+        return entries
     }
 
     /// The project's actual cost per day (for earned value).
-    public func dailyTotals(project: UUID) async throws -> [CostActual] {
-        let rows = try await connection.query("""
+    public func dailyTotals() async throws -> [CostActual] {
+        let rows = try await scope.query("""
             select to_char(entry_date, 'YYYY-MM-DD'), sum(amount)::bigint from cost_entries
-            where tenant_id = \(tenantID) and project_id = \(project) group by entry_date
-            """, logger: logger)
+            where tenant_id = \(tenantID) and project_id = \(projectID) group by entry_date
+            """)
         var actuals: [CostActual] = []
         for try await (date, amount) in rows.decode((String, Int64).self) {
             if let day = CalendarDate(date) { actuals.append(CostActual(date: day, amount: amount)) }
         }
         return actuals
-    }
-
-    public func delete(_ id: UUID) async throws {
-        try await connection.query("delete from cost_entries where tenant_id = \(tenantID) and id = \(id)", logger: logger)
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [CostEntryRecord] {
-        var records: [CostEntryRecord] = []
-        for try await (id, project, item, member, date, hours, amount, description, createdAt) in try await connection
-            .query(query, logger: logger).decode((UUID, UUID, UUID?, UUID?, String, Double?, Int64, String?, Date).self) {
-            guard let day = CalendarDate(date) else { throw CorruptRow(table: "cost_entries", id: id) }
-            records.append(CostEntryRecord(id: id, projectID: project, workItemID: item, memberID: member, date: day,
-                                           hours: hours, amount: amount, description: description, createdAt: createdAt))
-        }
-        return records
     }
 }

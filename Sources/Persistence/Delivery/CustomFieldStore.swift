@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored custom field definition.
-public struct CustomFieldRecord: Sendable, Equatable {
+public struct CustomFieldRecord: VersionedRow, Equatable {
     public var id: UUID
     public var entity: CustomFieldEntity
     public var label: String
@@ -25,26 +24,40 @@ public struct CustomFieldRecord: Sendable, Equatable {
     }
 }
 
-/// SQL for `custom_field_definitions`, inside a transaction whose tenant is set.
-public struct CustomFieldStore: Sendable {
+/// `custom_field_definitions`: the organisation's custom fields of projects and work items.
+public struct CustomFieldStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = "id, entity, key, label, type, options, version, created_at, updated_at"
+    public static let table = "custom_field_definitions"
+    public static let columns = "id, entity, key, label, type, options, version, created_at, updated_at"
+
+    public static func decode(_ row: PostgresRow) throws -> CustomFieldRecord {
+        let (id, entity, key, label, type, options, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String, String, String, [String], Int64, Date, Date).self)
+        guard let entity = CustomFieldEntity(rawValue: entity), let type = CustomFieldType(rawValue: type) else {
+            throw corrupt(id)
+        }
+        return CustomFieldRecord(id: id, entity: entity, label: label,
+                                 definition: CustomFieldDefinition(key: key, type: type, options: options),
+                                 version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: CustomFieldRecord) -> (any Error)? {
+        violation.kind == .unique ? DuplicateName(kind: "custom field", name: row.definition.key, field: "key") : nil
+    }
 
     /// The definitions for one kind of resource, by key.
     public func definitions(for entity: CustomFieldEntity) async throws -> [String: CustomFieldDefinition] {
-        Dictionary(uniqueKeysWithValues: try await all("""
+        Dictionary(uniqueKeysWithValues: try await rows("""
             select \(unescaped: Self.columns) from custom_field_definitions
             where tenant_id = \(tenantID) and entity = \(entity.rawValue)
             """).map { ($0.definition.key, $0.definition) })
     }
 
+    /// A page in creation order, of one kind of resource's definitions or of all.
     public func list(entity: CustomFieldEntity?, after: UUID?, limit: Int) async throws -> [CustomFieldRecord] {
-        try await all("""
+        try await rows("""
             select \(unescaped: Self.columns) from custom_field_definitions
             where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
               and (\(entity?.rawValue)::text is null or entity = \(entity?.rawValue))
@@ -52,58 +65,32 @@ public struct CustomFieldStore: Sendable {
             """)
     }
 
-    public func find(_ id: UUID, lock: Bool = false) async throws -> CustomFieldRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from custom_field_definitions where tenant_id = \(tenantID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """).first
-    }
-
     public func insert(_ record: CustomFieldRecord) async throws -> CustomFieldRecord {
-        do {
-            return try await all("""
-                insert into custom_field_definitions (tenant_id, id, entity, key, label, type, options, created_at, updated_at)
-                values (\(tenantID), \(record.id), \(record.entity.rawValue), \(record.definition.key), \(record.label),
-                        \(record.definition.type.rawValue), \(record.definition.options), \(record.createdAt), \(record.updatedAt))
-                returning \(unescaped: Self.columns)
-                """)[0]
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateName(kind: "custom field", name: record.definition.key, field: "key")
-        }
+        try await write("""
+            insert into custom_field_definitions (tenant_id, id, entity, key, label, type, options, created_at, updated_at)
+            values (\(tenantID), \(record.id), \(record.entity.rawValue), \(record.definition.key), \(record.label),
+                    \(record.definition.type.rawValue), \(record.definition.options), \(record.createdAt), \(record.updatedAt))
+            returning \(unescaped: Self.columns)
+            """, record)
     }
 
     /// Changes the label and, for an enum, the options (values no longer allowed stay until changed).
     public func update(_ record: CustomFieldRecord, at now: Date) async throws -> CustomFieldRecord {
-        try await all("""
+        try await write("""
             update custom_field_definitions set label = \(record.label), options = \(record.definition.options),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(record.id)
             returning \(unescaped: Self.columns)
-            """)[0]
+            """, record)
     }
 
     /// Deletes the definition and its values everywhere, in the caller's transaction.
     public func delete(_ record: CustomFieldRecord) async throws {
         let table = record.entity == .project ? "projects" : "work_items"
-        try await connection.query("""
+        try await scope.query("""
             update \(unescaped: table) set custom_fields = custom_fields - \(record.definition.key)
             where tenant_id = \(tenantID) and custom_fields ? \(record.definition.key)
-            """, logger: logger)
-        try await connection.query(
-            "delete from custom_field_definitions where tenant_id = \(tenantID) and id = \(record.id)", logger: logger)
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [CustomFieldRecord] {
-        var records: [CustomFieldRecord] = []
-        for try await (id, entity, key, label, type, options, version, createdAt, updatedAt) in try await connection
-            .query(query, logger: logger).decode((UUID, String, String, String, String, [String], Int64, Date, Date).self) {
-            guard let entity = CustomFieldEntity(rawValue: entity), let type = CustomFieldType(rawValue: type) else {
-                throw CorruptRow(table: "custom_field_definitions", id: id)
-            }
-            records.append(CustomFieldRecord(id: id, entity: entity, label: label,
-                                             definition: CustomFieldDefinition(key: key, type: type, options: options),
-                                             version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
+            """)
+        try await delete(record.id)
     }
 }

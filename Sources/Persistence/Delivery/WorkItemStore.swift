@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored work item; `path` holds the ids from its root down to itself, joined by '/'.
-public struct WorkItemRecord: Sendable, Equatable {
+public struct WorkItemRecord: VersionedRow, Equatable {
     public var id: UUID
     public var projectID: UUID
     public var parentID: UUID?
@@ -58,24 +57,66 @@ public struct NewWorkItem: Sendable {
     }
 }
 
-/// SQL for `work_items` of one project, inside a transaction whose tenant is set.
-public struct WorkItemStore: Sendable {
+/// `work_items` of one project: the WBS, a tree whose shape `path` holds.
+public struct WorkItemStore: UpdatableTable {
     public let scope: TenantScope
     public let projectID: UUID
     public init(_ scope: TenantScope, projectID: UUID) {
         self.scope = scope
         self.projectID = projectID
     }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
+    public var parent: (column: String, id: UUID)? { ("project_id", projectID) }
 
-    static let columns = """
+    public static let table = "work_items"
+    public static let columns = """
         id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
         to_char(planned_finish, 'YYYY-MM-DD'), duration_days, estimate_hours::float8, story_points, budgeted_cost,
         percent_complete, assignee_id, version, created_at, updated_at, sprint_id, to_char(completed_on, 'YYYY-MM-DD'),
         custom_fields::text
         """
+
+    public static func decode(_ row: PostgresRow) throws -> WorkItemRecord {
+        let cells = Array(row)
+        func cell<T: PostgresDecodable>(_ index: Int, _ type: T.Type) throws -> T { try cells[index].decode(T.self) }
+        let id = try cell(0, UUID.self)
+        guard let kind = WorkItemKind(rawValue: try cell(4, String.self)),
+              let status = WorkItemStatus(rawValue: try cell(7, String.self))
+        else { throw corrupt(id) }
+        let fields = WorkItemFields(
+            kind: kind, title: try cell(5, String.self), description: try cell(6, String?.self), status: status,
+            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
+            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
+            durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
+            storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
+            percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
+            sprintID: try cell(19, UUID?.self),
+            customFields: CustomFields.values(fromJSON: try cell(21, String?.self) ?? "{}"))
+        return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
+                              path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
+                              createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
+                              completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: WorkItemRecord) -> (any Error)? {
+        violation.kind == .foreignKey ? unknownReference(violation) : nil
+    }
+
+    public static func error(for violation: ConstraintViolation, deleting id: UUID) -> (any Error)? {
+        // A child or a cost entry added after the counts below, before the delete.
+        violation.kind == .foreignKey
+            ? HasChildren(kind: "work item", id: id, childKind: "child items or cost entries", count: 1) : nil
+    }
+
+    /// Which reference a foreign key refused: the assignee (a member), the sprint or the parent.
+    static func unknownReference(_ violation: ConstraintViolation) -> UnknownParent {
+        if violation.constraint.contains("assignee") {
+            return UnknownParent(kind: "member", field: "assigneeId", id: nil)
+        }
+        if violation.constraint.contains("sprint") {
+            return UnknownParent(kind: "sprint of this project", field: "sprintId", id: nil)
+        }
+        return UnknownParent(kind: "work item of this project", field: "parentId", id: nil)
+    }
 
     /// Inserts every item in one statement (all or nothing): the rows travel as one JSON array.
     public func insert(_ items: [NewWorkItem], at now: Date) async throws -> [WorkItemRecord] {
@@ -100,58 +141,53 @@ public struct WorkItemStore: Sendable {
             return row
         }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
-        let query: PostgresQuery = """
-            insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
-                planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
-                percent_complete, assignee_id, sprint_id, completed_on, custom_fields, created_at, updated_at)
-            select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
-                x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
-                x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, coalesce(x.custom_fields, '{}'), \(now), \(now)
-            from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
-                description text, status text, planned_start date, planned_finish date, duration_days integer,
-                estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
-                assignee_id uuid, sprint_id uuid, completed_on date, custom_fields jsonb)
-            order by length(x.path)
-            returning \(unescaped: Self.columns)
-            """
+        let inserted: [WorkItemRecord]
         do {
-            let inserted = try await all(query)
-            let order = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
-            return inserted.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw Self.unknownReference(error)
+            inserted = try await self.rows("""
+                insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
+                    planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
+                    percent_complete, assignee_id, sprint_id, completed_on, custom_fields, created_at, updated_at)
+                select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
+                    x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
+                    x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, coalesce(x.custom_fields, '{}'), \(now), \(now)
+                from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
+                    description text, status text, planned_start date, planned_finish date, duration_days integer,
+                    estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
+                    assignee_id uuid, sprint_id uuid, completed_on date, custom_fields jsonb)
+                order by length(x.path)
+                returning \(unescaped: Self.columns)
+                """)
+        } catch {
+            // Many rows, so no one row for `write`'s table of errors: the refused reference is named alone.
+            if let violation = ConstraintViolation(error), violation.kind == .foreignKey {
+                throw Self.unknownReference(violation)
+            }
+            throw error
         }
-    }
-
-    /// The item, if it is in this project. `lock` takes a row lock for a write.
-    public func find(_ id: UUID, lock: Bool = false) async throws -> WorkItemRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from work_items
-            where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """).first
+        let order = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1.id, $0) })
+        return inserted.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
     }
 
     /// The paths of these items of the project (parents named by a bulk request), by id.
     public func paths(of ids: [UUID]) async throws -> [UUID: String] {
         var paths: [UUID: String] = [:]
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select id, path from work_items where tenant_id = \(tenantID) and project_id = \(projectID) and id = any(\(ids))
-            """, logger: logger)
+            """)
         for try await (id, path) in rows.decode((UUID, String).self) { paths[id] = path }
         return paths
     }
 
     /// A page in id order (creation order), after the cursor; `under` limits it to a subtree (the
     /// item at that path and its descendants), `parent` to an item's children.
-    public func list(under path: String?, parent: UUID?, status: WorkItemStatus?,
+    public func list(under path: String?, parent parentID: UUID?, status: WorkItemStatus?,
                      custom: [String: CustomFieldValue]? = nil, after: UUID?, limit: Int) async throws -> [WorkItemRecord] {
         let contains = custom.map(CustomFields.json)
-        return try await all("""
+        return try await rows("""
             select \(unescaped: Self.columns) from work_items
             where tenant_id = \(tenantID) and project_id = \(projectID) and id > \(after ?? UUIDv7.lowest)
               and (\(path)::text is null or path = \(path) or path like \(path.map { $0 + "/%" }))
-              and (\(parent)::uuid is null or parent_id = \(parent))
+              and (\(parentID)::uuid is null or parent_id = \(parentID))
               and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
               and (\(contains)::jsonb is null or custom_fields @> \(contains)::jsonb)
             order by id limit \(limit)
@@ -161,23 +197,19 @@ public struct WorkItemStore: Sendable {
     /// Writes the fields and bumps the version (the parent changes only through `move`).
     public func update(_ record: WorkItemRecord, at now: Date) async throws -> WorkItemRecord {
         let f = record.fields
-        do {
-            return try await all("""
-                update work_items set kind = \(f.kind.rawValue), title = \(f.title), description = \(f.description),
-                    status = \(f.status.rawValue), planned_start = \(f.plannedStart?.description)::date,
-                    planned_finish = \(f.plannedFinish?.description)::date, duration_days = \(f.durationDays),
-                    estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
-                    budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
-                    assignee_id = \(f.assigneeID), sprint_id = \(f.sprintID),
-                    custom_fields = \(CustomFields.json(f.customFields))::jsonb,
-                    completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now).description)::date) end,
-                    version = version + 1, updated_at = \(now)
-                where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
-                returning \(unescaped: Self.columns)
-                """)[0]
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw Self.unknownReference(error)
-        }
+        return try await write("""
+            update work_items set kind = \(f.kind.rawValue), title = \(f.title), description = \(f.description),
+                status = \(f.status.rawValue), planned_start = \(f.plannedStart?.description)::date,
+                planned_finish = \(f.plannedFinish?.description)::date, duration_days = \(f.durationDays),
+                estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
+                budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
+                assignee_id = \(f.assigneeID), sprint_id = \(f.sprintID),
+                custom_fields = \(CustomFields.json(f.customFields))::jsonb,
+                completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now).description)::date) end,
+                version = version + 1, updated_at = \(now)
+            where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
+            returning \(unescaped: Self.columns)
+            """, record)
     }
 
     /// Moves the item and its whole subtree under `parent` (nil: to the root) in one statement: every
@@ -185,64 +217,55 @@ public struct WorkItemStore: Sendable {
     /// the subtree.
     public func move(_ record: WorkItemRecord, under parent: WorkItemRecord?, at now: Date) async throws {
         let newPath = NewWorkItem.path(for: record.id, under: parent?.path)
-        try await connection.query("""
+        try await scope.query("""
             update work_items set path = \(newPath) || substr(path, \(record.path.utf8.count + 1)::integer),
                 parent_id = case when id = \(record.id) then \(parent?.id) else parent_id end,
                 version = case when id = \(record.id) then version + 1 else version end,
                 updated_at = case when id = \(record.id) then \(now) else updated_at end
             where tenant_id = \(tenantID) and project_id = \(projectID)
               and (path = \(record.path) or path like \(record.path + "/%"))
-            """, logger: logger)
+            """)
     }
 
     /// Serializes changes to the shape of the project's tree (moves, and inserts under existing
     /// items) until the transaction ends: paths read after it are current, and two moves cannot
     /// each put one item under the other.
     public func lockTree() async throws {
-        _ = try await connection.query(
-            "select pg_advisory_xact_lock(hashtextextended('pmo.wbs:' || \(projectID)::text, 0))", logger: logger).collect()
+        _ = try await scope.query(
+            "select pg_advisory_xact_lock(hashtextextended('pmo.wbs:' || \(projectID)::text, 0))").collect()
     }
 
     /// How many levels the item's subtree has below it (0 for a leaf).
     public func subtreeHeight(of record: WorkItemRecord) async throws -> Int {
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select coalesce(max(length(path) - length(replace(path, '/', ''))), 0)::int from work_items
             where tenant_id = \(tenantID) and project_id = \(projectID) and path like \(record.path + "/%")
-            """, logger: logger)
+            """)
         for try await deepest in rows.decode(Int.self) { return max(0, deepest - record.depth) }
         return 0
     }
 
-    /// Deletes the item unless it has children or actual costs (its dependencies go with it).
-    public func delete(_ record: WorkItemRecord) async throws {
-        let children = try await connection.query("""
-            select count(*) from work_items where tenant_id = \(tenantID) and parent_id = \(record.id)
-            """, logger: logger).count()
+    /// An item with children or actual costs stays (actual costs are never lost with the item they
+    /// were booked on); its dependencies go with it.
+    public func checkDeletable(_ id: UUID) async throws {
+        let children = try await count(
+            "select count(*) from work_items where tenant_id = \(tenantID) and parent_id = \(id)")
         guard children == 0 else {
-            throw HasChildren(kind: "work item", id: record.id, childKind: "child items", count: children)
+            throw HasChildren(kind: "work item", id: id, childKind: "child items", count: children)
         }
-        // Actual costs are never lost with the item they were booked on.
-        let actuals = try await connection.query("""
-            select count(*) from cost_entries where tenant_id = \(tenantID) and work_item_id = \(record.id)
-            """, logger: logger).count()
+        let actuals = try await count(
+            "select count(*) from cost_entries where tenant_id = \(tenantID) and work_item_id = \(id)")
         guard actuals == 0 else {
-            throw HasChildren(kind: "work item", id: record.id, childKind: "cost entries", count: actuals)
-        }
-        do {
-            try await connection.query("""
-                delete from work_items where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
-                """, logger: logger)
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw HasChildren(kind: "work item", id: record.id, childKind: "child items or cost entries", count: 1)  // added concurrently
+            throw HasChildren(kind: "work item", id: id, childKind: "cost entries", count: actuals)
         }
     }
 
     /// What the schedule needs of each of the project's items.
     public func networkItems() async throws -> [NetworkItem] {
-        try await Self.network(connection.query("""
+        try await Self.network(scope.query("""
             select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
             where tenant_id = \(tenantID) and project_id = \(projectID)
-            """, logger: logger))
+            """))
     }
 
     /// The same for items of other projects (predecessors across projects).
@@ -265,55 +288,15 @@ public struct WorkItemStore: Sendable {
 
     /// What earned value needs of each of the project's items.
     public func earnedValueItems() async throws -> [EarnedValueItem] {
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select budgeted_cost, to_char(planned_start, 'YYYY-MM-DD'), to_char(planned_finish, 'YYYY-MM-DD'), percent_complete
             from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
-            """, logger: logger)
+            """)
         var items: [EarnedValueItem] = []
         for try await (cost, start, finish, percent) in rows.decode((Int64, String?, String?, Int16).self) {
             items.append(EarnedValueItem(budgetedCost: cost, plannedStart: start.flatMap { CalendarDate($0) },
                                          plannedFinish: finish.flatMap { CalendarDate($0) }, percentComplete: Int(percent)))
         }
         return items
-    }
-
-    /// Which reference a foreign key refused: the assignee (a member) or the parent.
-    static func unknownReference(_ error: PSQLError) -> UnknownParent {
-        if error.serverInfo?[.constraintName]?.contains("assignee") == true {
-            return UnknownParent(kind: "member", field: "assigneeId", id: nil)
-        }
-        if error.serverInfo?[.constraintName]?.contains("sprint") == true {
-            return UnknownParent(kind: "sprint of this project", field: "sprintId", id: nil)
-        }
-        return UnknownParent(kind: "work item of this project", field: "parentId", id: nil)
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [WorkItemRecord] {
-        var records: [WorkItemRecord] = []
-        for try await row in try await connection.query(query, logger: logger) {
-            records.append(try Self.decode(Array(row)))
-        }
-        return records
-    }
-
-    static func decode(_ cells: [PostgresCell]) throws -> WorkItemRecord {
-        func cell<T: PostgresDecodable>(_ index: Int, _ type: T.Type) throws -> T { try cells[index].decode(T.self) }
-        let id = try cell(0, UUID.self)
-        guard let kind = WorkItemKind(rawValue: try cell(4, String.self)),
-              let status = WorkItemStatus(rawValue: try cell(7, String.self))
-        else { throw CorruptRow(table: "work_items", id: id) }
-        let fields = WorkItemFields(
-            kind: kind, title: try cell(5, String.self), description: try cell(6, String?.self), status: status,
-            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
-            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
-            durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
-            storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
-            percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
-            sprintID: try cell(19, UUID?.self),
-            customFields: CustomFields.values(fromJSON: try cell(21, String?.self) ?? "{}"))
-        return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
-                              path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
-                              createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
-                              completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
     }
 }

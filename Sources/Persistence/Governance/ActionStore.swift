@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored action: who does what by when, from which meeting or decision.
-public struct ActionRecord: Sendable, Equatable {
+public struct ActionRecord: VersionedRow, Equatable {
     public var id: UUID
     public var title: String
     public var ownerID: UUID
@@ -49,36 +48,43 @@ public struct ActionFilter: Sendable {
     }
 }
 
-/// SQL for `actions`, inside a transaction whose tenant is set.
-public struct ActionStore: Sendable {
+/// `actions`: who does what by when, from which meeting or decision.
+public struct ActionStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
+    public static let table = "actions"
+    public static let columns = """
         id, title, owner_id, to_char(due_date, 'YYYY-MM-DD'), status, meeting_id, decision_id, version, created_at, updated_at
         """
 
+    public static func decode(_ row: PostgresRow) throws -> ActionRecord {
+        let (id, title, owner, due, status, meeting, decision, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, UUID, String, String, UUID?, UUID?, Int64, Date, Date).self)
+        guard let status = ActionStatus(rawValue: status) else { throw corrupt(id) }
+        return ActionRecord(id: id, title: title, ownerID: owner, due: try DayColumn.day(due, or: corrupt(id)), status: status,
+                            meetingID: meeting, decisionID: decision, version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    /// The constraint's name tells which reference names nothing.
+    public static func error(for violation: ConstraintViolation, writing row: ActionRecord) -> (any Error)? {
+        guard violation.kind == .foreignKey else { return nil }
+        if violation.constraint.contains("owner") { return UnknownParent(kind: "member", field: "ownerId", id: row.ownerID) }
+        if violation.constraint.contains("meeting") { return UnknownParent(kind: "meeting", field: "meetingId", id: row.meetingID) }
+        return UnknownParent(kind: "decision", field: "decisionId", id: row.decisionID)
+    }
+
     public func insert(_ action: ActionRecord) async throws -> ActionRecord {
-        try await write(action, """
+        try await write("""
             insert into actions (tenant_id, id, title, owner_id, due_date, status, meeting_id, decision_id, created_at, updated_at)
             values (\(tenantID), \(action.id), \(action.title), \(action.ownerID), \(action.due.description)::date,
                     \(action.status.rawValue), \(action.meetingID), \(action.decisionID), \(action.createdAt), \(action.updatedAt))
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    public func find(_ id: UUID, lock: Bool = false) async throws -> ActionRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from actions where tenant_id = \(tenantID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """).first
+            """, action)
     }
 
     public func list(_ filter: ActionFilter, after: UUID?, limit: Int) async throws -> [ActionRecord] {
-        try await all("""
+        try await rows("""
             select \(unescaped: Self.columns) from actions
             where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
               and (\(filter.status?.rawValue)::text is null or status = \(filter.status?.rawValue))
@@ -92,43 +98,12 @@ public struct ActionStore: Sendable {
     }
 
     public func update(_ action: ActionRecord, at now: Date) async throws -> ActionRecord {
-        try await write(action, """
+        try await write("""
             update actions set title = \(action.title), owner_id = \(action.ownerID), due_date = \(action.due.description)::date,
                 status = \(action.status.rawValue), meeting_id = \(action.meetingID), decision_id = \(action.decisionID),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(action.id)
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    public func delete(_ id: UUID) async throws {
-        try await connection.query("delete from actions where tenant_id = \(tenantID) and id = \(id)", logger: logger)
-    }
-
-    private func write(_ action: ActionRecord, _ query: PostgresQuery) async throws -> ActionRecord {
-        do {
-            guard let record = try await all(query).first else { throw CorruptRow(table: "actions", id: action.id) }
-            return record
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            // The constraint's name tells which reference names nothing.
-            let constraint = error.serverInfo?[.constraintName] ?? ""
-            if constraint.contains("owner") { throw UnknownParent(kind: "member", field: "ownerId", id: action.ownerID) }
-            if constraint.contains("meeting") { throw UnknownParent(kind: "meeting", field: "meetingId", id: action.meetingID) }
-            throw UnknownParent(kind: "decision", field: "decisionId", id: action.decisionID)
-        }
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [ActionRecord] {
-        var records: [ActionRecord] = []
-        for try await (id, title, owner, due, status, meeting, decision, version, createdAt, updatedAt)
-            in try await connection.query(query, logger: logger)
-            .decode((UUID, String, UUID, String, String, UUID?, UUID?, Int64, Date, Date).self) {
-            guard let due = CalendarDate(due), let status = ActionStatus(rawValue: status) else {
-                throw CorruptRow(table: "actions", id: id)
-            }
-            records.append(ActionRecord(id: id, title: title, ownerID: owner, due: due, status: status, meetingID: meeting,
-                                        decisionID: decision, version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
+            """, action)
     }
 }

@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored breach: one obligation's period that was not met, with the terms it was judged by.
-public struct BreachRecord: Sendable, Equatable {
+public struct BreachRecord: VersionedRow, Equatable {
     public var id: UUID
     public var contractID: UUID
     public var obligationID: UUID
@@ -60,71 +59,83 @@ public struct BreachFilter: Sendable {
     }
 }
 
-/// SQL for `breaches`, inside a transaction whose tenant is set.
-public struct BreachStore: Sendable {
+/// `breaches`: one obligation's period that was not met, with the terms it was judged by.
+public struct BreachStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
-        b.id, b.contract_id, b.obligation_id, o.name, o.period, to_char(b.period_start, 'YYYY-MM-DD'), b.value,
-        b.comparator, b.threshold, b.credit_bp, b.earn_back_periods, b.status, b.decision_reference, b.reason,
-        b.credit_reference, b.version, b.created_at, b.updated_at
+    public static let table = "breaches"
+    /// The obligation's name and period kind come with each row (statements name the table without an
+    /// alias, so that the subqueries can refer to it; a lock takes the breach only).
+    public static let columns = """
+        id, contract_id, obligation_id,
+        (select o.name from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id),
+        (select o.period from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id),
+        to_char(period_start, 'YYYY-MM-DD'), value, comparator, threshold, credit_bp, earn_back_periods, status,
+        decision_reference, reason, credit_reference, version, created_at, updated_at
         """
-    static let from = "breaches b join obligations o on o.tenant_id = b.tenant_id and o.id = b.obligation_id"
+
+    public static func decode(_ row: PostgresRow) throws -> BreachRecord {
+        let (id, contract, obligation, name, kind, start, value, comparator, threshold, credit, earnBack, status,
+             decision, reason, creditReference, version, createdAt, updatedAt)
+            = try row.decode((UUID, UUID, UUID, String, String, String, Double?, String?, Double?, Int, Int?, String,
+                              String?, String?, String?, Int64, Date, Date).self)
+        guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
+              let period = MeasurementPeriod(kind: kind, start: start), let status = BreachStatus(rawValue: status)
+        else { throw corrupt(id) }
+        let judgedBy = try comparator.map { text in
+            guard let comparator = ThresholdComparator(rawValue: text) else { throw corrupt(id) }
+            return comparator
+        }
+        return BreachRecord(
+            id: id, contractID: contract, obligationID: obligation, obligationName: name, period: period, value: value,
+            comparator: judgedBy, threshold: threshold, creditBasisPoints: credit, earnBackPeriods: earnBack, status: status,
+            decisionReference: decision, reason: reason, creditReference: creditReference, version: version,
+            createdAt: createdAt, updatedAt: updatedAt)
+    }
 
     /// The breaches of `keys`' periods that exist, by period, locked: a concurrent waiver or credit
     /// commits first and is seen (so a credited breach is never withdrawn by a stale read).
     public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: BreachRecord] {
-        let records = try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where b.tenant_id = \(tenantID) and (b.obligation_id, b.period_start) in
+        let records = try await rows("""
+            select \(unescaped: Self.columns) from breaches
+            where tenant_id = \(tenantID) and (obligation_id, period_start) in
                 (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
-            for update of b
+            for update of breaches
             """)
         return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
     }
 
     /// Every breach of one obligation, locked (as `existing`).
     public func all(of obligation: UUID) async throws -> [BreachRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where b.tenant_id = \(tenantID) and b.obligation_id = \(obligation) order by b.period_start
-            for update of b
+        try await rows("""
+            select \(unescaped: Self.columns) from breaches
+            where tenant_id = \(tenantID) and obligation_id = \(obligation) order by period_start
+            for update of breaches
             """)
     }
 
-    public func find(_ id: UUID, lock: Bool = false) async throws -> BreachRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from) where b.tenant_id = \(tenantID) and b.id = \(id)
-            \(unescaped: lock ? "for update of b" : "")
-            """).first
-    }
-
     public func list(_ filter: BreachFilter, after: UUID?, limit: Int) async throws -> [BreachRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where b.tenant_id = \(tenantID) and b.id > \(after ?? UUIDv7.lowest)
-              and (\(filter.contractID)::uuid is null or b.contract_id = \(filter.contractID))
-              and (\(filter.obligationID)::uuid is null or b.obligation_id = \(filter.obligationID))
-              and (\(filter.month?.first.description)::date is null or b.credit_month = \(filter.month?.first.description)::date)
-              and (\(filter.status?.rawValue)::text is null or b.status = \(filter.status?.rawValue))
-            order by b.id limit \(limit)
+        try await rows("""
+            select \(unescaped: Self.columns) from breaches
+            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
+              and (\(filter.contractID)::uuid is null or contract_id = \(filter.contractID))
+              and (\(filter.obligationID)::uuid is null or obligation_id = \(filter.obligationID))
+              and (\(filter.month?.first.description)::date is null or credit_month = \(filter.month?.first.description)::date)
+              and (\(filter.status?.rawValue)::text is null or status = \(filter.status?.rawValue))
+            order by id limit \(limit)
             """)
     }
 
     /// The contract's breaches counted in the service credits of the months `from` to `to`.
     public func inMonths(contract: UUID, from: YearMonth, to: YearMonth) async throws -> [BreachRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where b.tenant_id = \(tenantID) and b.contract_id = \(contract)
-              and b.credit_month between \(from.first.description)::date and \(to.first.description)::date
-            order by b.period_start, b.id
+        try await rows("""
+            select \(unescaped: Self.columns) from breaches
+            where tenant_id = \(tenantID) and contract_id = \(contract)
+              and credit_month between \(from.first.description)::date and \(to.first.description)::date
+            order by period_start, id
             """)
     }
-
     /// Opens breaches. Arrays cannot carry nulls here, so NaN, "" and 0 stand for "none" (none of them
     /// is a value the columns accept).
     /// A period breached already (by a concurrent writer) is left alone: the ids returned are those
@@ -132,7 +143,7 @@ public struct BreachStore: Sendable {
     @discardableResult
     public func open(_ breaches: [NewBreach], at now: Date) async throws -> Set<UUID> {
         guard !breaches.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             insert into breaches (tenant_id, id, contract_id, obligation_id, period_start, period_end, credit_month, value,
                                   comparator, threshold, credit_bp, earn_back_periods, created_at, updated_at)
             select \(tenantID), n.id, n.contract_id, n.obligation_id, n.period_start, n.period_end,
@@ -147,7 +158,7 @@ public struct BreachStore: Sendable {
                  as n (id, contract_id, obligation_id, period_start, period_end, value, comparator, threshold, credit_bp, earn_back)
             on conflict (tenant_id, obligation_id, period_start) do nothing
             returning id
-            """, logger: logger)
+            """)
         var opened: Set<UUID> = []
         for try await id in rows.decode(UUID.self) { opened.insert(id) }
         return opened
@@ -156,53 +167,33 @@ public struct BreachStore: Sendable {
     /// Records a new value on breaches that stay breached.
     public func restate(_ values: [(id: UUID, value: Double?)], at now: Date) async throws {
         guard !values.isEmpty else { return }
-        try await connection.query("""
+        try await scope.query("""
             update breaches b set value = nullif(r.value, 'NaN'), version = b.version + 1, updated_at = \(now)
             from unnest(\(values.map(\.id))::uuid[], \(values.map { $0.value ?? .nan })::float8[]) as r (id, value)
             where b.tenant_id = \(tenantID) and b.id = r.id
-            """, logger: logger)
+            """)
     }
 
     /// Removes breaches whose period turned out met; a credited one is never removed (the callers
     /// refuse first, under lock; this is the backstop).
     public func withdraw(_ ids: [UUID]) async throws {
         guard !ids.isEmpty else { return }
-        let removed = try await connection.query("""
+        let removed = try await scope.query("""
             with removed as (
                 delete from breaches where tenant_id = \(tenantID) and id = any(\(ids)) and status <> 'credited' returning 1)
             select count(*)::int from removed
-            """, logger: logger).count()
+            """).count()
         guard removed == ids.count else { throw CreditedBreachCorrection() }
     }
 
-    public func setStatus(_ breach: BreachRecord, at now: Date) async throws -> BreachRecord {
-        try await connection.query("""
+    /// Writes what a PATCH changes: the status and the waiver's or credit's references.
+    public func update(_ breach: BreachRecord, at now: Date) async throws -> BreachRecord {
+        try await write("""
             update breaches set status = \(breach.status.rawValue), decision_reference = \(breach.decisionReference),
                 reason = \(breach.reason), credit_reference = \(breach.creditReference), version = version + 1,
                 updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(breach.id)
-            """, logger: logger)
-        guard let updated = try await find(breach.id) else { throw CorruptRow(table: "breaches", id: breach.id) }
-        return updated
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [BreachRecord] {
-        var records: [BreachRecord] = []
-        let rows = try await connection.query(query, logger: logger)
-        for try await row in rows {
-            let (id, contract, obligation, name, kind, start, value, comparator, threshold, credit, earnBack, status,
-                 decision, reason, creditReference, version, createdAt, updatedAt)
-                = try row.decode((UUID, UUID, UUID, String, String, String, Double?, String?, Double?, Int, Int?, String,
-                                  String?, String?, String?, Int64, Date, Date).self)
-            guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
-                  let period = MeasurementPeriod(kind: kind, start: start), let status = BreachStatus(rawValue: status)
-            else { throw CorruptRow(table: "breaches", id: id) }
-            records.append(BreachRecord(
-                id: id, contractID: contract, obligationID: obligation, obligationName: name, period: period, value: value,
-                comparator: comparator.flatMap(ThresholdComparator.init(rawValue:)), threshold: threshold, creditBasisPoints: credit,
-                earnBackPeriods: earnBack, status: status, decisionReference: decision, reason: reason,
-                creditReference: creditReference, version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
+            returning \(unescaped: Self.columns)
+            """, breach)
     }
 }

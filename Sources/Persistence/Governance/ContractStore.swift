@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored contract (docs/DOMAIN.md §5).
-public struct ContractRecord: Sendable, Equatable {
+public struct ContractRecord: VersionedRow, Equatable {
     public var id: UUID
     public var code: String
     public var name: String
@@ -43,21 +42,32 @@ public struct ContractRecord: Sendable, Equatable {
     }
 }
 
-/// SQL for `contracts`, inside a transaction whose tenant is set.
-public struct ContractStore: Sendable {
+/// `contracts`: a client's service contract, whose obligations are measured against its term.
+public struct ContractStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
+    public static let table = "contracts"
+    public static let columns = """
         id, code, name, client_party, service, to_char(start_date, 'YYYY-MM-DD'), to_char(end_date, 'YYYY-MM-DD'),
         monthly_fee, currency, credit_cap_bp, version, created_at, updated_at
         """
 
+    public static func decode(_ row: PostgresRow) throws -> ContractRecord {
+        let (id, code, name, client, service, start, end, fee, currency, cap, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String, String, String, String, String?, Int64, String, Int, Int64, Date, Date).self)
+        return ContractRecord(
+            id: id, code: code, name: name, clientParty: client, service: service, start: try DayColumn.day(start, or: corrupt(id)),
+            end: try DayColumn.day(end, or: corrupt(id)), monthlyFee: fee, currency: currency, creditCapBasisPoints: cap,
+            version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: ContractRecord) -> (any Error)? {
+        violation.kind == .unique ? DuplicateName(kind: "contract", name: row.code, field: "code") : nil
+    }
+
     public func insert(_ contract: ContractRecord) async throws -> ContractRecord {
-        try await write(contract.code, """
+        try await write("""
             insert into contracts (tenant_id, id, code, name, client_party, service, start_date, end_date, monthly_fee,
                                    currency, credit_cap_bp, created_at, updated_at)
             values (\(tenantID), \(contract.id), \(contract.code), \(contract.name), \(contract.clientParty),
@@ -65,35 +75,21 @@ public struct ContractStore: Sendable {
                     \(contract.monthlyFee), \(contract.currency), \(contract.creditCapBasisPoints), \(contract.createdAt),
                     \(contract.updatedAt))
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    public func find(_ id: UUID, lock: Bool = false) async throws -> ContractRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """).first
+            """, contract)
     }
 
     /// The contracts among `ids`, by id; with `share`, their terms cannot change until the
     /// transaction ends (a measurement checked against a term keeps it).
     public func findMany(_ ids: [UUID], share: Bool = false) async throws -> [UUID: ContractRecord] {
-        let records = try await all("""
+        let records = try await rows("""
             select \(unescaped: Self.columns) from contracts where tenant_id = \(tenantID) and id = any(\(ids))
             order by id \(unescaped: share ? "for share" : "")
             """)
         return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
     }
 
-    public func list(after: UUID?, limit: Int) async throws -> [ContractRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from contracts
-            where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest) order by id limit \(limit)
-            """)
-    }
-
     public func update(_ contract: ContractRecord, at now: Date) async throws -> ContractRecord {
-        try await write(contract.code, """
+        try await write("""
             update contracts set code = \(contract.code), name = \(contract.name), client_party = \(contract.clientParty),
                 service = \(contract.service), start_date = \(contract.start.description)::date,
                 end_date = \(contract.end?.description)::date, monthly_fee = \(contract.monthlyFee),
@@ -101,62 +97,38 @@ public struct ContractStore: Sendable {
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(contract.id)
             returning \(unescaped: Self.columns)
-            """)
+            """, contract)
     }
 
-    /// Deletes a contract that has no obligations (their measurements and breaches are its record) and
-    /// that no governance forum or transition refers to.
-    public func delete(_ id: UUID) async throws {
-        let obligations = try await connection.query(
-            "select count(*)::int from obligations where tenant_id = \(tenantID) and contract_id = \(id)", logger: logger).count()
+    /// A contract stays while it has obligations (their measurements and breaches are its record) or
+    /// a governance forum or transition refers to it.
+    public func checkDeletable(_ id: UUID) async throws {
+        let obligations = try await count(
+            "select count(*)::int from obligations where tenant_id = \(tenantID) and contract_id = \(id)")
         guard obligations == 0 else {
             throw HasChildren(kind: "contract", id: id, childKind: obligations == 1 ? "obligation" : "obligations", count: obligations)
         }
-        let references = try await connection.query("""
+        let references = try await count("""
             select (select count(*) from governance_forums where tenant_id = \(tenantID) and contract_id = \(id))::int
                  + (select count(*) from transitions where tenant_id = \(tenantID) and contract_id = \(id))::int
-            """, logger: logger).count()
+            """)
         guard references == 0 else {
             throw HasChildren(kind: "contract", id: id, childKind: "governance forums or transitions referring to it", count: references)
         }
-        try await connection.query("delete from contracts where tenant_id = \(tenantID) and id = \(id)", logger: logger)
     }
 
     /// The earliest and latest measured period of the contract's obligations, if any: its term may
     /// not shrink to leave them outside.
     public func measuredSpan(of id: UUID) async throws -> (CalendarDate, CalendarDate)? {
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select to_char(min(m.period_start), 'YYYY-MM-DD'), to_char(max(m.period_end), 'YYYY-MM-DD')
             from measurements m join obligations o on o.tenant_id = m.tenant_id and o.id = m.obligation_id
             where o.tenant_id = \(tenantID) and o.contract_id = \(id)
-            """, logger: logger)
+            """)
         for try await (first, last) in rows.decode((String?, String?).self) {
             guard let first = first.flatMap({ CalendarDate($0) }), let last = last.flatMap({ CalendarDate($0) }) else { return nil }
             return (first, last)
         }
         return nil
-    }
-
-    private func write(_ code: String, _ query: PostgresQuery) async throws -> ContractRecord {
-        do {
-            guard let contract = try await all(query).first else { throw MissingRow(table: "contracts") }
-            return contract
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateName(kind: "contract", name: code, field: "code")
-        }
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [ContractRecord] {
-        var records: [ContractRecord] = []
-        for try await (id, code, name, client, service, start, end, fee, currency, cap, version, createdAt, updatedAt)
-            in try await connection.query(query, logger: logger)
-            .decode((UUID, String, String, String, String, String, String?, Int64, String, Int, Int64, Date, Date).self) {
-            guard let start = CalendarDate(start) else { throw CorruptRow(table: "contracts", id: id) }
-            records.append(ContractRecord(
-                id: id, code: code, name: name, clientParty: client, service: service, start: start,
-                end: end.flatMap { CalendarDate($0) }, monthlyFee: fee, currency: currency, creditCapBasisPoints: cap,
-                version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
     }
 }

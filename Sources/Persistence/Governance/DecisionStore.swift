@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored entry of the decision log.
-public struct DecisionRecord: Sendable, Equatable {
+public struct DecisionRecord: VersionedRow, Equatable {
     public var id: UUID
     public var title: String
     public var decidedOn: CalendarDate
@@ -46,39 +45,43 @@ public struct DecisionFilter: Sendable {
     }
 }
 
-/// SQL for `decisions`, inside a transaction whose tenant is set.
-public struct DecisionStore: Sendable {
+/// `decisions`: the decision log. Deleting a decision leaves the actions that follow from it without
+/// the link.
+public struct DecisionStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
+    public static let table = "decisions"
+    public static let columns = """
         id, title, to_char(decided_on, 'YYYY-MM-DD'), made_by, rationale, meeting_id, breach_ids, project_ids, version,
         created_at, updated_at
         """
 
+    public static func decode(_ row: PostgresRow) throws -> DecisionRecord {
+        let (id, title, decidedOn, madeBy, rationale, meeting, breaches, projects, version, createdAt, updatedAt) = try row.decode(
+            (UUID, String, String, String, String?, UUID?, [UUID], [UUID], Int64, Date, Date).self)
+        return DecisionRecord(id: id, title: title, decidedOn: try DayColumn.day(decidedOn, or: corrupt(id)), madeBy: madeBy,
+                              rationale: rationale, meetingID: meeting, breachIDs: breaches, projectIDs: projects,
+                              version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: DecisionRecord) -> (any Error)? {
+        violation.kind == .foreignKey ? UnknownParent(kind: "meeting", field: "meetingId", id: row.meetingID) : nil
+    }
+
     public func insert(_ decision: DecisionRecord) async throws -> DecisionRecord {
-        try await write(decision, """
+        try await write("""
             insert into decisions (tenant_id, id, title, decided_on, made_by, rationale, meeting_id, breach_ids, project_ids,
                                    created_at, updated_at)
             values (\(tenantID), \(decision.id), \(decision.title), \(decision.decidedOn.description)::date, \(decision.madeBy),
                     \(decision.rationale), \(decision.meetingID), \(decision.breachIDs), \(decision.projectIDs),
                     \(decision.createdAt), \(decision.updatedAt))
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    public func find(_ id: UUID, lock: Bool = false) async throws -> DecisionRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from decisions where tenant_id = \(tenantID) and id = \(id)
-            \(unescaped: lock ? "for update" : "")
-            """).first
+            """, decision)
     }
 
     public func list(_ filter: DecisionFilter, after: UUID?, limit: Int) async throws -> [DecisionRecord] {
-        try await all("""
+        try await rows("""
             select \(unescaped: Self.columns) from decisions
             where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
               and (\(filter.meetingID)::uuid is null or meeting_id = \(filter.meetingID))
@@ -89,54 +92,27 @@ public struct DecisionStore: Sendable {
     }
 
     public func update(_ decision: DecisionRecord, at now: Date) async throws -> DecisionRecord {
-        try await write(decision, """
+        try await write("""
             update decisions set title = \(decision.title), decided_on = \(decision.decidedOn.description)::date,
                 made_by = \(decision.madeBy), rationale = \(decision.rationale), meeting_id = \(decision.meetingID),
                 breach_ids = \(decision.breachIDs), project_ids = \(decision.projectIDs), version = version + 1,
                 updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(decision.id)
             returning \(unescaped: Self.columns)
-            """)
-    }
-
-    /// Deletes a decision; actions that follow from it keep their record without the link.
-    public func delete(_ id: UUID) async throws {
-        try await connection.query("delete from decisions where tenant_id = \(tenantID) and id = \(id)", logger: logger)
+            """, decision)
     }
 
     /// The ids among `breaches` and `projects` that name nothing in the tenant, each with its pointer.
     public func unknownLinks(breaches: [UUID], projects: [UUID]) async throws -> [FieldError] {
         var known: Set<UUID> = []
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select id from breaches where tenant_id = \(tenantID) and id = any(\(breaches))
             union all select id from projects where tenant_id = \(tenantID) and id = any(\(projects))
-            """, logger: logger)
+            """)
         for try await id in rows.decode(UUID.self) { known.insert(id) }
         return breaches.enumerated().filter { !known.contains($0.element) }
             .map { FieldError(pointer: "/breachIds/\($0.offset)", detail: "names no breach of this organisation") }
             + projects.enumerated().filter { !known.contains($0.element) }
             .map { FieldError(pointer: "/projectIds/\($0.offset)", detail: "names no project of this organisation") }
-    }
-
-    private func write(_ decision: DecisionRecord, _ query: PostgresQuery) async throws -> DecisionRecord {
-        do {
-            guard let record = try await all(query).first else { throw CorruptRow(table: "decisions", id: decision.id) }
-            return record
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "meeting", field: "meetingId", id: decision.meetingID)
-        }
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [DecisionRecord] {
-        var records: [DecisionRecord] = []
-        for try await (id, title, decidedOn, madeBy, rationale, meeting, breaches, projects, version, createdAt, updatedAt)
-            in try await connection.query(query, logger: logger)
-            .decode((UUID, String, String, String, String?, UUID?, [UUID], [UUID], Int64, Date, Date).self) {
-            guard let decidedOn = CalendarDate(decidedOn) else { throw CorruptRow(table: "decisions", id: id) }
-            records.append(DecisionRecord(id: id, title: title, decidedOn: decidedOn, madeBy: madeBy, rationale: rationale,
-                                          meetingID: meeting, breachIDs: breaches, projectIDs: projects, version: version,
-                                          createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
     }
 }

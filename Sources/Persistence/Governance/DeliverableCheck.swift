@@ -1,7 +1,6 @@
 import Domain
 import Foundation
 import Logging
-import PostgresNIO
 
 /// Breaches of deliverables (docs/DOMAIN.md §5): a deliverable is breached when delivered after its due
 /// date, or not delivered by the end of it. Judged for "today" by the daily check and before every
@@ -16,15 +15,13 @@ public struct DeliverableCheck: Sendable {
 
     /// Opens the breaches of deliverables that fell due before `today` undelivered.
     public func openOverdue(today: CalendarDate, now: Date, newID: () -> UUID) async throws -> [BreachEvent] {
-        let overdue = try await ObligationStore(scope)
-            .overdueDeliverables(on: today)
+        let overdue = try await ObligationStore(scope).overdueDeliverables(on: today)
         let breaches = overdue.compactMap { obligation -> NewBreach? in
             guard let period = obligation.duePeriod, let terms = obligation.terms.terms(for: period) else { return nil }
             return NewBreach(id: newID(), contractID: obligation.contractID, obligationID: obligation.id, period: period,
                              value: nil, terms: terms)
         }
-        return try await BreachStore(scope)
-            .open(breaches, at: now).sorted { $0.uuidString < $1.uuidString }.map { BreachEvent(breachID: $0, change: .open) }
+        return try await BreachStore(scope).open(breaches, at: now).sorted { $0.uuidString < $1.uuidString }.map { BreachEvent(breachID: $0, change: .open) }
     }
 
     /// Re-judges one deliverable after its dates changed: a breach of another period (the due date

@@ -1,7 +1,5 @@
 import Domain
 import Foundation
-import Logging
-import PostgresNIO
 
 /// One value to record, as a request gave it; `pointer` locates it in the request ("/items/3", or ""
 /// for a single measurement) so every refusal names the item.
@@ -45,18 +43,13 @@ public struct BreachEvent: Sendable {
 /// restates or withdraws the periods' breaches. The obligations are locked first, so concurrent
 /// writers to one obligation (and changes of its terms) take turns.
 public struct MeasurementRecorder: Sendable {
-    public let scope: TenantScope
+    let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
     public func record(_ inputs: [MeasurementInput], today: CalendarDate, requestID: String?, now: Date,
                        newID: () -> UUID) async throws -> (results: [RecordedMeasurement], breaches: [BreachEvent]) {
-        let obligations = try await ObligationStore(scope)
-            .findMany(Array(Set(inputs.map(\.obligationID))), lock: true)
-        let contracts = try await ContractStore(scope)
-            .findMany(Array(Set(obligations.values.map(\.contractID))), share: true)
+        let obligations = try await ObligationStore(scope).findMany(Array(Set(inputs.map(\.obligationID))), lock: true)
+        let contracts = try await ContractStore(scope).findMany(Array(Set(obligations.values.map(\.contractID))), share: true)
         let periods = try Self.validate(inputs, obligations: obligations, contracts: contracts, today: today)
 
         let keys = zip(inputs, periods).map { PeriodKey($0.obligationID, $1.start) }
@@ -105,7 +98,7 @@ public struct MeasurementRecorder: Sendable {
                 breachIDs[key] = nil
             }
         }
-        let written = try await measurementStore.write(writes, requestID: requestID, at: now)
+        let written = try await measurementStore.record(writes, requestID: requestID, at: now)
         // The obligations are locked, so no other writer can have opened these periods' breaches.
         for id in try await breachStore.open(toOpen, at: now) { events.append(BreachEvent(breachID: id, change: .open)) }
         try await breachStore.restate(toRestate, at: now)

@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored measurement and the breach of its period, if any.
-public struct MeasurementRecord: Sendable, Equatable {
+public struct MeasurementRecord: VersionedRow, Equatable {
     public var id: UUID
     public var obligationID: UUID
     public var period: MeasurementPeriod
@@ -44,55 +43,65 @@ public struct PeriodKey: Hashable, Sendable {
     }
 }
 
-/// SQL for `measurements` and their revisions, inside a transaction whose tenant is set.
-public struct MeasurementStore: Sendable {
+/// `measurements` and their revisions (`measurement_revisions`): one value per obligation and period.
+public struct MeasurementStore: TenantTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
-    static let columns = """
-        m.id, m.obligation_id, o.period, to_char(m.period_start, 'YYYY-MM-DD'), m.value, m.met,
-        (select b.id from breaches b where b.tenant_id = m.tenant_id and b.obligation_id = m.obligation_id
-         and b.period_start = m.period_start), m.version, m.created_at, m.updated_at
+    public static let table = "measurements"
+    /// The period's kind is the obligation's, the breach is the period's (statements name the table
+    /// without an alias, so that the subqueries can refer to it).
+    public static let columns = """
+        id, obligation_id,
+        (select o.period from obligations o where o.tenant_id = measurements.tenant_id and o.id = measurements.obligation_id),
+        to_char(period_start, 'YYYY-MM-DD'), value, met,
+        (select b.id from breaches b where b.tenant_id = measurements.tenant_id and b.obligation_id = measurements.obligation_id
+         and b.period_start = measurements.period_start), version, created_at, updated_at
         """
-    static let from = "measurements m join obligations o on o.tenant_id = m.tenant_id and o.id = m.obligation_id"
+
+    public static func decode(_ row: PostgresRow) throws -> MeasurementRecord {
+        let (id, obligation, kind, start, value, met, breach, version, createdAt, updatedAt) = try row.decode(
+            (UUID, UUID, String, String, Double, Bool, UUID?, Int64, Date, Date).self)
+        guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
+              let period = MeasurementPeriod(kind: kind, start: start) else { throw corrupt(id) }
+        return MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met, breachID: breach,
+                                 version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
 
     /// The measurements already recorded for `keys`.
     public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: MeasurementRecord] {
-        let records = try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where m.tenant_id = \(tenantID) and (m.obligation_id, m.period_start) in
+        let records = try await rows("""
+            select \(unescaped: Self.columns) from measurements
+            where tenant_id = \(tenantID) and (obligation_id, period_start) in
                 (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
             """)
         return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
     }
 
     public func find(_ key: PeriodKey) async throws -> MeasurementRecord? {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where m.tenant_id = \(tenantID) and m.obligation_id = \(key.obligationID) and m.period_start = \(key.start.description)::date
+        try await rows("""
+            select \(unescaped: Self.columns) from measurements
+            where tenant_id = \(tenantID) and obligation_id = \(key.obligationID) and period_start = \(key.start.description)::date
             """).first
     }
 
     /// The obligation's measurements in period order, after the measurement `after` (a page's cursor).
     public func list(obligation: UUID, after: UUID?, limit: Int) async throws -> [MeasurementRecord] {
-        try await all("""
-            select \(unescaped: Self.columns) from \(unescaped: Self.from)
-            where m.tenant_id = \(tenantID) and m.obligation_id = \(obligation)
-              and m.period_start > coalesce((select c.period_start from measurements c
-                                             where c.tenant_id = \(tenantID) and c.obligation_id = \(obligation) and c.id = \(after)),
-                                            '0001-01-01'::date)
-            order by m.period_start limit \(limit)
+        try await rows("""
+            select \(unescaped: Self.columns) from measurements
+            where tenant_id = \(tenantID) and obligation_id = \(obligation)
+              and period_start > coalesce((select c.period_start from measurements c
+                                           where c.tenant_id = \(tenantID) and c.obligation_id = \(obligation) and c.id = \(after)),
+                                          '0001-01-01'::date)
+            order by period_start limit \(limit)
             """)
     }
 
     /// Inserts new periods and corrects existing ones in one statement, keeping each value in the
-    /// revision trail; returns the rows as written (an existing row keeps its id).
-    public func write(_ writes: [MeasurementWrite], requestID: String?, at now: Date) async throws -> [MeasurementRecord] {
+    /// revision trail; returns the rows as written (an existing row keeps its id), without their breaches.
+    public func record(_ writes: [MeasurementWrite], requestID: String?, at now: Date) async throws -> [MeasurementRecord] {
         guard !writes.isEmpty else { return [] }
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             with written as (
                 insert into measurements as m (tenant_id, id, obligation_id, period_start, period_end, value, met,
                                                created_at, updated_at)
@@ -111,13 +120,13 @@ public struct MeasurementStore: Sendable {
             )
             select id, obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met, version, created_at, updated_at
             from written
-            """, logger: logger)
+            """)
         let kinds = Dictionary(writes.map { ($0.obligationID, $0.period.kind) }, uniquingKeysWith: { first, _ in first })
         var records: [MeasurementRecord] = []
         for try await (id, obligation, start, value, met, version, createdAt, updatedAt)
             in rows.decode((UUID, UUID, String, Double, Bool, Int64, Date, Date).self) {
             guard let kind = kinds[obligation], let start = CalendarDate(start),
-                  let period = MeasurementPeriod(kind: kind, start: start) else { throw CorruptRow(table: "measurements", id: id) }
+                  let period = MeasurementPeriod(kind: kind, start: start) else { throw Self.corrupt(id) }
             records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
                                              breachID: nil, version: version, createdAt: createdAt, updatedAt: updatedAt))
         }
@@ -127,28 +136,15 @@ public struct MeasurementStore: Sendable {
     /// Met or not for each measured period of `obligations` starting in [from, to] (compliance, earn-back).
     public func outcomes(of obligations: [UUID], from: CalendarDate, to: CalendarDate) async throws -> [PeriodKey: (value: Double, met: Bool)] {
         var outcomes: [PeriodKey: (value: Double, met: Bool)] = [:]
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met from measurements
             where tenant_id = \(tenantID) and obligation_id = any(\(obligations))
               and period_start between \(from.description)::date and \(to.description)::date
-            """, logger: logger)
+            """)
         for try await (obligation, start, value, met) in rows.decode((UUID, String, Double, Bool).self) {
-            guard let start = CalendarDate(start) else { throw CorruptRow(table: "measurements", id: obligation) }
+            guard let start = CalendarDate(start) else { throw Self.corrupt(obligation) }
             outcomes[PeriodKey(obligation, start)] = (value, met)
         }
         return outcomes
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [MeasurementRecord] {
-        var records: [MeasurementRecord] = []
-        for try await (id, obligation, kind, start, value, met, breach, version, createdAt, updatedAt)
-            in try await connection.query(query, logger: logger)
-            .decode((UUID, UUID, String, String, Double, Bool, UUID?, Int64, Date, Date).self) {
-            guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
-                  let period = MeasurementPeriod(kind: kind, start: start) else { throw CorruptRow(table: "measurements", id: id) }
-            records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
-                                             breachID: breach, version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
     }
 }

@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored obligation with every version of its terms.
-public struct ObligationRecord: Sendable, Equatable {
+public struct ObligationRecord: VersionedRow, Equatable {
     public var id: UUID
     public var contractID: UUID
     public var name: String
@@ -43,21 +42,58 @@ public struct ObligationRecord: Sendable, Equatable {
     }
 }
 
-/// SQL for `obligations` and `obligation_terms`, inside a transaction whose tenant is set.
-public struct ObligationStore: Sendable {
+/// `obligations` with every version of their terms (`obligation_terms`). Bound to a contract
+/// (`contract`), the common statements see its obligations only.
+public struct ObligationStore: UpdatableTable {
     public let scope: TenantScope
-    public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
+    public let contract: UUID?
+    public init(_ scope: TenantScope) { self.init(scope, contract: nil) }
+    public init(_ scope: TenantScope, contract: UUID?) {
+        self.scope = scope
+        self.contract = contract
+    }
 
-    static let columns = """
+    public var parent: (column: String, id: UUID)? { contract.map { ("contract_id", $0) } }
+
+    public static let table = "obligations"
+    /// The terms come with each row, as one JSON array (statements name the table without an alias,
+    /// so that the subquery can refer to it).
+    public static let columns = """
         id, contract_id, name, kind, metric, unit, period, to_char(due_date, 'YYYY-MM-DD'),
-        to_char(delivered_on, 'YYYY-MM-DD'), version, created_at, updated_at
+        to_char(delivered_on, 'YYYY-MM-DD'),
+        (select json_agg(json_build_object('effectiveFrom', to_char(t.effective_from, 'YYYY-MM-DD'), 'comparator', t.comparator,
+                                           'threshold', t.threshold, 'creditBasisPoints', t.credit_bp,
+                                           'earnBackPeriods', t.earn_back_periods))
+         from obligation_terms t where t.tenant_id = obligations.tenant_id and t.obligation_id = obligations.id),
+        version, created_at, updated_at
         """
 
+    public static func decode(_ row: PostgresRow) throws -> ObligationRecord {
+        let (id, contract, name, kind, metric, unit, period, due, delivered, terms, version, createdAt, updatedAt) = try row.decode(
+            (UUID, UUID, String, String, String, String?, String, String?, String?, StoredTerms?, Int64, Date, Date).self)
+        guard let kind = ObligationKind(rawValue: kind), let period = PeriodKind(rawValue: period) else { throw corrupt(id) }
+        let versions = try (terms?.versions ?? []).map { stored in
+            guard let from = CalendarDate(stored.effectiveFrom) else { throw corrupt(id) }
+            let comparator = try stored.comparator.map { text in
+                guard let comparator = ThresholdComparator(rawValue: text) else { throw corrupt(id) }
+                return comparator
+            }
+            return ObligationTerms(effectiveFrom: from, comparator: comparator, threshold: stored.threshold,
+                                   creditBasisPoints: stored.creditBasisPoints, earnBackPeriods: stored.earnBackPeriods)
+        }
+        return ObligationRecord(
+            id: id, contractID: contract, name: name, kind: kind, metric: metric, unit: unit, period: period,
+            dueDate: try DayColumn.day(due, or: corrupt(id)), deliveredOn: try DayColumn.day(delivered, or: corrupt(id)),
+            terms: TermsHistory(versions), version: version, createdAt: createdAt, updatedAt: updatedAt)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: ObligationRecord) -> (any Error)? {
+        violation.kind == .unique ? DuplicateName(kind: "obligation of this contract", name: row.name) : nil
+    }
+
+    /// Inserts the obligation and its terms.
     public func insert(_ obligation: ObligationRecord) async throws -> ObligationRecord {
-        let inserted = try await write(obligation.name, """
+        var inserted = try await write("""
             insert into obligations (tenant_id, id, contract_id, name, kind, metric, unit, period, due_date, delivered_on,
                                      created_at, updated_at)
             values (\(tenantID), \(obligation.id), \(obligation.contractID), \(obligation.name), \(obligation.kind.rawValue),
@@ -65,153 +101,112 @@ public struct ObligationStore: Sendable {
                     \(obligation.dueDate?.description)::date, \(obligation.deliveredOn?.description)::date,
                     \(obligation.createdAt), \(obligation.updatedAt))
             returning \(unescaped: Self.columns)
-            """)
+            """, obligation)
         for terms in obligation.terms.versions { try await insertTerms(terms, of: obligation.id) }
-        return try await withTerms([inserted])[0]
-    }
-
-    public func find(_ id: UUID, lock: Bool = false) async throws -> ObligationRecord? {
-        try await findMany([id], lock: lock)[id]
+        inserted.terms = obligation.terms
+        return inserted
     }
 
     /// The obligations among `ids`, by id; with `lock`, locked in id order (so two writers over the
     /// same obligations cannot deadlock) until the transaction ends.
     public func findMany(_ ids: [UUID], lock: Bool = false) async throws -> [UUID: ObligationRecord] {
-        let records = try await withTerms(try await all("""
+        let records = try await rows("""
             select \(unescaped: Self.columns) from obligations where tenant_id = \(tenantID) and id = any(\(ids))
             order by id \(unescaped: lock ? "for update" : "")
-            """))
+            """)
         return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-    }
-
-    public func list(contract: UUID, after: UUID?, limit: Int) async throws -> [ObligationRecord] {
-        try await withTerms(try await all("""
-            select \(unescaped: Self.columns) from obligations
-            where tenant_id = \(tenantID) and contract_id = \(contract) and id > \(after ?? UUIDv7.lowest)
-            order by id limit \(limit)
-            """))
     }
 
     /// Every obligation of a contract (compliance and credit views).
     public func all(of contract: UUID) async throws -> [ObligationRecord] {
-        try await withTerms(try await all("""
+        try await rows("""
             select \(unescaped: Self.columns) from obligations where tenant_id = \(tenantID) and contract_id = \(contract)
             order by id
-            """))
+            """)
     }
 
     /// Deliverables due before `today`, not delivered and not yet breached, locked. One being edited
     /// right now is skipped: its editor judges it again when its dates change.
     public func overdueDeliverables(on today: CalendarDate) async throws -> [ObligationRecord] {
-        try await withTerms(try await all("""
-            select \(unescaped: Self.columns) from obligations o
-            where o.tenant_id = \(tenantID) and o.kind = 'deliverable' and o.delivered_on is null
-              and o.due_date < \(today.description)::date
-              and not exists (select 1 from breaches b where b.tenant_id = o.tenant_id and b.obligation_id = o.id)
-            order by o.id
-            for update of o skip locked
-            """))
+        try await rows("""
+            select \(unescaped: Self.columns) from obligations
+            where tenant_id = \(tenantID) and kind = 'deliverable' and delivered_on is null
+              and due_date < \(today.description)::date
+              and not exists (select 1 from breaches b where b.tenant_id = obligations.tenant_id and b.obligation_id = obligations.id)
+            order by id
+            for update of obligations skip locked
+            """)
     }
 
+    /// Writes the obligation's own fields (its terms change with `replaceTerms`).
     public func update(_ obligation: ObligationRecord, at now: Date) async throws -> ObligationRecord {
-        let updated = try await write(obligation.name, """
+        try await write("""
             update obligations set name = \(obligation.name), metric = \(obligation.metric), unit = \(obligation.unit),
                 due_date = \(obligation.dueDate?.description)::date, delivered_on = \(obligation.deliveredOn?.description)::date,
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(obligation.id)
             returning \(unescaped: Self.columns)
-            """)
-        return try await withTerms([updated])[0]
+            """, obligation)
     }
 
     /// Replaces the terms from `terms.effectiveFrom` on (the caller has checked that no period from
     /// then on is measured) and bumps the obligation's version.
     public func replaceTerms(of id: UUID, with terms: ObligationTerms, at now: Date) async throws {
-        try await connection.query("""
+        try await scope.query("""
             delete from obligation_terms
             where tenant_id = \(tenantID) and obligation_id = \(id) and effective_from >= \(terms.effectiveFrom.description)::date
-            """, logger: logger)
+            """)
         try await insertTerms(terms, of: id)
-        try await connection.query("""
+        try await scope.query("""
             update obligations set version = version + 1, updated_at = \(now) where tenant_id = \(tenantID) and id = \(id)
-            """, logger: logger)
+            """)
     }
 
-    /// Deletes an obligation that was never measured nor breached (its record of compliance).
-    public func delete(_ id: UUID) async throws {
-        let history = try await connection.query("""
+    /// An obligation that was measured or breached stays (its record of compliance).
+    public func checkDeletable(_ id: UUID) async throws {
+        let history = try await count("""
             select (select count(*) from measurements where tenant_id = \(tenantID) and obligation_id = \(id))::int
                  + (select count(*) from breaches where tenant_id = \(tenantID) and obligation_id = \(id))::int
-            """, logger: logger).count()
+            """)
         guard history == 0 else {
             throw HasChildren(kind: "obligation", id: id, childKind: "measurements or breaches", count: history)
         }
-        try await connection.query("delete from obligations where tenant_id = \(tenantID) and id = \(id)", logger: logger)
     }
 
     /// The start of the latest measured (or breached) period: terms may change only after it.
     public func lastRecordedPeriodStart(of id: UUID) async throws -> CalendarDate? {
-        let rows = try await connection.query("""
+        let rows = try await scope.query("""
             select to_char(greatest(
                 (select max(period_start) from measurements where tenant_id = \(tenantID) and obligation_id = \(id)),
                 (select max(period_start) from breaches where tenant_id = \(tenantID) and obligation_id = \(id))), 'YYYY-MM-DD')
-            """, logger: logger)
+            """)
         for try await day in rows.decode(String?.self) { return day.flatMap { CalendarDate($0) } }
         return nil
     }
 
     private func insertTerms(_ terms: ObligationTerms, of id: UUID) async throws {
-        try await connection.query("""
+        try await scope.query("""
             insert into obligation_terms (tenant_id, obligation_id, effective_from, comparator, threshold, credit_bp,
                                           earn_back_periods)
             values (\(tenantID), \(id), \(terms.effectiveFrom.description)::date, \(terms.comparator?.rawValue),
                     \(terms.threshold), \(terms.creditBasisPoints), \(terms.earnBackPeriods))
-            """, logger: logger)
+            """)
+    }
+}
+
+/// An obligation's terms as `columns` selects them: a JSON array of `obligation_terms` rows.
+private struct StoredTerms: Decodable, PostgresDecodable {
+    struct Version: Decodable {
+        var effectiveFrom: String
+        var comparator: String?
+        var threshold: Double?
+        var creditBasisPoints: Int
+        var earnBackPeriods: Int?
     }
 
-    private func withTerms(_ records: [ObligationRecord]) async throws -> [ObligationRecord] {
-        guard !records.isEmpty else { return records }
-        var versions: [UUID: [ObligationTerms]] = [:]
-        let rows = try await connection.query("""
-            select obligation_id, to_char(effective_from, 'YYYY-MM-DD'), comparator, threshold, credit_bp, earn_back_periods
-            from obligation_terms where tenant_id = \(tenantID) and obligation_id = any(\(records.map(\.id)))
-            """, logger: logger)
-        for try await (id, from, comparator, threshold, credit, earnBack)
-            in rows.decode((UUID, String, String?, Double?, Int, Int?).self) {
-            guard let from = CalendarDate(from) else { throw CorruptRow(table: "obligation_terms", id: id) }
-            versions[id, default: []].append(ObligationTerms(
-                effectiveFrom: from, comparator: comparator.flatMap(ThresholdComparator.init(rawValue:)), threshold: threshold,
-                creditBasisPoints: credit, earnBackPeriods: earnBack))
-        }
-        return records.map { record in
-            var record = record
-            record.terms = TermsHistory(versions[record.id] ?? [])
-            return record
-        }
-    }
+    var versions: [Version]
 
-    private func write(_ name: String, _ query: PostgresQuery) async throws -> ObligationRecord {
-        do {
-            guard let record = try await all(query).first else { throw MissingRow(table: "obligations") }
-            return record
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateName(kind: "obligation of this contract", name: name)
-        }
-    }
-
-    private func all(_ query: PostgresQuery) async throws -> [ObligationRecord] {
-        var records: [ObligationRecord] = []
-        for try await (id, contract, name, kind, metric, unit, period, due, delivered, version, createdAt, updatedAt)
-            in try await connection.query(query, logger: logger)
-            .decode((UUID, UUID, String, String, String, String?, String, String?, String?, Int64, Date, Date).self) {
-            guard let kind = ObligationKind(rawValue: kind), let period = PeriodKind(rawValue: period) else {
-                throw CorruptRow(table: "obligations", id: id)
-            }
-            records.append(ObligationRecord(
-                id: id, contractID: contract, name: name, kind: kind, metric: metric, unit: unit, period: period,
-                dueDate: due.flatMap { CalendarDate($0) }, deliveredOn: delivered.flatMap { CalendarDate($0) },
-                terms: TermsHistory([]), version: version, createdAt: createdAt, updatedAt: updatedAt))
-        }
-        return records
+    init(from decoder: any Decoder) throws {
+        versions = try decoder.singleValueContainer().decode([Version].self)
     }
 }

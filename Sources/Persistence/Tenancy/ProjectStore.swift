@@ -1,10 +1,9 @@
 import Domain
 import Foundation
-import Logging
 import PostgresNIO
 
 /// A stored project.
-public struct ProjectRecord: Sendable, Equatable {
+public struct ProjectRecord: VersionedRow, Equatable {
     public var id: UUID
     public var fields: ProjectFields
     public var version: Int64
@@ -34,25 +33,34 @@ public struct DuplicateProjectCode: Error, Equatable {
     public let code: String
 }
 
-/// SQL for `projects`. Every statement names `tenant_id` as well as relying on row-level security:
-/// it keeps queries on the primary-key index and routes them to one shard on Citus.
-public struct ProjectStore: Sendable {
+/// `projects`: the tenant's projects, found by id or by code.
+public struct ProjectStore: UpdatableTable {
     public let scope: TenantScope
     public init(_ scope: TenantScope) { self.scope = scope }
-    var connection: PostgresConnection { scope.connection }
-    var tenantID: TenantID { scope.tenantID }
-    var logger: Logger { scope.logger }
 
+    public static let table = "projects"
     /// Dates are read with to_char, which does not depend on the session's DateStyle.
-    static let columns = """
+    public static let columns = """
         id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
         to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at,
         programme_id, custom_fields::text
         """
 
+    public static func decode(_ row: PostgresRow) throws -> ProjectRecord {
+        try decode(Array(row), from: 0)
+    }
+
+    public static func error(for violation: ConstraintViolation, writing row: ProjectRecord) -> (any Error)? {
+        switch violation.kind {
+        case .unique: DuplicateProjectCode(code: row.fields.code)
+        case .foreignKey: UnknownParent(kind: "programme", field: "programmeId", id: row.fields.programmeID)
+        default: nil
+        }
+    }
+
     public func insert(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
         let f = fields
-        let query: PostgresQuery = """
+        return try await write("""
             insert into projects (tenant_id, id, code, name, methodology, phase, status, sponsor, manager,
                 planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at, programme_id,
                 custom_fields)
@@ -61,30 +69,19 @@ public struct ProjectStore: Sendable {
                 \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now),
                 \(f.programmeID), \(CustomFields.json(f.customFields))::jsonb)
             returning \(unescaped: Self.columns)
-            """
-        do {
-            return try await single(query)!
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateProjectCode(code: f.code)
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "programme", field: "programmeId", id: f.programmeID)
-        }
+            """, ProjectRecord(id: id, fields: fields, version: 1, createdAt: now, updatedAt: now))
     }
 
     /// The project, or nil when it does not exist in this tenant. `lock` takes a row lock for a write.
     public func find(_ reference: ProjectReference, lock: Bool = false) async throws -> ProjectRecord? {
-        let suffix = lock ? " for update" : ""
         switch reference {
         case .id(let id):
-            return try await single("""
-                select \(unescaped: Self.columns) from projects
-                where tenant_id = \(tenantID) and id = \(id)\(unescaped: suffix)
-                """)
+            return try await find(id, lock: lock)
         case .code(let code):
-            return try await single("""
+            return try await rows("""
                 select \(unescaped: Self.columns) from projects
-                where tenant_id = \(tenantID) and code = \(code)\(unescaped: suffix)
-                """)
+                where tenant_id = \(tenantID) and code = \(code) \(unescaped: lock ? "for update" : "")
+                """).first
         }
     }
 
@@ -92,7 +89,7 @@ public struct ProjectStore: Sendable {
     /// transaction that has read the field definitions).
     public func list(status: ProjectStatus?, programme: UUID?, custom: [String: CustomFieldValue], after: UUID?,
                      limit: Int) async throws -> [ProjectRecord] {
-        try await many("""
+        try await rows("""
             select \(unescaped: Self.columns) from projects
             where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
               and (\(status?.rawValue)::text is null or status = \(status?.rawValue))
@@ -102,10 +99,10 @@ public struct ProjectStore: Sendable {
             """)
     }
 
-    /// Writes new field values and bumps the version.
-    public func update(id: UUID, fields: ProjectFields, at now: Date) async throws -> ProjectRecord {
-        let f = fields
-        let query: PostgresQuery = """
+    /// Writes the record's field values and bumps the version.
+    public func update(_ record: ProjectRecord, at now: Date) async throws -> ProjectRecord {
+        let f = record.fields
+        return try await write("""
             update projects set code = \(f.code), name = \(f.name), methodology = \(f.methodology.rawValue),
                 phase = \(f.phase.rawValue), status = \(f.status.rawValue), sponsor = \(f.sponsor),
                 manager = \(f.manager), planned_start = \(f.plannedStart?.description)::date,
@@ -113,36 +110,9 @@ public struct ProjectStore: Sendable {
                 budget_at_completion = \(f.budgetAtCompletion), currency = \(f.currency),
                 programme_id = \(f.programmeID), custom_fields = \(CustomFields.json(f.customFields))::jsonb,
                 version = version + 1, updated_at = \(now)
-            where tenant_id = \(tenantID) and id = \(id)
+            where tenant_id = \(tenantID) and id = \(record.id)
             returning \(unescaped: Self.columns)
-            """
-        do {
-            return try await single(query)!
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateProjectCode(code: f.code)
-        } catch let error as PSQLError where error.sqlState == SQLState.foreignKeyViolation {
-            throw UnknownParent(kind: "programme", field: "programmeId", id: f.programmeID)
-        }
-    }
-
-    public func delete(id: UUID) async throws {
-        try await connection.query("delete from projects where tenant_id = \(tenantID) and id = \(id)", logger: logger)
-    }
-
-    private func single(_ query: PostgresQuery) async throws -> ProjectRecord? {
-        try await many(query).first
-    }
-
-    private func many(_ query: PostgresQuery) async throws -> [ProjectRecord] {
-        var records: [ProjectRecord] = []
-        for try await row in try await connection.query(query, logger: logger) {
-            records.append(try Self.decode(row))
-        }
-        return records
-    }
-
-    static func decode(_ row: PostgresRow) throws -> ProjectRecord {
-        try decode(Array(row), from: 0)
+            """, record)
     }
 
     /// Decodes the project columns (in `columns` order) starting at column `first`.
@@ -154,7 +124,7 @@ public struct ProjectStore: Sendable {
         guard let methodology = Methodology(rawValue: try cell(3, String.self)),
               let phase = ProjectPhase(rawValue: try cell(4, String.self)),
               let status = ProjectStatus(rawValue: try cell(5, String.self))
-        else { throw CorruptRow(table: "projects", id: id) }
+        else { throw corrupt(id) }
         let fields = ProjectFields(
             code: try cell(1, String.self), name: try cell(2, String.self), methodology: methodology, phase: phase,
             status: status, sponsor: try cell(6, String?.self), manager: try cell(7, String?.self),
