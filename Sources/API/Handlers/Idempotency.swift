@@ -53,7 +53,7 @@ extension APIHandler {
         let key = try RequestScope.idempotencyKey()
         return try await session.run { context in
             guard let key else { return try await work(context) }
-            let hash = Idempotency.requestHash(operation: operation, body: context.rawBody)
+            let hash = Idempotency.requestHash(operation: operation, body: context.body.bytes)
             if let stored = try await Idempotency.replay(key: key, operation: operation, hash: hash, in: context) {
                 return Created(resource: try WireJSON.decoder.decode(Resource.self, from: Data(stored.body)),
                                location: stored.location)

@@ -102,7 +102,7 @@ extension APIHandler {
         checks.requireName(body.name)
         try checks.throwIfAny()
         guard let presented = SecretToken(token: body.token, kind: .invitation) else { throw InvitationRefusal.unknown }
-        RequestScope.current?.credentialPrefix.withLock { $0 = presented.publicID }
+        RequestScope.current?.recordAuthentication { $0.bodyCredentialPrefix = presented.publicID }
         let environment = session.environment
         let (member, key, secret) = try await session.withoutKey { connection, requestID, logger in
             let stored = try await Invitation.begin(publicID: presented.publicID, on: connection, logger: logger)

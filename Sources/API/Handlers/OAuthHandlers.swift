@@ -21,7 +21,7 @@ extension APIHandler {
         guard let (clientText, secretText) = basic ?? (form.clientId ?? "", form.clientSecret ?? ""),
               let clientID = UUID(uuidString: clientText), let secret = SecretToken(token: secretText)
         else { return Self.invalidClient("Unknown client or secret.", basic: basic != nil) }
-        RequestScope.current?.credentialPrefix.withLock { $0 = secret.publicID }
+        RequestScope.current?.recordAuthentication { $0.bodyCredentialPrefix = secret.publicID }
         var requested: [Scope]?
         if let scope = form.scope {
             let names = scope.split(separator: " ", omittingEmptySubsequences: true)
@@ -47,7 +47,7 @@ extension APIHandler {
             guard Set(granted).isSubset(of: held) else {
                 return .refused(.invalidScope, "The key does not hold every requested scope.")
             }
-            RequestScope.current?.meteredTenant.withLock { $0 = stored.tenantID }
+            RequestScope.current?.recordAuthentication { $0.meteredTenant = stored.tenantID }
             // Never beyond the key that obtains it.
             let expiresAt = min(now.addingTimeInterval(AccessToken.lifetime), stored.expiresAt ?? .distantFuture)
             let claims = AccessTokenClaims(

@@ -49,7 +49,7 @@ extension APIHandler {
     private func lockedSSOConfiguration<Result: Sendable>(
         missing: APIProblem?, _ work: (TenantSession.Context, SSOConfigStore, SSOConfigRecord?) async throws -> Result
     ) async throws -> Result {
-        let ifMatch = Preconditions.parse(ifMatch: RequestScope.rawHeader("If-Match"))
+        let ifMatch = RequestScope.ifMatch
         return try await session.run { context in
             let store = SSOConfigStore(context.scope)
             let current = try await store.find(lock: true)

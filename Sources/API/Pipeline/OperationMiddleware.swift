@@ -33,6 +33,8 @@ struct OperationMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let scope = RequestScope.current else { return try await next(request, body, metadata) }
+        // The scope in force: the request's, then the routed one once the credential is read.
+        var current = scope
         let result: (HTTPResponse, HTTPBody?)
         let guarded: Bool
         do {
@@ -48,22 +50,16 @@ struct OperationMiddleware: ServerMiddleware {
                     throw APIProblem.throttled(retryAfter: seconds)
                 }
                 let credential = try await credential(from: request)
-                switch credential {
-                case .key(let key), .operatorKey(let key): scope.credentialPrefix.withLock { $0 = key.publicID }
-                case .accessToken, .ssoMember: break
-                }
+                current = scope.routed(to: .init(operationID: operationID, requiredScope: required, credential: credential))
                 // The platform API and the tenant API never share a credential: a tenant's credential
                 // holds no platform scope, an operator's key no tenant scope.
                 let isOperator = if case .operatorKey = credential { true } else { false }
                 if isOperator != required.isPlatform { throw AuthFailure.insufficientScope(required: required) }
-                scope.operation.withLock {
-                    $0 = .init(operationID: operationID, requiredScope: required, credential: credential)
-                }
             case nil:
                 logger.error("operation missing from the catalog", metadata: ["operation": "\(operationID)"])
                 throw APIProblem.internalError
             }
-            if guarded, let seconds = throttle.retryAfter(Self.source(scope), now: environment.now()) {
+            if guarded, let seconds = throttle.retryAfter(Self.source(current), now: environment.now()) {
                 throw APIProblem.throttled(retryAfter: seconds)
             }
             if let required = requiredQuery[operationID] {
@@ -76,7 +72,7 @@ struct OperationMiddleware: ServerMiddleware {
                 }
             }
             // A body must say what it is: guessing JSON would read other media as if it were.
-            if !scope.rawBody.isEmpty, request.headerFields[.contentType] == nil {
+            if !scope.body.bytes.isEmpty, request.headerFields[.contentType] == nil {
                 throw APIProblem(status: 415, type: "unsupported-media-type", title: "Unsupported media type",
                                  detail: "The request has a body but no Content-Type; send it as application/json.")
             }
@@ -86,16 +82,19 @@ struct OperationMiddleware: ServerMiddleware {
                     throw ValidationFailure(nulls.map { FieldError(pointer: $0, detail: "cannot be null; leave it out instead") })
                 }
             }
-            result = Self.plainHeaders(try await next(request, body, metadata))
+            let routed = current
+            result = Self.plainHeaders(try await RequestScope.$current.withValue(routed) {
+                try await next(request, body, metadata)
+            })
         } catch {
             var problem = ProblemTranslation.problem(for: error, logger: logger)
             // Input refused before the credential was checked (bad JSON, invalid fields): the
             // credential decides first, so an unknown, revoked or under-scoped key still gets 401/403.
             // A throttled source is not checked at all (that is the point of throttling it).
             if (400..<500).contains(problem.status), problem.status != 429, !(error is AuthFailure),
-               scope.operation.withLock({ $0 }) != nil, !scope.authenticated.withLock({ $0 }) {
+               current.operation != nil, !current.authentication.checked {
                 do {
-                    try await session.authenticate()
+                    try await RequestScope.$current.withValue(current) { try await session.authenticate() }
                 } catch {
                     problem = ProblemTranslation.problem(for: error, logger: logger)
                 }
@@ -104,9 +103,9 @@ struct OperationMiddleware: ServerMiddleware {
         }
         if Self.isFailedAuthentication(status: result.0.status.code, operationID: operationID,
                                        presented: request.headerFields[.authorization] != nil) {
-            await recordFailure(scope)
+            await recordFailure(current)
         }
-        if let tenantID = scope.meteredTenant.withLock({ $0 }) {
+        if let tenantID = current.authentication.meteredTenant {
             meter.record(tenantID: tenantID, operationID: operationID, status: result.0.status.code,
                          at: environment.now())
         }
@@ -130,7 +129,7 @@ struct OperationMiddleware: ServerMiddleware {
     }
 
     static func source(_ scope: RequestScope) -> FailedAuthThrottle.Source {
-        .init(address: scope.clientAddress, keyPrefix: scope.credentialPrefix.withLock { $0 })
+        .init(address: scope.clientAddress, keyPrefix: scope.credentialPrefix)
     }
 
     /// Counts the failure; when it starts a burst, says so in the log and, if the key exists, in its
@@ -141,7 +140,7 @@ struct OperationMiddleware: ServerMiddleware {
         logger.warning("failed authentication throttled", metadata: [
             "address": "\(source.address ?? "unknown")", "keyPrefix": "\(source.keyPrefix ?? "none")",
             "requestId": "\(scope.requestID)"])
-        guard let key = scope.presentedKey.withLock({ $0 }) else { return }
+        guard let key = scope.authentication.presentedKey else { return }
         do {
             try await session.recordThrottled(tenantID: key.tenantID, keyID: key.keyID, requestID: scope.requestID)
         } catch {

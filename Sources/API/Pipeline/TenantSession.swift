@@ -25,7 +25,6 @@ struct TenantSession: Sendable {
         let clientAddress: String?
         /// The request's body, parsed once (see `RequestBody`).
         let body: RequestBody
-        var rawBody: [UInt8] { body.bytes }
         let logger: Logger
         let environment: Domain.Environment
 
@@ -76,7 +75,7 @@ struct TenantSession: Sendable {
         guard case .operatorKey(let key) = operation.credential else {
             throw AuthFailure.insufficientScope(required: operation.requiredScope)
         }
-        scope.authenticated.withLock { $0 = true }
+        scope.recordAuthentication { $0.checked = true }
         let principal = try await OperatorStore.authenticate(key, database: database)
         return try await work(principal, database)
     }
@@ -87,7 +86,7 @@ struct TenantSession: Sendable {
         let (scope, operation) = try current()
         try requireReachable()
         if case .operatorKey(let key) = operation.credential {
-            scope.authenticated.withLock { $0 = true }
+            scope.recordAuthentication { $0.checked = true }
             _ = try await OperatorStore.authenticate(key, database: database)
             return
         }
@@ -129,7 +128,7 @@ struct TenantSession: Sendable {
     }
 
     private func current() throws -> (RequestScope, RequestScope.OperationContext) {
-        guard let scope = RequestScope.current, let operation = scope.operation.withLock({ $0 }) else {
+        guard let scope = RequestScope.current, let operation = scope.operation else {
             // Only reachable if an operation was registered without the operation middleware.
             throw APIProblem.internalError
         }
@@ -140,30 +139,34 @@ struct TenantSession: Sendable {
     /// the secret matches, so refusals for scope or suspension are metered too.
     private func authorize(_ stored: StoredKey?, scope: RequestScope,
                            operation: RequestScope.OperationContext) throws -> Principal {
-        scope.authenticated.withLock { $0 = true }
         guard let stored else {
+            scope.recordAuthentication { $0.checked = true }
             if case .ssoMember = operation.credential { throw AuthFailure.inactiveMember }
             throw AuthFailure.unknownKey
         }
         let now = environment.now()
-        let principal: Principal
+        // The key the public id names, and the tenant to meter: a matched secret (or a verified
+        // token or SSO member) is metered even when scope or suspension refuse the call.
         switch operation.credential {
         case .key(let key):
-            scope.presentedKey.withLock { $0 = (stored.tenantID, stored.keyID) }
-            if key.matches(storedHash: stored.secretHash) {
-                scope.meteredTenant.withLock { $0 = stored.tenantID }
+            let matched = key.matches(storedHash: stored.secretHash)
+            scope.recordAuthentication { outcome in
+                outcome.checked = true
+                outcome.presentedKey = (stored.tenantID, stored.keyID)
+                if matched { outcome.meteredTenant = stored.tenantID }
             }
-            principal = try stored.authorize(key, requiring: operation.requiredScope, now: now)
+            let principal = try stored.authorize(key, requiring: operation.requiredScope, now: now)
             keyUsage.recordUse(keyID: principal.keyID, tenantID: principal.tenantID, at: now)
+            return principal
         case .accessToken(let claims):
-            scope.meteredTenant.withLock { $0 = stored.tenantID }
-            principal = try stored.authorize(claims, requiring: operation.requiredScope, now: now)
+            scope.recordAuthentication { $0.checked = true; $0.meteredTenant = stored.tenantID }
+            return try stored.authorize(claims, requiring: operation.requiredScope, now: now)
         case .ssoMember:
-            scope.meteredTenant.withLock { $0 = stored.tenantID }
-            principal = try stored.authorizeMember(requiring: operation.requiredScope)
+            scope.recordAuthentication { $0.checked = true; $0.meteredTenant = stored.tenantID }
+            return try stored.authorizeMember(requiring: operation.requiredScope)
         case .operatorKey:
+            scope.recordAuthentication { $0.checked = true }
             throw AuthFailure.insufficientScope(required: operation.requiredScope)  // refused earlier, by the middleware
         }
-        return principal
     }
 }
