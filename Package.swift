@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -123,8 +124,11 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "App", "Persistence", "Auth", "APIDefinition",
+                "App", "APIDefinition", "Auth", "Domain", "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -132,16 +136,43 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
+        // Pure rules, no I/O.
         .testTarget(name: "DomainTests", dependencies: ["Domain"]),
+        // Pure pieces of the outer modules, beside the module they test.
+        .testTarget(name: "AuthTests", dependencies: ["Auth"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["Provisioning", "Auth", "Domain", "Persistence"]),
+        // SQL against real PostgreSQL: migrations, isolation with the app role, the pool.
+        .testTarget(
+            name: "PersistenceTests",
+            dependencies: ["TestSupport", "Persistence", "Domain", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
+        // The HTTP API end to end against real PostgreSQL, through the router, a live socket and the
+        // generated Swift client.
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "TestSupport", "API", "APIDefinition", "Auth", "Domain", "Persistence",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The composition root: configuration, readiness, start-up checks, background writers.
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "TestSupport", "App", "API", "APIDefinition", "Domain", "Persistence", "Auth", "Billing", "Provisioning",
-                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                "TestSupport", "App", "Auth", "Billing", "Domain", "Persistence",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The admin CLI as a process.
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
