@@ -35,6 +35,7 @@ let package = Package(
             dependencies: [
                 "Domain",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 // The checksum each applied migration is recorded with.
@@ -51,16 +52,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // Metering and usage.
-        .target(
-            name: "Billing",
-            dependencies: [
-                "Domain", "Persistence",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        .target(name: "Billing", dependencies: ["Domain", "Persistence"]),
         // Types and server protocol generated from ../../openapi.yaml (a symlink).
         .target(
             name: "APIDefinition",
@@ -80,6 +78,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                // SQLSTATEs and connection errors, told apart when translating errors into problems.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 // HTTPParserError: a request that breaks HTTP framing is the client's fault (400).
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -90,8 +92,11 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "API", "Persistence", "Auth", "Billing",
+                "API", "Domain", "Persistence", "Auth", "Billing",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 // The HTTP parts the request-read timeout handler sees.
@@ -102,6 +107,7 @@ let package = Package(
             name: "pmo-server",
             dependencies: [
                 "App",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -112,13 +118,17 @@ let package = Package(
             dependencies: [
                 "Domain", "Persistence", "Auth",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(
             name: "pmo-admin",
             dependencies: [
-                "Domain", "Persistence", "Auth", "Billing", "Provisioning",
+                "Domain", "Persistence", "Auth", "Provisioning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
