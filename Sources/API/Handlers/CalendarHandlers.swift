@@ -30,11 +30,11 @@ extension APIHandler {
         try checks.throwIfAny()
         let calendar = WorkingCalendar(workingWeekdays: Set(body.workingWeekdays), holidays: holidays)
         // Not `update`: the calendar is one per tenant, with no id, and at version 0 before its first PUT.
-        let ifMatch = RequestScope.ifMatch
-        let record = try await session.run { context in
+        let record = try await conditionalWrite(missing: .internalError, find: { context in
             let store = calendars(context)
-            let current = try await store.current(lock: true)
-            try Preconditions.check(ifMatch, currentVersion: current.version)
+            return (store, try await store.current(lock: true))
+        }, version: { $0.1.version }) { context, found in
+            let (store, current) = found
             guard current.calendar != calendar || current.version == 0 else { return current }
             let saved = try await store.save(calendar, id: context.environment.newID(), at: context.environment.now())
             try await audit(context, Operations.PutCalendar.id, "calendar", context.tenantID.uuid,

@@ -101,17 +101,16 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    /// `lockedWrite` for a project named by id or by code (`lockedWrite(kind, …)` takes ids only):
-    /// in one transaction, the project locked (404 when it is not the caller's), `If-Match` checked
-    /// (412 when stale), then `work`.
+    /// `conditionalWrite` for a project named by id or by code (`lockedWrite(kind, …)` takes ids only).
     private func lockedProject<Result: Sendable>(
         _ projectRef: String, _ work: @escaping (TenantSession.Context, ProjectStore, ProjectRecord) async throws -> Result
     ) async throws -> Result {
         guard let reference = ProjectReference(projectRef) else { throw Self.project.notFound(projectRef) }
-        return try await lockedWrite("\(Self.project.noun) \(projectRef)", find: { context in
-            try await Self.project.store(context).find(reference, lock: true)
-        }, version: \.version) { context, current in
-            try await work(context, try await Self.project.store(context), current)
+        return try await conditionalWrite(missing: Self.project.notFound(projectRef), find: { context in
+            let store = try await Self.project.store(context)
+            return try await store.find(reference, lock: true).map { (store, $0) }
+        }, version: { $0.1.version }) { context, found in
+            try await work(context, found.0, found.1)
         }
     }
 }

@@ -49,16 +49,12 @@ extension APIHandler {
     private func lockedSSOConfiguration<Result: Sendable>(
         missing: APIProblem?, _ work: (TenantSession.Context, SSOConfigStore, SSOConfigRecord?) async throws -> Result
     ) async throws -> Result {
-        let ifMatch = RequestScope.ifMatch
-        return try await session.run { context in
+        try await conditionalWrite(missing: missing ?? .internalError, find: { context in
             let store = SSOConfigStore(context.scope)
             let current = try await store.find(lock: true)
-            if current == nil, let missing { throw missing }
-            if let ifMatch {
-                guard let current else { throw APIProblem.preconditionFailed() }
-                try Preconditions.check(ifMatch, currentVersion: current.version)
-            }
-            return try await work(context, store, current)
+            return current == nil && missing != nil ? nil : (store, current)
+        }, version: { $0.1?.version }) { context, found in
+            try await work(context, found.0, found.1)
         }
     }
 

@@ -64,10 +64,14 @@ enum Preconditions {
     }
 
     /// Throws 412 when the resource's version is not one the client named.
-    static func check(_ ifMatch: IfMatch?, currentVersion: Int64) throws(APIProblem) {
+    /// `currentVersion` nil: there is no resource yet, which no entity tag matches, not even `*`
+    /// (RFC 9110 §13.1.1).
+    static func check(_ ifMatch: IfMatch?, currentVersion: Int64?) throws(APIProblem) {
         switch ifMatch {
-        case nil, .any: return
-        case .versions(let versions): if !versions.contains(currentVersion) { throw .preconditionFailed() }
+        case nil: return
+        case .any: if currentVersion == nil { throw .preconditionFailed() }
+        case .versions(let versions):
+            guard let currentVersion, versions.contains(currentVersion) else { throw .preconditionFailed() }
         }
     }
 }

@@ -70,18 +70,33 @@ extension APIHandler {
         }
     }
 
-    /// The shape every PATCH and DELETE shares: in one transaction, find the resource locked (404
-    /// when it is not the caller's), check `If-Match` (412 when stale), then do the write.
+    /// `conditionalWrite` for a resource of `kind` by its path id.
     func lockedWrite<Store, Wire, Result: Sendable>(
         _ kind: ResourceKind<Store, Wire>, _ idText: String, _ id: UUID,
         _ work: (TenantSession.Context, Store, Store.Row) async throws -> Result
     ) async throws -> Result {
+        try await conditionalWrite(missing: kind.notFound(idText), find: { context in
+            let store = try await kind.store(context)
+            return try await store.find(id, lock: true).map { (store, $0) }
+        }, version: { $0.1.version }) { context, found in
+            try await work(context, found.0, found.1)
+        }
+    }
+
+    /// The steps every PATCH, DELETE and conditional PUT shares, in one place: in one transaction,
+    /// `find` the resource locked (`missing`, a 404, when it finds nothing), check `If-Match`
+    /// against its `version` (412 when stale; a resource with no version yet matches no entity tag,
+    /// not even `*`), then do the write.
+    func conditionalWrite<Found: Sendable, Result: Sendable>(
+        missing: @autoclosure () -> APIProblem,
+        find: (TenantSession.Context) async throws -> Found?, version: (Found) -> Int64?,
+        _ work: (TenantSession.Context, Found) async throws -> Result
+    ) async throws -> Result {
         let ifMatch = RequestScope.ifMatch
         return try await session.run { context in
-            let store = try await kind.store(context)
-            guard let current = try await store.find(id, lock: true) else { throw kind.notFound(idText) }
-            try Preconditions.check(ifMatch, currentVersion: current.version)
-            return try await work(context, store, current)
+            guard let found = try await find(context) else { throw missing() }
+            try Preconditions.check(ifMatch, currentVersion: version(found))
+            return try await work(context, found)
         }
     }
 }
