@@ -43,6 +43,16 @@ let package = Package(
             ],
             resources: [.copy("Migrations")]
         ),
+        // What a request does across several stores, all or nothing: recording measurements with their
+        // breaches, judging overdue deliverables. Request validation that names fields by JSON pointer
+        // lives here or above, never in Persistence.
+        .target(
+            name: "UseCases",
+            dependencies: [
+                "Domain", "Persistence",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // Credentials, principals and scopes; tenant SSO verifies identity providers' tokens
         // (JWTKit) against key sets it may fetch over HTTP (AsyncHTTPClient).
         .target(
@@ -72,7 +82,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Domain", "Persistence", "Auth", "Billing", "APIDefinition",
+                "Domain", "Persistence", "UseCases", "Auth", "Billing", "APIDefinition",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -92,7 +102,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "API", "Domain", "Persistence", "Auth", "Billing",
+                "API", "Domain", "Persistence", "UseCases", "Auth", "Billing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "TestSupport", "API", "APIDefinition", "Auth", "Domain", "Persistence",
+                "TestSupport", "API", "APIDefinition", "Auth", "Domain", "Persistence", "UseCases",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

@@ -1,6 +1,7 @@
 import Domain
 import Logging
 import Persistence
+import UseCases
 import ServiceLifecycle
 
 /// Opens the breaches of deliverables that fell due undelivered (docs/DOMAIN.md §5), for every tenant,

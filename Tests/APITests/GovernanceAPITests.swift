@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HummingbirdTesting
 import Persistence
+import UseCases
 import Testing
 import TestSupport
 

@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Breaches: listed by contract, obligation, month and status; waived with a decision
 /// reference and a reason, credited, or reinstated. Deliverables that fell due undelivered are
@@ -21,7 +22,7 @@ extension APIHandler {
             return month
         }
         let filter = BreachFilter(contractID: contract, obligationID: obligation, month: month,
-                                  status: input.query.status.map { BreachStatus(rawValue: $0.rawValue)! })
+                                  status: input.query.status.map(BreachStatus.init))
         let page = try await session.run { context in
             try await refreshDeliverables(context)
             return try await BreachStore(context.scope).list(filter, after: cursor, limit: limit + 1)
@@ -47,7 +48,7 @@ extension APIHandler {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
         _ = try Self.breach.id(input.path.breachId)  // a malformed id is 404 before the body's checks
-        let target = BreachStatus(rawValue: patch.status.rawValue)!
+        let target = BreachStatus(patch.status)
         var checks = FieldChecks()
         checks.requireName(patch.decisionReference, at: "/decisionReference")
         checks.requireText(patch.reason, maxLength: 2000, at: "/reason")

@@ -10,14 +10,15 @@ extension APIHandler {
         .init("title", \.title), .init("mandatory", \.mandatory), .init("evidenceUrl", \.evidenceURL)]
 
     /// A stage's criteria (a PATCH's or DELETE's): the store finds the stage first, in that transition
-    /// (404 naming the criterion otherwise), and holds it for the rules its gate sets.
+    /// (404 naming the criterion otherwise), locked as a create locks it, so a gate decision cannot
+    /// commit between the rules its gate sets and the write.
     static func criterion(of transitionID: UUID, _ stageID: UUID,
                           _ text: String) -> ResourceKind<CriterionStore, Components.Schemas.ReadinessCriterion> {
         ResourceKind(
             noun: "Criterion", auditType: "readiness_criterion",
             fields: criterionFields + [.init("signedOff", \.signedOffAt)],
             store: { context in
-                guard let stage = try await StageStore(context.scope, transition: transitionID).find(stageID) else {
+                guard let stage = try await StageStore(context.scope, transition: transitionID).find(stageID, lock: true) else {
                     throw APIProblem.notFound("Criterion \(text)")
                 }
                 return CriterionStore(context.scope, stage: stage)

@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Measurements: one period at a time (`PUT`, idempotent by nature) or up to 1,000 across
 /// obligations in one all-or-nothing request. Compliance is judged on write; breaches follow.

@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Obligations of a contract with versioned terms: a change of threshold, comparator,
 /// credit or earn-back applies from a stated period after the last measured one.
@@ -34,8 +35,8 @@ extension APIHandler {
     func createObligation(_ input: Operations.CreateObligation.Input) async throws -> Operations.CreateObligation.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let contractID = try Self.contract.id(input.path.contractId)
-        let kind = ObligationKind(rawValue: body.kind.rawValue)!
-        let period = PeriodKind(rawValue: body.period.rawValue)!
+        let kind = ObligationKind(body.kind)
+        let period = PeriodKind(body.period)
         var checks = FieldChecks()
         Self.checkObligationText(name: body.name, metric: body.metric, unit: body.unit, &checks)
         let due = body.dueDate.flatMap { CalendarDate($0) }, delivered = body.deliveredOn.flatMap { CalendarDate($0) }
@@ -51,10 +52,11 @@ extension APIHandler {
             checks.require(due != nil, "/dueDate", "is required for a deliverable, as a calendar date YYYY-MM-DD")
             checks.require(body.deliveredOn == nil || delivered != nil, "/deliveredOn", "must be a calendar date YYYY-MM-DD")
         }
-        let terms = Self.checkTerms(from: .beginning, comparator: body.comparator.map { ThresholdComparator(rawValue: $0.rawValue)! },
+        let terms = Self.checkTerms(from: .beginning, comparator: body.comparator.map(ThresholdComparator.init),
                                     threshold: body.threshold, creditPercent: body.creditPercent,
                                     earnBackPeriods: body.earnBackPeriods, &checks)
         try checks.throwIfAny()
+        guard let terms else { throw APIProblem.internalError }  // nil only with an error noted
         // Not `create`: the contract is locked and its term checked first, and a deliverable is judged after.
         let created = try await idempotentCreate(Operations.CreateObligation.id) { context in
             guard let contract = try await ContractStore(context.scope).find(contractID, lock: true) else {
@@ -65,7 +67,7 @@ extension APIHandler {
             let now = context.environment.now()
             let record = try await ObligationStore(context.scope).insert(ObligationRecord(
                 id: context.environment.newID(), contractID: contractID, name: body.name, kind: kind, metric: body.metric,
-                unit: body.unit, period: period, dueDate: due, deliveredOn: delivered, terms: TermsHistory([terms!]),
+                unit: body.unit, period: period, dueDate: due, deliveredOn: delivered, terms: TermsHistory([terms]),
                 createdAt: now, updatedAt: now))
             try await audit(context, Operations.CreateObligation.id, Self.obligation.auditType, record.id,
                             changed: Self.obligationCreateFields)
@@ -130,7 +132,7 @@ extension APIHandler {
                 let base = from.flatMap { current.terms.terms(for: $0) } ?? latest
                 newTerms = Self.checkTerms(
                     from: from?.start ?? latest.effectiveFrom,
-                    comparator: patch.comparator.map { ThresholdComparator(rawValue: $0.rawValue)! } ?? base.comparator,
+                    comparator: patch.comparator.map(ThresholdComparator.init) ?? base.comparator,
                     threshold: patch.threshold ?? base.threshold,
                     creditPercent: patch.creditPercent ?? BasisPoints.percent(base.creditBasisPoints),
                     earnBackPeriods: keys.contains("earnBackPeriods") ? patch.earnBackPeriods : base.earnBackPeriods, &checks)

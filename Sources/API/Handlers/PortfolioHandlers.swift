@@ -38,7 +38,8 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        // The body's own rules come before the lookup: an invalid body is 422 whatever it names.
+        // A path id that names nothing is 404; then the body's own rules come before the lookup.
+        _ = try Self.portfolio.id(input.path.portfolioId)
         try Self.checkPortfolio(name: patch.name, description: patch.description)
         let (portfolio, etag) = try await update(Self.portfolio, input.path.portfolioId,
                                                  operation: Operations.UpdatePortfolio.id) { context, current, _ in

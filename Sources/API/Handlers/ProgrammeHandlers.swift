@@ -58,7 +58,8 @@ extension APIHandler {
         switch input.body {
         case .json(let body), .applicationMergePatchJson(let body): patch = body
         }
-        // The body's own rules come before the lookup: an invalid body is 422 whatever it names.
+        // A path id that names nothing is 404; then the body's own rules come before the lookup.
+        _ = try Self.programme.id(input.path.programmeId)
         var checks = FieldChecks()
         checks.requireName(patch.name)
         checks.requireText(patch.description, maxLength: 10_000, at: "/description")

@@ -35,14 +35,15 @@ extension APIHandler {
 
     func deleteSSOConfiguration(_ input: Operations.DeleteSSOConfiguration.Input) async throws -> Operations.DeleteSSOConfiguration.Output {
         try await lockedSSOConfiguration(missing: Self.noSSOConfiguration) { context, store, current in
+            // A missing configuration was 404 already.
+            guard let current else { throw Self.noSSOConfiguration }
             _ = try await store.delete()
-            // Found: a missing configuration is 404 here.
-            try await audit(context, Operations.DeleteSSOConfiguration.id, Self.ssoAuditType, current!.id, changed: [])
+            try await audit(context, Operations.DeleteSSOConfiguration.id, Self.ssoAuditType, current.id, changed: [])
         }
         return .noContent(.init())
     }
 
-    /// What PUT and DELETE share, as `lockedWrite` for a resource with a path id: in one transaction,
+    /// What PUT and DELETE share, as `lockedWrite` is for a resource with a path id: in one transaction,
     /// find the tenant's configuration locked, then check `If-Match` against it. A missing one is
     /// `missing` when that is given (so `work` sees one); otherwise `work` creates it, unless `If-Match`
     /// names a version: no configuration matches an entity tag, not even `*` (412).

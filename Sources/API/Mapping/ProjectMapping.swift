@@ -9,9 +9,9 @@ enum ProjectMapping {
         let f = record.fields
         return Components.Schemas.Project(
             id: record.id.wire, code: f.code, name: f.name,
-            methodology: Components.Schemas.Methodology(rawValue: f.methodology.rawValue)!,
-            phase: Components.Schemas.ProjectPhase(rawValue: f.phase.rawValue)!,
-            status: Components.Schemas.ProjectStatus(rawValue: f.status.rawValue)!,
+            methodology: Components.Schemas.Methodology(f.methodology),
+            phase: Components.Schemas.ProjectPhase(f.phase),
+            status: Components.Schemas.ProjectStatus(f.status),
             sponsor: f.sponsor, manager: f.manager,
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             budgetAtCompletion: f.budgetAtCompletion, currency: f.currency,
@@ -28,9 +28,9 @@ enum ProjectMapping {
         try checks.throwIfAny()
         let fields = ProjectFields(
             code: body.code, name: body.name,
-            methodology: body.methodology.flatMap { Methodology(rawValue: $0.rawValue) } ?? .predictive,
-            phase: body.phase.flatMap { ProjectPhase(rawValue: $0.rawValue) } ?? .initiating,
-            status: body.status.flatMap { ProjectStatus(rawValue: $0.rawValue) } ?? .proposed,
+            methodology: body.methodology.map(Methodology.init) ?? .predictive,
+            phase: body.phase.map(ProjectPhase.init) ?? .initiating,
+            status: body.status.map(ProjectStatus.init) ?? .proposed,
             sponsor: body.sponsor, manager: body.manager, plannedStart: start, plannedFinish: finish,
             budgetAtCompletion: body.budgetAtCompletion ?? 0, currency: body.currency, programmeID: programme)
         try fields.validate()
@@ -38,17 +38,17 @@ enum ProjectMapping {
     }
 
     /// Applies a merge patch: absent keys keep their value, `null` clears a nullable field.
-    /// `present` is the set of keys in the raw body and the ones among them that were `null`,
-    /// which the generated (Optional-based) type cannot tell apart from absent ones.
+    /// `present` is the set of keys the body names (see `RequestBody`), `null` ones included, which
+    /// the generated (Optional-based) type cannot tell apart from absent ones.
     static func apply(_ patch: Components.Schemas.ProjectPatch, present keys: Set<String>,
                       to current: ProjectFields) throws(ValidationFailure) -> ProjectFields {
         var checks = FieldChecks()
         var next = current
         if let code = patch.code { next.code = code }
         if let name = patch.name { next.name = name }
-        if let value = patch.methodology { next.methodology = Methodology(rawValue: value.rawValue)! }
-        if let value = patch.phase { next.phase = ProjectPhase(rawValue: value.rawValue)! }
-        if let value = patch.status { next.status = ProjectStatus(rawValue: value.rawValue)! }
+        if let value = patch.methodology { next.methodology = Methodology(value) }
+        if let value = patch.phase { next.phase = ProjectPhase(value) }
+        if let value = patch.status { next.status = ProjectStatus(value) }
         if let budget = patch.budgetAtCompletion { next.budgetAtCompletion = budget }
         if let currency = patch.currency { next.currency = currency }
         if keys.contains("sponsor") { next.sponsor = patch.sponsor }

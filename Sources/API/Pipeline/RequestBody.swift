@@ -20,8 +20,6 @@ struct RequestBody: @unchecked Sendable {
         isJSON = parsed != nil
     }
 
-    static let empty = RequestBody([])
-
     /// The top-level keys the body names (present with a value or with `null`).
     var keys: Set<String> { Set(object?.keys ?? [:].keys) }
 

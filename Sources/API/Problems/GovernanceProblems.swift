@@ -1,5 +1,6 @@
 import Domain
 import Persistence
+import UseCases
 
 // What the governance area's errors tell a client.
 

@@ -85,8 +85,8 @@ extension APIHandler {
 
     /// The steps every PATCH, DELETE and conditional PUT shares, in one place: in one transaction,
     /// `find` the resource locked (`missing`, a 404, when it finds nothing), check `If-Match`
-    /// against its `version` (412 when stale; a resource with no version yet matches no entity tag,
-    /// not even `*`), then do the write.
+    /// against its `version` (412 when stale; a resource that does not exist yet, `version` nil,
+    /// matches no entity tag, not even `*`), then do the write.
     func conditionalWrite<Found: Sendable, Result: Sendable>(
         missing: @autoclosure () -> APIProblem,
         find: (TenantSession.Context) async throws -> Found?, version: (Found) -> Int64?,

@@ -61,11 +61,6 @@ public struct WorkItemFields: Equatable, Sendable {
         self.customFields = customFields
     }
 
-    /// The API names of every writable field (what a create sets, for the audit trail).
-    public static let fieldNames = ["kind", "title", "description", "status", "plannedStart", "plannedFinish",
-                                    "durationDays", "estimateHours", "storyPoints", "budgetedCost", "percentComplete",
-                                    "assigneeId", "sprintId", "customFields"]
-
     /// Checks every field rule but the dates' agreement with the calendar: what a change that touches
     /// no date (a status, a title) needs, which keeps the stored dates as they are, even if the
     /// calendar has changed since they were derived (and so reads no calendar).
@@ -128,25 +123,4 @@ public struct WorkItemFields: Equatable, Sendable {
     public static let maximumCost: Int64 = 10_000_000_000_000
     /// Dates are written with four-digit years.
     public static let lastDate = CalendarDate(year: 9999, month: 12, day: 31)!
-
-    /// The API names of the fields whose values differ from `other`.
-    public func changedFields(comparedTo other: WorkItemFields) -> [String] {
-        var changed: [String] = []
-        func note(_ name: String, _ differs: Bool) { if differs { changed.append(name) } }
-        note("kind", kind != other.kind)
-        note("title", title != other.title)
-        note("description", description != other.description)
-        note("status", status != other.status)
-        note("plannedStart", plannedStart != other.plannedStart)
-        note("plannedFinish", plannedFinish != other.plannedFinish)
-        note("durationDays", durationDays != other.durationDays)
-        note("estimateHours", estimateHours != other.estimateHours)
-        note("storyPoints", storyPoints != other.storyPoints)
-        note("budgetedCost", budgetedCost != other.budgetedCost)
-        note("percentComplete", percentComplete != other.percentComplete)
-        note("assigneeId", assigneeID != other.assigneeID)
-        note("sprintId", sprintID != other.sprintID)
-        note("customFields", customFields != other.customFields)
-        return changed
-    }
 }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Persistence
 import Logging
 
 /// Breaches of deliverables (docs/DOMAIN.md §5): a deliverable is breached when delivered after its due
