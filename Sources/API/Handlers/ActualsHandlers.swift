@@ -32,10 +32,11 @@ extension APIHandler {
         checks.require(body.hours != nil || amount != 0, "/amount", "give hours, an amount, or both")
         checks.requireText(body.description, maxLength: 2000, at: "/description")
         try checks.throwIfAny()
+        guard let date else { throw APIProblem.internalError }  // noted at /date when nil
         let created = try await idempotentCreate(Operations.CreateCostEntry.id) { context in
             let store = try await costEntries(context, input.path.projectRef)
             let entry = CostEntryRecord(
-                id: context.environment.newID(), projectID: store.projectID, workItemID: item, memberID: member, date: date!,
+                id: context.environment.newID(), projectID: store.projectID, workItemID: item, memberID: member, date: date,
                 hours: hours, amount: amount, description: body.description,
                 createdAt: context.environment.now())
             let saved = try await store.insert(entry)

@@ -14,7 +14,7 @@ extension APIHandler {
     func listApiClients(_ input: Operations.ListApiClients.Input) async throws -> Operations.ListApiClients.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let status = input.query.status.flatMap { ClientStatus(rawValue: $0.rawValue) }
+        let status = input.query.status.map(ClientStatus.init)
         let page = try await session.run { context in
             try await Self.apiClient.store(context).list(status: status, after: cursor, limit: limit + 1)
         }
@@ -66,7 +66,7 @@ extension APIHandler {
                 try KeyMapping.requireWithin(scopes, context.principal.scopes, at: "/scopes", whose: "your credential")
                 next.scopes = scopes
             }
-            if let status = patch.status { next.status = ClientStatus(rawValue: status.rawValue)! }
+            if let status = patch.status { next.status = ClientStatus(status) }
             let changed = kind.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
             let now = context.environment.now()

@@ -25,13 +25,14 @@ extension APIHandler {
                                      start: start, end: end, fee: body.monthlyFee, currency: body.currency,
                                      capPercent: body.serviceCreditCapPercent, &checks)
         try checks.throwIfAny()
+        guard let start, let cap else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(Self.contract, operation: Operations.CreateContract.id,
                                                location: { "/v1/contracts/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(ContractRecord(
                 id: context.environment.newID(), code: body.code, name: body.name, clientParty: body.clientParty,
-                service: body.service, start: start!, end: end, monthlyFee: body.monthlyFee, currency: body.currency,
-                creditCapBasisPoints: cap!, createdAt: now, updatedAt: now))
+                service: body.service, start: start, end: end, monthlyFee: body.monthlyFee, currency: body.currency,
+                creditCapBasisPoints: cap, createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
@@ -58,16 +59,17 @@ extension APIHandler {
                 start: start, end: end, fee: patch.monthlyFee ?? current.monthlyFee, currency: patch.currency ?? current.currency,
                 capPercent: patch.serviceCreditCapPercent ?? BasisPoints.percent(current.creditCapBasisPoints), &checks)
             try checks.throwIfAny()
+            guard let start, let cap else { throw APIProblem.internalError }  // nil only with an error noted
             var next = current
             next.code = patch.code ?? current.code
             next.name = patch.name ?? current.name
             next.clientParty = patch.clientParty ?? current.clientParty
             next.service = patch.service ?? current.service
-            next.start = start!
+            next.start = start
             next.end = end
             next.monthlyFee = patch.monthlyFee ?? current.monthlyFee
             next.currency = patch.currency ?? current.currency
-            next.creditCapBasisPoints = cap!
+            next.creditCapBasisPoints = cap
             // Measured periods stay inside the term: shrinking it would orphan recorded compliance.
             // (A term that shrinks has changed, so this runs only when the contract is written.)
             if next.start > current.start || (next.end ?? .distantFuture) < (current.end ?? .distantFuture),

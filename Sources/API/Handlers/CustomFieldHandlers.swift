@@ -14,7 +14,7 @@ extension APIHandler {
     func listCustomFields(_ input: Operations.ListCustomFields.Input) async throws -> Operations.ListCustomFields.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let entity = input.query.entity.flatMap { CustomFieldEntity(rawValue: $0.rawValue) }
+        let entity = input.query.entity.map(CustomFieldEntity.init)
         let page = try await session.run { context in
             try await customFieldStore(context).list(entity: entity, after: cursor, limit: limit + 1)
         }
@@ -24,7 +24,7 @@ extension APIHandler {
 
     func createCustomField(_ input: Operations.CreateCustomField.Input) async throws -> Operations.CreateCustomField.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let type = CustomFieldType(rawValue: body._type.rawValue)!
+        let type = CustomFieldType(body._type)
         var checks = FieldChecks()
         checks.require(CustomFieldDefinition.isKey(body.key), "/key", "must be 1–40 of a–z, 0–9 and '_', starting with a letter")
         checks.requireName(body.label, at: "/label")
@@ -35,7 +35,7 @@ extension APIHandler {
                                                location: { "/v1/custom-fields/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(CustomFieldRecord(
-                id: context.environment.newID(), entity: CustomFieldEntity(rawValue: body.entity.rawValue)!, label: body.label,
+                id: context.environment.newID(), entity: CustomFieldEntity(body.entity), label: body.label,
                 definition: CustomFieldDefinition(key: body.key, type: type, options: options), createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
@@ -95,8 +95,8 @@ extension APIHandler {
 
     static func resource(_ record: CustomFieldRecord) -> Components.Schemas.CustomField {
         Components.Schemas.CustomField(
-            id: record.id.wire, entity: .init(rawValue: record.entity.rawValue)!, key: record.definition.key,
-            label: record.label, _type: .init(rawValue: record.definition.type.rawValue)!, options: record.definition.options,
+            id: record.id.wire, entity: .init(record.entity), key: record.definition.key,
+            label: record.label, _type: .init(record.definition.type), options: record.definition.options,
             createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 

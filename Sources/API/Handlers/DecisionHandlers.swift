@@ -46,12 +46,13 @@ extension APIHandler {
         let projects = Self.references(body.projectIds ?? [], "/projectIds", &checks)
         Self.checkDecision(title: body.title, madeBy: body.madeBy, rationale: body.rationale, &checks)
         try checks.throwIfAny()
+        guard let day else { throw APIProblem.internalError }  // noted at /date when nil
         let (created, etag) = try await create(Self.decision, operation: Operations.CreateDecision.id,
                                                location: { "/v1/decisions/\($0.id.wire)" }) { context, store in
             try await Self.requireLinks(breaches: breaches, projects: projects, store)
             let now = context.environment.now()
             return try await store.insert(DecisionRecord(
-                id: context.environment.newID(), title: body.title, decidedOn: day!, madeBy: body.madeBy,
+                id: context.environment.newID(), title: body.title, decidedOn: day, madeBy: body.madeBy,
                 rationale: body.rationale, meetingID: meeting, breachIDs: breaches, projectIDs: projects,
                 createdAt: now, updatedAt: now))
         }
@@ -105,7 +106,7 @@ extension APIHandler {
         let cursor = try Pagination.decode(cursor: input.query.cursor)
         var malformed: [FieldError] = []
         let today = CalendarDate(utcDate: session.environment.now())
-        let filter = ActionFilter(status: input.query.status.map { ActionStatus(rawValue: $0.rawValue)! },
+        let filter = ActionFilter(status: input.query.status.map(ActionStatus.init),
                                   ownerID: Self.queryID(input.query.ownerId, "/ownerId", &malformed),
                                   meetingID: Self.queryID(input.query.meetingId, "/meetingId", &malformed),
                                   decisionID: Self.queryID(input.query.decisionId, "/decisionId", &malformed),
@@ -127,12 +128,13 @@ extension APIHandler {
         let meeting = checks.uuid(body.meetingId, at: "/meetingId")
         let decision = checks.uuid(body.decisionId, at: "/decisionId")
         try checks.throwIfAny()
+        guard let owner, let due else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(action, operation: Operations.CreateAction.id,
                                                location: { "/v1/actions/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(ActionRecord(
-                id: context.environment.newID(), title: body.title, ownerID: owner!, due: due!,
-                status: body.status.map { ActionStatus(rawValue: $0.rawValue)! } ?? .open, meetingID: meeting,
+                id: context.environment.newID(), title: body.title, ownerID: owner, due: due,
+                status: body.status.map(ActionStatus.init) ?? .open, meetingID: meeting,
                 decisionID: decision, createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
@@ -162,7 +164,7 @@ extension APIHandler {
             next.title = patch.title ?? current.title
             next.ownerID = owner ?? current.ownerID
             next.due = due ?? current.due
-            if let status = patch.status { next.status = ActionStatus(rawValue: status.rawValue)! }
+            if let status = patch.status { next.status = ActionStatus(status) }
             if keys.contains("meetingId") { next.meetingID = meeting }
             if keys.contains("decisionId") { next.decisionID = decision }
             return next

@@ -29,7 +29,7 @@ extension APIHandler {
         try checks.throwIfAny()
         guard let predecessor, let successor else { throw APIProblem.internalError }
         let link = ScheduleDependency(predecessor: predecessor, successor: successor,
-                                      type: body._type.flatMap { DependencyType(rawValue: $0.rawValue) } ?? .finishToStart,
+                                      type: body._type.map(DependencyType.init) ?? .finishToStart,
                                       lagDays: lag)
         let created = try await idempotentCreate(Operations.CreateDependency.id) { context in
             let project = try await project(context, input.path.projectRef)
@@ -119,7 +119,7 @@ extension APIHandler {
     static func resource(_ record: DependencyRecord) -> Components.Schemas.Dependency {
         Components.Schemas.Dependency(
             id: record.id.wire, predecessorId: record.predecessorID.wire, successorId: record.successorID.wire,
-            _type: Components.Schemas.DependencyType(rawValue: record.type.rawValue)!, lagDays: record.lagDays,
+            _type: Components.Schemas.DependencyType(record.type), lagDays: record.lagDays,
             createdAt: record.createdAt)
     }
 

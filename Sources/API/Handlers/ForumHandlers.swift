@@ -32,8 +32,8 @@ extension APIHandler {
                                                location: { "/v1/governance-forums/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(ForumRecord(
-                id: context.environment.newID(), name: body.name, kind: ForumKind(rawValue: body.kind.rawValue)!,
-                cadence: Cadence(rawValue: body.cadence.rawValue)!, contractID: contract, description: body.description,
+                id: context.environment.newID(), name: body.name, kind: ForumKind(body.kind),
+                cadence: Cadence(body.cadence), contractID: contract, description: body.description,
                 createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
@@ -59,8 +59,8 @@ extension APIHandler {
             try checks.throwIfAny()
             var next = current
             next.name = patch.name ?? current.name
-            if let kind = patch.kind { next.kind = ForumKind(rawValue: kind.rawValue)! }
-            if let cadence = patch.cadence { next.cadence = Cadence(rawValue: cadence.rawValue)! }
+            if let kind = patch.kind { next.kind = ForumKind(kind) }
+            if let cadence = patch.cadence { next.cadence = Cadence(cadence) }
             if keys.contains("contractId") { next.contractID = contract }
             if keys.contains("description") { next.description = patch.description }
             return next
@@ -93,11 +93,12 @@ extension APIHandler {
         let day = checks.date(body.date, at: "/date")
         Self.checkMeeting(attendees: body.attendees ?? [], minutes: body.minutes, &checks)
         try checks.throwIfAny()
+        guard let forum, let day else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(Self.meeting, operation: Operations.CreateMeeting.id,
                                                location: { "/v1/meetings/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(MeetingRecord(
-                id: context.environment.newID(), forumID: forum!, heldOn: day!, attendees: body.attendees ?? [],
+                id: context.environment.newID(), forumID: forum, heldOn: day, attendees: body.attendees ?? [],
                 minutes: body.minutes, createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))

@@ -43,7 +43,7 @@ extension APIHandler {
                 .init(breachId: line.breach.breachID.wire, obligationId: line.breach.obligationID.wire,
                       obligationName: names[line.breach.breachID] ?? "", period: line.breach.period.description,
                       creditPercent: BasisPoints.percent(line.breach.creditBasisPoints),
-                      status: .init(rawValue: line.breach.status.rawValue)!, earnBack: .init(rawValue: line.breach.earnBack.rawValue)!,
+                      status: .init(line.breach.status), earnBack: .init(line.breach.earnBack),
                       grossAmount: line.grossAmount, amount: line.amount)
             }))))
     }
@@ -94,7 +94,7 @@ extension APIHandler {
             return .init(
                 value1: Self.tally(tally),
                 value2: .init(obligationId: obligation.id.wire, name: obligation.name,
-                              kind: .init(rawValue: obligation.kind.rawValue)!, period: .init(rawValue: obligation.period.rawValue)!,
+                              kind: .init(obligation.kind), period: .init(obligation.period),
                               periods: judged.map { period, value, met in
                                   .init(period: period.description, periodStart: period.start.description, value: value, met: met,
                                         breachId: breachIDs[PeriodKey(obligation.id, period.start)].map(\.wire))

@@ -22,7 +22,10 @@ extension APIHandler {
             let metrics = try await store.all(of: id)
             return (metrics, try await store.consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now())))
         }
-        return .ok(.init(body: .json(.init(items: metrics.map { TransitionMapping.resource($0, consecutiveMet: runs[$0.id] ?? 0) }))))
+        let items = try metrics.map { metric throws(CorruptRow) in
+            try TransitionMapping.resource(metric, consecutiveMet: runs[metric.id] ?? 0)
+        }
+        return .ok(.init(body: .json(.init(items: items))))
     }
 
     func createHypercareMetric(_ input: Operations.CreateHypercareMetric.Input) async throws -> Operations.CreateHypercareMetric.Output {
@@ -38,11 +41,11 @@ extension APIHandler {
             let now = context.environment.now()
             let record = try await kind.store(context).insert(HypercareMetricRecord(
                 id: context.environment.newID(), transitionID: transitionID, name: body.name,
-                comparator: ThresholdComparator(rawValue: body.comparator.rawValue)!, target: body.target,
-                period: PeriodKind(rawValue: body.period.rawValue)!, requiredPeriods: body.requiredPeriods,
+                comparator: ThresholdComparator(body.comparator), target: body.target,
+                period: PeriodKind(body.period), requiredPeriods: body.requiredPeriods,
                 createdAt: now, updatedAt: now))
             try await audit(context, Operations.CreateHypercareMetric.id, kind.auditType, record.id, changed: kind.fields.map(\.name))
-            return Created(resource: TransitionMapping.resource(record, consecutiveMet: 0),
+            return Created(resource: try TransitionMapping.resource(record, consecutiveMet: 0),
                            location: "/v1/transitions/\(transitionID.wire)/hypercare-metrics/\(record.id.wire)")
         }
         return .created(.init(headers: .init(location: created.location, eTag: Preconditions.etag(version: created.resource.version)),
@@ -61,7 +64,7 @@ extension APIHandler {
         let (record, run) = try await lockedWrite(kind, input.path.metricId, id) { context, store, current in
             var next = current
             next.name = patch.name ?? current.name
-            if let comparator = patch.comparator { next.comparator = ThresholdComparator(rawValue: comparator.rawValue)! }
+            if let comparator = patch.comparator { next.comparator = ThresholdComparator(comparator) }
             next.target = patch.target ?? current.target
             next.requiredPeriods = patch.requiredPeriods ?? current.requiredPeriods
             var checks = FieldChecks()
@@ -76,7 +79,7 @@ extension APIHandler {
             return (updated, try await store.consecutiveMet([updated], today: CalendarDate(utcDate: context.environment.now()))[id] ?? 0)
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: record.version)),
-                         body: .json(TransitionMapping.resource(record, consecutiveMet: run))))
+                         body: .json(try TransitionMapping.resource(record, consecutiveMet: run))))
     }
 
     func deleteHypercareMetric(_ input: Operations.DeleteHypercareMetric.Input) async throws -> Operations.DeleteHypercareMetric.Output {
@@ -111,20 +114,21 @@ extension APIHandler {
             let store = try await kind.store(context)
             guard let metric = try await store.find(id, lock: true) else { throw kind.notFound(input.path.metricId) }
             var checks = FieldChecks()
-            let period = MeasurementPeriod(key: input.path.period, kind: metric.period)
-            checks.require(period != nil, "/period", "must be a \(metric.period.rawValue) period, \(metric.period.keyFormat)")
+            let parsed = MeasurementPeriod(key: input.path.period, kind: metric.period)
+            checks.require(parsed != nil, "/period", "must be a \(metric.period.rawValue) period, \(metric.period.keyFormat)")
             checks.require(body.value.isFinite && abs(body.value) <= 1e15, "/value", "must be a number between -1e15 and 1e15")
-            if let period {
+            if let parsed {
                 // A running period's value is provisional: only periods that are over count towards steady state.
-                checks.require(period.end < CalendarDate(utcDate: context.environment.now()), "/period", "is not over yet")
+                checks.require(parsed.end < CalendarDate(utcDate: context.environment.now()), "/period", "is not over yet")
             }
             try checks.throwIfAny()
-            let (value, created, changed) = try await store.record(metric, period: period!, value: body.value,
+            guard let period = parsed else { throw APIProblem.internalError }  // noted at /period when nil
+            let (value, created, changed) = try await store.record(metric, period: period, value: body.value,
                                                                   at: context.environment.now())
             if changed {
                 // The audit log names what the put did (not an operation of the API).
                 try await audit(context, created ? "recordHypercareValue" : "correctHypercareValue", kind.auditType, id,
-                                changed: ["value:\(period!)"])
+                                changed: ["value:\(period)"])
             }
             return (value, created)
         }

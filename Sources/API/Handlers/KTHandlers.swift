@@ -40,17 +40,18 @@ extension APIHandler {
         let transitionID = try Self.transition.id(input.path.transitionId)
         var checks = FieldChecks()
         let day = checks.date(body.date, at: "/date")
-        let status = body.status.map { KTSessionStatus(rawValue: $0.rawValue)! } ?? .planned
+        let status = body.status.map(KTSessionStatus.init) ?? .planned
         Self.checkKTSession(topic: body.topic, area: body.processArea, expert: body.expert, attendees: body.attendees ?? [],
                             status: status, proficiency: body.proficiency, &checks)
         try checks.throwIfAny()
+        guard let day else { throw APIProblem.internalError }  // noted at /date when nil
         let kind = Self.ktSession(of: transitionID, input.path.transitionId, findingTransition: true)
         let (created, etag) = try await create(kind, operation: Operations.CreateKTSession.id,
                                                location: { "/v1/transitions/\(transitionID.wire)/kt-sessions/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
             return try await store.insert(KTSessionRecord(
                 id: context.environment.newID(), transitionID: transitionID, topic: body.topic, processArea: body.processArea,
-                expert: body.expert, attendees: body.attendees ?? [], date: day!, status: status, proficiency: body.proficiency,
+                expert: body.expert, attendees: body.attendees ?? [], date: day, status: status, proficiency: body.proficiency,
                 createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
@@ -74,7 +75,7 @@ extension APIHandler {
             next.expert = patch.expert ?? current.expert
             next.attendees = patch.attendees ?? current.attendees
             next.date = day ?? current.date
-            if let status = patch.status { next.status = KTSessionStatus(rawValue: status.rawValue)! }
+            if let status = patch.status { next.status = KTSessionStatus(status) }
             if keys.contains("proficiency") { next.proficiency = patch.proficiency }
             Self.checkKTSession(topic: next.topic, area: next.processArea, expert: next.expert, attendees: next.attendees,
                                 status: next.status, proficiency: next.proficiency, &checks)

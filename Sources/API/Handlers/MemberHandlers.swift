@@ -21,7 +21,7 @@ extension APIHandler {
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let status = input.query.status.flatMap { MemberStatus(rawValue: $0.rawValue) }
+        let status = input.query.status.map(MemberStatus.init)
         let role = input.query.role.map(MemberMapping.role)
         let page = try await session.run { context in
             try await Self.member.store(context).list(status: status, role: role, after: cursor, limit: limit + 1)
@@ -73,7 +73,7 @@ extension APIHandler {
             var next = current
             if context.body.names("name") { next.name = patch.name }
             if let role = patch.role { next.role = MemberMapping.role(role) }
-            if let status = patch.status { next.status = MemberStatus(rawValue: status.rawValue)! }
+            if let status = patch.status { next.status = MemberStatus(status) }
             try MemberChange(role: current.role, status: current.status).check(
                 to: MemberChange(role: next.role, status: next.status), hasBeenActive: current.activatedAt != nil,
                 callerScopes: context.principal.scopes, activeOwners: store.activeOwners.count)

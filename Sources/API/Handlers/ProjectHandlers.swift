@@ -18,7 +18,7 @@ extension APIHandler {
     func listProjects(_ input: Operations.ListProjects.Input) async throws -> Operations.ListProjects.Output {
         let limit = try Pagination.limit(input.query.limit)
         let cursor = try Pagination.decode(cursor: input.query.cursor)
-        let status = input.query.status.flatMap { ProjectStatus(rawValue: $0.rawValue) }
+        let status = input.query.status.map(ProjectStatus.init)
         var checks = FieldChecks()
         let programme = checks.uuid(input.query.programmeId, at: "/programmeId")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("programmeId must be an id (UUID).", errors: checks.errors) }

@@ -27,14 +27,15 @@ extension APIHandler {
         let (start, finish) = Self.sprintDates(body.startDate, body.finishDate, &checks)
         Self.checkSprint(name: body.name, goal: body.goal, committed: body.committedPoints, &checks)
         try checks.throwIfAny()
+        guard let start, let finish else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(
             sprintKind(input.path.projectRef), operation: Operations.CreateSprint.id,
             location: { "/v1/projects/\($0.projectID.wire)/sprints/\($0.id.wire)" }
         ) { context, store in
             let now = context.environment.now()
             return try await store.insert(SprintRecord(
-                id: context.environment.newID(), projectID: store.projectID, name: body.name, goal: body.goal, start: start!,
-                finish: finish!, committedPoints: body.committedPoints, createdAt: now, updatedAt: now))
+                id: context.environment.newID(), projectID: store.projectID, name: body.name, goal: body.goal, start: start,
+                finish: finish, committedPoints: body.committedPoints, createdAt: now, updatedAt: now))
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
@@ -61,8 +62,9 @@ extension APIHandler {
             if keys.contains("committedPoints") { next.committedPoints = patch.committedPoints }
             Self.checkSprint(name: next.name, goal: next.goal, committed: next.committedPoints, &checks)
             try checks.throwIfAny()
-            next.start = start!
-            next.finish = finish!
+            guard let start, let finish else { throw APIProblem.internalError }  // nil only with an error noted
+            next.start = start
+            next.finish = finish
             return next
         }
         return .ok(.init(headers: .init(eTag: etag), body: .json(sprint)))

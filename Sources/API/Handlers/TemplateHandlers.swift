@@ -25,7 +25,7 @@ extension APIHandler {
         let created = try await idempotentCreate(Operations.CreateTemplate.id) { context in
             let record = try await templates(context).insert(TemplateRecord(
                 id: context.environment.newID(), name: body.name, description: body.description,
-                methodology: body.methodology.flatMap { Methodology(rawValue: $0.rawValue) } ?? .predictive,
+                methodology: body.methodology.map(Methodology.init) ?? .predictive,
                 isPlatform: false, content: content, createdAt: context.environment.now()))
             try await audit(context, Operations.CreateTemplate.id, "template", record.id,
                             changed: ["name", "description", "methodology", "content"])
@@ -83,9 +83,9 @@ extension APIHandler {
                 let id = context.environment.newID()
                 let parentPath = entry.parentKey.flatMap { paths[$0] }
                 ids[entry.key] = id
-                paths[entry.key] = NewWorkItem.path(for: id, under: parentPath)
-                items.append(NewWorkItem(id: id, parentID: entry.parentKey.flatMap { ids[$0] }, path: paths[entry.key]!,
-                                         fields: entry.fields))
+                let path = NewWorkItem.path(for: id, under: parentPath)
+                paths[entry.key] = path
+                items.append(NewWorkItem(id: id, parentID: entry.parentKey.flatMap { ids[$0] }, path: path, fields: entry.fields))
             }
             _ = try await WorkItemStore(context.scope, projectID: project.id).insert(items, at: now)
             let links = plan.dependencies.compactMap { link -> ScheduleDependency? in
@@ -107,7 +107,7 @@ extension APIHandler {
         let c = record.content
         return Components.Schemas.Template(
             id: record.id.wire, name: record.name, description: record.description,
-            methodology: Components.Schemas.Methodology(rawValue: record.methodology.rawValue)!,
+            methodology: Components.Schemas.Methodology(record.methodology),
             scope: record.isPlatform ? .platform : .organisation,
             content: .init(
                 phases: c.phases,

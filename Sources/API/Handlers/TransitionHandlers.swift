@@ -45,13 +45,14 @@ extension APIHandler {
         }
         let contract = checks.uuid(body.contractId, at: "/contractId")
         try checks.throwIfAny()
+        guard let goLive else { throw APIProblem.internalError }  // noted at /plannedGoLive when nil
         // Not `create`: the template's stages are made with it, and it is rendered with them.
         let created = try await idempotentCreate(Operations.CreateTransition.id) { context in
             let now = context.environment.now()
-            let stages = TransitionTemplate.stages(goLive: goLive!)
+            let stages = TransitionTemplate.stages(goLive: goLive)
             let record = try await TransitionStore(context.scope).insert(TransitionRecord(
-                id: context.environment.newID(), name: body.name, type: TransitionType(rawValue: body._type.rawValue)!,
-                scope: body.scope, fromParty: body.fromParty, toParty: body.toParty, plannedGoLive: goLive!, contractID: contract,
+                id: context.environment.newID(), name: body.name, type: TransitionType(body._type),
+                scope: body.scope, fromParty: body.fromParty, toParty: body.toParty, plannedGoLive: goLive, contractID: contract,
                 createdAt: now, updatedAt: now), stages: stages, newID: context.environment.newID)
             try await audit(context, Operations.CreateTransition.id, Self.transition.auditType, record.id,
                             changed: Self.transition.fields.map(\.name) + ["stages"])
@@ -89,7 +90,7 @@ extension APIHandler {
             let contract = checks.uuid(patch.contractId, at: "/contractId")
             var next = current
             next.name = patch.name ?? current.name
-            if let type = patch._type { next.type = TransitionType(rawValue: type.rawValue)! }
+            if let type = patch._type { next.type = TransitionType(type) }
             next.scope = patch.scope ?? current.scope
             next.fromParty = patch.fromParty ?? current.fromParty
             next.toParty = patch.toParty ?? current.toParty
@@ -160,7 +161,7 @@ extension APIHandler {
         var checks = FieldChecks()
         checks.requireText(body.notes, maxLength: 2000, at: "/notes")
         try checks.throwIfAny()
-        let decision = GateDecision(rawValue: body.decision.rawValue)!
+        let decision = GateDecision(body.decision)
         let decided = try await idempotentCreate(Operations.DecideStageGate.id) { context in
             let stages = StageStore(context.scope, transition: transitionID)
             guard try await TransitionStore(context.scope).find(transitionID, lock: true) != nil,

@@ -37,7 +37,7 @@ extension APIHandler {
         let under = checks.uuid(input.query.under, at: "/under")
         let parent = checks.uuid(input.query.parentId, at: "/parentId")
         if !checks.errors.isEmpty { throw APIProblem.badRequest("under and parentId must be ids (UUID).", errors: checks.errors) }
-        let status = input.query.status.flatMap { WorkItemStatus(rawValue: $0.rawValue) }
+        let status = input.query.status.map(WorkItemStatus.init)
         let page = try await session.run { context in
             let store = try await workItemKind(input.path.projectRef).store(context)
             var path: String?

@@ -6,8 +6,8 @@ import Persistence
 /// Forums, meetings, decisions and actions as the contract's schemas.
 enum ForumMapping {
     static func resource(_ record: ForumRecord) -> Components.Schemas.GovernanceForum {
-        .init(id: record.id.wire, name: record.name, kind: .init(rawValue: record.kind.rawValue)!,
-              cadence: .init(rawValue: record.cadence.rawValue)!, contractId: record.contractID.map(\.wire),
+        .init(id: record.id.wire, name: record.name, kind: .init(record.kind),
+              cadence: .init(record.cadence), contractId: record.contractID.map(\.wire),
               description: record.description, createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }
 
@@ -25,7 +25,7 @@ enum ForumMapping {
 
     static func resource(_ record: ActionRecord, today: CalendarDate) -> Components.Schemas.Action {
         .init(id: record.id.wire, title: record.title, ownerId: record.ownerID.wire, dueDate: record.due.description,
-              status: .init(rawValue: record.status.rawValue)!, overdue: record.status.isOverdue(due: record.due, today: today),
+              status: .init(record.status), overdue: record.status.isOverdue(due: record.due, today: today),
               meetingId: record.meetingID.map(\.wire), decisionId: record.decisionID.map(\.wire), createdAt: record.createdAt,
               updatedAt: record.updatedAt, version: record.version)
     }

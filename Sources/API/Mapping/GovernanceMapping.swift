@@ -17,8 +17,8 @@ enum GovernanceMapping {
         let current = record.terms.current
         return .init(
             id: record.id.wire, contractId: record.contractID.wire, name: record.name,
-            kind: .init(rawValue: record.kind.rawValue)!, metric: record.metric, unit: record.unit,
-            period: .init(rawValue: record.period.rawValue)!, comparator: current?.comparator?.rawValue,
+            kind: .init(record.kind), metric: record.metric, unit: record.unit,
+            period: .init(record.period), comparator: current?.comparator?.rawValue,
             threshold: current?.threshold, creditPercent: BasisPoints.percent(current?.creditBasisPoints ?? 0),
             earnBackPeriods: current?.earnBackPeriods,
             terms: record.terms.versions.map { terms($0, kind: record.period) },
@@ -46,7 +46,7 @@ enum GovernanceMapping {
               periodStart: record.period.start.description, periodEnd: record.period.end.description,
               month: record.period.creditMonth.description, value: record.value, comparator: record.comparator?.rawValue,
               threshold: record.threshold, creditPercent: BasisPoints.percent(record.creditBasisPoints),
-              earnBackPeriods: record.earnBackPeriods, status: .init(rawValue: record.status.rawValue)!,
+              earnBackPeriods: record.earnBackPeriods, status: .init(record.status),
               decisionReference: record.decisionReference, reason: record.reason, creditReference: record.creditReference,
               createdAt: record.createdAt, updatedAt: record.updatedAt, version: record.version)
     }

@@ -6,7 +6,7 @@ import Persistence
 /// Transitions, stages and readiness criteria as the contract's schemas.
 enum TransitionMapping {
     static func resource(_ record: TransitionRecord, stages: [StageRecord]) -> Components.Schemas.Transition {
-        .init(id: record.id.wire, name: record.name, _type: .init(rawValue: record.type.rawValue)!, scope: record.scope,
+        .init(id: record.id.wire, name: record.name, _type: .init(record.type), scope: record.scope,
               fromParty: record.fromParty, toParty: record.toParty, plannedGoLive: record.plannedGoLive.description,
               contractId: record.contractID.map(\.wire),
               currentStage: (stages.first { $0.gateDecision != .go }?.key ?? .steadyState).rawValue,
@@ -16,7 +16,7 @@ enum TransitionMapping {
     /// The stage with the counts of its criteria among `criteria` (the transition's).
     static func resource(_ stage: StageRecord, criteria: [CriterionRecord]) -> Components.Schemas.TransitionStage {
         let own = criteria.filter { $0.stageID == stage.id }.map(\.state)
-        return .init(id: stage.id.wire, transitionId: stage.transitionID.wire, key: .init(rawValue: stage.key.rawValue)!,
+        return .init(id: stage.id.wire, transitionId: stage.transitionID.wire, key: .init(stage.key),
                      name: stage.name, position: stage.position, plannedStart: stage.plannedStart.description,
                      plannedEnd: stage.plannedEnd.description, criteria: own.count, mandatory: own.filter(\.mandatory).count,
                      signedOff: own.filter(\.signedOff).count, readinessPercent: ReadinessGate.readinessPercent(own),
@@ -71,16 +71,21 @@ extension TransitionMapping {
     static func resource(_ record: KTSessionRecord) -> Components.Schemas.KTSession {
         .init(id: record.id.wire, transitionId: record.transitionID.wire, topic: record.topic,
               processArea: record.processArea, expert: record.expert, attendees: record.attendees, date: record.date.description,
-              status: .init(rawValue: record.status.rawValue)!, proficiency: record.proficiency, createdAt: record.createdAt,
+              status: .init(record.status), proficiency: record.proficiency, createdAt: record.createdAt,
               updatedAt: record.updatedAt, version: record.version)
     }
 
-    static func resource(_ record: HypercareMetricRecord, consecutiveMet: Int) -> Components.Schemas.HypercareMetric {
-        .init(id: record.id.wire, transitionId: record.transitionID.wire, name: record.name,
-              comparator: .init(rawValue: record.comparator.rawValue)!, target: record.target,
-              period: .init(rawValue: record.period.rawValue)!, requiredPeriods: record.requiredPeriods,
-              consecutiveMet: consecutiveMet, stable: consecutiveMet >= record.requiredPeriods, createdAt: record.createdAt,
-              updatedAt: record.updatedAt, version: record.version)
+    /// Throws `CorruptRow` for a monthly metric: the contract has no such hypercare period, and the
+    /// table's check makes one unreachable.
+    static func resource(_ record: HypercareMetricRecord, consecutiveMet: Int) throws(CorruptRow) -> Components.Schemas.HypercareMetric {
+        guard let period = Components.Schemas.HypercareMetric.PeriodPayload(record.period) else {
+            throw HypercareStore.corrupt(record.id)
+        }
+        return .init(id: record.id.wire, transitionId: record.transitionID.wire, name: record.name,
+                     comparator: .init(record.comparator), target: record.target,
+                     period: period, requiredPeriods: record.requiredPeriods,
+                     consecutiveMet: consecutiveMet, stable: consecutiveMet >= record.requiredPeriods, createdAt: record.createdAt,
+                     updatedAt: record.updatedAt, version: record.version)
     }
 
     static func resource(_ record: HypercareValueRecord) -> Components.Schemas.HypercareValue {

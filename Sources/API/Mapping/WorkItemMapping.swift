@@ -10,8 +10,8 @@ enum WorkItemMapping {
         return Components.Schemas.WorkItem(
             id: record.id.wire, projectId: record.projectID.wire,
             parentId: record.parentID?.wire, depth: record.depth,
-            kind: Components.Schemas.WorkItemKind(rawValue: f.kind.rawValue)!, title: f.title,
-            description: f.description, status: Components.Schemas.WorkItemStatus(rawValue: f.status.rawValue)!,
+            kind: Components.Schemas.WorkItemKind(f.kind), title: f.title,
+            description: f.description, status: Components.Schemas.WorkItemStatus(f.status),
             plannedStart: f.plannedStart?.description, plannedFinish: f.plannedFinish?.description,
             durationDays: f.durationDays, estimateHours: f.estimateHours, storyPoints: f.storyPoints,
             budgetedCost: f.budgetedCost, percentComplete: f.percentComplete,
@@ -59,8 +59,8 @@ enum WorkItemMapping {
         sprintId: String?, at pointer: String, _ checks: inout FieldChecks
     ) -> WorkItemFields {
         WorkItemFields(
-            kind: kind.flatMap { WorkItemKind(rawValue: $0.rawValue) } ?? .task, title: title, description: description,
-            status: status.flatMap { WorkItemStatus(rawValue: $0.rawValue) } ?? .notStarted,
+            kind: kind.map(WorkItemKind.init) ?? .task, title: title, description: description,
+            status: status.map(WorkItemStatus.init) ?? .notStarted,
             plannedStart: checks.date(plannedStart, at: pointer + "/plannedStart"),
             plannedFinish: checks.date(plannedFinish, at: pointer + "/plannedFinish"), durationDays: durationDays,
             estimateHours: estimateHours, storyPoints: storyPoints, budgetedCost: budgetedCost ?? 0,
@@ -76,8 +76,8 @@ enum WorkItemMapping {
                       _ checks: inout FieldChecks) -> WorkItemFields {
         var next = current
         if let title = patch.title { next.title = title }
-        if let kind = patch.kind { next.kind = WorkItemKind(rawValue: kind.rawValue)! }
-        if let status = patch.status { next.status = WorkItemStatus(rawValue: status.rawValue)! }
+        if let kind = patch.kind { next.kind = WorkItemKind(kind) }
+        if let status = patch.status { next.status = WorkItemStatus(status) }
         if let cost = patch.budgetedCost { next.budgetedCost = cost }
         if let percent = patch.percentComplete { next.percentComplete = percent }
         if keys.contains("description") { next.description = patch.description }
