@@ -1,5 +1,14 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
+
+/// Our own targets (not the generated `APIDefinition`): existentials spelled `any`, only the members
+/// of modules a file imports, imports internal unless marked `public`, and no warning left standing.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
 
 let package = Package(
     name: "pmo",
@@ -196,3 +205,7 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+for target in package.targets where target.name != "APIDefinition" {
+    target.swiftSettings = (target.swiftSettings ?? []) + strict
+}

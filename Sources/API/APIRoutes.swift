@@ -1,13 +1,13 @@
 import APIDefinition
-import Auth
-import Billing
-import Domain
+public import Auth
+public import Billing
+public import Domain
 import Foundation
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
-import Persistence
+public import Persistence
 
 /// Puts the whole HTTP API on a router: the edge middleware, the generated routes and the
 /// operation middleware in front of every handler.

@@ -1,7 +1,7 @@
-import Auth
-import Foundation
-import Logging
-import Persistence
+public import Auth
+public import Foundation
+public import Logging
+public import Persistence
 
 /// Everything the server reads from its environment, once, at start (docs/OPERATIONS.md "Configuration").
 public struct AppConfiguration: Sendable {

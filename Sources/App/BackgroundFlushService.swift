@@ -2,6 +2,7 @@ import Auth
 import Billing
 import Logging
 import Persistence
+import PostgresNIO
 import ServiceLifecycle
 
 /// Writes metered usage and key last-use times every few seconds, and once more on graceful

@@ -1,10 +1,10 @@
-import API
+public import API
 import Auth
 import Billing
-import Domain
-import Hummingbird
+public import Domain
+public import Hummingbird
 import HummingbirdCore
-import Logging
+public import Logging
 import NIOCore
 import Persistence
 

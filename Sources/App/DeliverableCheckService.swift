@@ -1,8 +1,8 @@
 import Domain
 import Logging
 import Persistence
-import UseCases
 import ServiceLifecycle
+import UseCases
 
 /// Opens the breaches of deliverables that fell due undelivered (docs/DOMAIN.md §5), for every tenant,
 /// shortly after start and then every hour, so a new day is judged within an hour of midnight UTC

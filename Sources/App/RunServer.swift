@@ -1,6 +1,6 @@
 import API
 import Foundation
-import Logging
+public import Logging
 import ServiceLifecycle
 import UnixSignals
 

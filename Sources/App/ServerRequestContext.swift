@@ -1,5 +1,5 @@
-import Hummingbird
-import NIOCore
+public import Hummingbird
+public import NIOCore
 
 /// Hummingbird's basic request context plus the client's address, which the API uses to throttle
 /// failed authentication per address. The socket peer: behind a proxy that is the proxy, so put the

@@ -1,8 +1,8 @@
 import Auth
-import Domain
+public import Domain
 import Foundation
 import Logging
-import Persistence
+public import Persistence
 import PostgresNIO
 
 /// Applies a manifest in one transaction (all of it or nothing), with the owner role.

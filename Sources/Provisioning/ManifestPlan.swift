@@ -1,6 +1,6 @@
-import Auth
-import Domain
-import Persistence
+public import Auth
+public import Domain
+public import Persistence
 
 /// What applying a manifest would change, computed from the manifest and the live tenant; empty
 /// when the tenant already matches (a second apply is a no-op and says so).

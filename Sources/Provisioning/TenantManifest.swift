@@ -1,4 +1,4 @@
-import Domain
+public import Domain
 import Yams
 
 /// `tenants/<slug>.yaml`: the declarative description of a tenant (see tenants/README.md).

@@ -1,7 +1,8 @@
-import Domain
-import Foundation
-import Persistence
+public import Domain
+public import Foundation
 import Logging
+public import Persistence
+import PostgresNIO
 
 /// Breaches of deliverables (docs/DOMAIN.md §5): a deliverable is breached when delivered after its due
 /// date, or not delivered by the end of it. Judged for "today" by the daily check and before every

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import Persistence
+public import Domain
+public import Foundation
+public import Persistence
 
 /// One value to record, as a request gave it; `pointer` locates it in the request ("/items/3", or ""
 /// for a single measurement) so every refusal names the item.

@@ -2,9 +2,11 @@ import Auth
 import Crypto
 import Domain
 import Foundation
-import NIOCore
+import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Persistence
+import PostgresNIO
 import Testing
 import TestSupport
 

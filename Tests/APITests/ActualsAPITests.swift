@@ -1,5 +1,7 @@
 import Auth
+import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Persistence
 import PostgresNIO

@@ -1,4 +1,6 @@
+import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Persistence
 import Testing

@@ -1,9 +1,9 @@
 import Auth
 import Domain
 import Foundation
-import NIOCore
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Persistence
 import Testing
 import TestSupport

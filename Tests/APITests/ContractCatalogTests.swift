@@ -1,4 +1,5 @@
 @testable import API
+import Domain
 import Testing
 
 /// What the server reads from its own contract at start-up.

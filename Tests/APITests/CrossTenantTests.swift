@@ -1,7 +1,10 @@
 import API
+import Auth
+import Domain
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Persistence
 import Testing
 import TestSupport
 

@@ -1,5 +1,8 @@
+import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import Persistence
 import Testing
 import TestSupport
 

@@ -1,5 +1,9 @@
+import Auth
+import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import Persistence
 import Testing
 import TestSupport
 

@@ -1,10 +1,11 @@
 import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Persistence
-import UseCases
 import Testing
 import TestSupport
+import UseCases
 
 /// Contracts, obligations, measurements and breaches end to end.
 @Suite struct GovernanceAPITests {

@@ -1,7 +1,10 @@
 import Auth
 import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import Persistence
+import PostgresNIO
 import Testing
 import TestSupport
 

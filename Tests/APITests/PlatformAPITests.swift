@@ -1,6 +1,8 @@
 import API
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import Persistence
 import Testing
 import TestSupport
 

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import Persistence
 import Testing
 import TestSupport
 

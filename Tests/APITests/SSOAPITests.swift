@@ -1,6 +1,7 @@
 import Auth
 import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Persistence
 import Testing

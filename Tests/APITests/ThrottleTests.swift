@@ -1,7 +1,11 @@
 import Auth
+import Domain
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
+import Persistence
+import PostgresNIO
 import Synchronization
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import App
+import Auth
 import Testing
 import TestSupport
 

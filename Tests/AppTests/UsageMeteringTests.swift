@@ -1,4 +1,7 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Persistence
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,4 +1,8 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Persistence
+import PostgresNIO
 import Testing
 import TestSupport
 

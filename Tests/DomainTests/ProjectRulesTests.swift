@@ -1,4 +1,5 @@
 import Domain
+import FoundationEssentials
 import Testing
 
 @Suite struct ProjectStatusRules {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The project's executables as built for this test run, run as child processes.
 public enum Binaries {

@@ -1,7 +1,7 @@
-import Auth
-import Domain
-import Foundation
-import Persistence
+public import Auth
+public import Domain
+public import Foundation
+public import Persistence
 import PostgresNIO
 import Testing
 

@@ -1,9 +1,9 @@
-import APIDefinition
-import Foundation
-import HTTPTypes
+public import APIDefinition
+public import Foundation
+public import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
-import OpenAPIRuntime
+public import HummingbirdTesting
+public import OpenAPIRuntime
 
 /// Carries the generated Swift `Client`'s requests over a HummingbirdTesting client (`.live`: a real
 /// server on a socket), so tests call the API exactly as a tenant's Swift code does: typed bodies,

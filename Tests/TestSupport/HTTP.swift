@@ -1,7 +1,8 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
+public import HummingbirdTesting
+import NIOFoundationEssentialsCompat
 
 /// Small helpers so end-to-end tests read as requests and assertions.
 extension TestClientProtocol {

@@ -1,5 +1,5 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Synchronization
 
 /// A clock a test moves by hand (day by day), with live ids: for rules that depend on "today".

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import Persistence
+public import Logging
+public import Persistence
 import PostgresNIO
 
 /// The throwaway PostgreSQL cluster `./infra/test` starts (socket directory in `PMO_TEST_SOCKET_DIR`).

@@ -1,11 +1,11 @@
 import App
 import Auth
-import Domain
+public import Domain
 import Foundation
 import Hummingbird
-import HummingbirdTesting
-import Logging
-import Persistence
+public import HummingbirdTesting
+public import Logging
+public import Persistence
 
 /// One test's world: a fresh migrated database, owner access for set-up, and the app built by the
 /// same composition root as the server, connecting as the app role.

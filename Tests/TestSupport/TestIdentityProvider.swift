@@ -1,7 +1,7 @@
+import _CryptoExtras
 import Auth
 import Crypto
-import _CryptoExtras
-import Foundation
+public import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Synchronization

@@ -1,4 +1,4 @@
-import Auth
+public import Auth
 
 /// The key-encryption key every test seals signing keys with, for the apps the tests build and
 /// the binaries they run (a fixed value: a test database is thrown away with its keys).

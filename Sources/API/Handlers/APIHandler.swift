@@ -1,4 +1,5 @@
 import APIDefinition
+import Domain
 import Foundation
 import Persistence
 

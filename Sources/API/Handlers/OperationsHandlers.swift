@@ -1,6 +1,7 @@
 import APIDefinition
 import Foundation
 import OpenAPIRuntime
+import Persistence
 
 extension APIHandler {
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {

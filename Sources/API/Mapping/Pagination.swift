@@ -1,4 +1,5 @@
 import Auth
+import Domain
 import Foundation
 
 /// Cursor pagination (API-CONVENTIONS "Lists"): the cursor is the last id of the previous page,

@@ -1,7 +1,7 @@
-import Auth
+public import Auth
 import Domain
 import Foundation
-import Persistence
+public import Persistence
 
 /// Issues and verifies access tokens with the server's signing key ring (see `SigningKeyRing`).
 public struct AccessTokens: Sendable {

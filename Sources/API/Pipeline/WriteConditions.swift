@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 
 /// `If-Match` and `Idempotency-Key`, read once when the request arrives and kept typed. Header

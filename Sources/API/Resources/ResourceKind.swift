@@ -36,7 +36,7 @@ struct AuditedField<Row>: Sendable {
     let name: String
     let differs: @Sendable (Row, Row) -> Bool
 
-    init<Value: Equatable & Sendable>(_ name: String, _ value: KeyPath<Row, Value> & Sendable) {
+    init<Value: Equatable & Sendable>(_ name: String, _ value: any KeyPath<Row, Value> & Sendable) {
         self.name = name
         differs = { $0[keyPath: value] != $1[keyPath: value] }
     }

@@ -1,7 +1,7 @@
-import Domain
-import Foundation
-import Persistence
-import PostgresNIO
+public import Domain
+public import Foundation
+public import Persistence
+public import PostgresNIO
 
 /// An API client as stored, with the latest use of any of its keys.
 public struct ClientRecord: VersionedRow, Equatable {

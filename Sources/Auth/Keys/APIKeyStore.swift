@@ -1,8 +1,8 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Logging
-import Persistence
-import PostgresNIO
+public import Persistence
+public import PostgresNIO
 
 /// An API key as operators see it (never with its secret).
 public struct APIKeyRecord: Sendable, Equatable {

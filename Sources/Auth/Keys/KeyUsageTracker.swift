@@ -1,6 +1,7 @@
-import Domain
-import Foundation
-import Persistence
+public import Domain
+public import Foundation
+public import Persistence
+import PostgresNIO
 import Synchronization
 
 /// Remembers when keys were used so `last_used_at` is written in batches, at most once a minute per

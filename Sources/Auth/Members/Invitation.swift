@@ -1,8 +1,8 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Logging
 import Persistence
-import PostgresNIO
+public import PostgresNIO
 
 /// What the database knows about a presented invitation (see `pmo.begin_invitation`).
 public struct StoredInvitation: Sendable {

@@ -1,7 +1,7 @@
-import Domain
-import Foundation
-import Persistence
-import PostgresNIO
+public import Domain
+public import Foundation
+public import Persistence
+public import PostgresNIO
 
 /// A member as stored.
 public struct MemberRecord: VersionedRow, Equatable {

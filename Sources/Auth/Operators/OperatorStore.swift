@@ -1,7 +1,7 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Logging
-import Persistence
+public import Persistence
 import PostgresNIO
 
 /// A platform operator, authenticated for one request.

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import Persistence
+public import Domain
+public import Foundation
+public import Persistence
 
 /// The authenticated caller of a tenant operation: an API key (or personal access token), an API
 /// client holding an access token, or a member signed in through the tenant's identity provider.

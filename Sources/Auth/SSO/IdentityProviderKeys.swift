@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Crypto
-import Foundation
+public import Foundation
 import JWTKit
-import Logging
+public import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// Verifiers for the key sets tenants' identity providers sign with: an inline JWKS is parsed once

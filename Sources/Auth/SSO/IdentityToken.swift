@@ -1,5 +1,5 @@
 import Domain
-import Foundation
+public import Foundation
 
 /// Why a token from an identity provider was refused (all 401).
 public enum SSORejection: Error, Equatable, Sendable {

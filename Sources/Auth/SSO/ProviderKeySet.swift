@@ -1,5 +1,5 @@
-import Foundation
-import JWTKit
+public import Foundation
+public import JWTKit
 
 /// An identity provider's JWKS (RFC 7517), reduced to the public keys that can verify signatures.
 public struct ProviderKeySet: Sendable {

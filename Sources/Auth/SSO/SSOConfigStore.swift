@@ -1,7 +1,7 @@
 import Domain
-import Foundation
-import Persistence
-import PostgresNIO
+public import Foundation
+public import Persistence
+public import PostgresNIO
 
 /// A tenant's single sign-on configuration as stored: exactly one of `jwksURL` and `jwks` (the
 /// inline JWKS document, as JSON text) is set.

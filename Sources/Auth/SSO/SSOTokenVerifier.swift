@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import JWTKit
 import Logging
-import Persistence
+public import Persistence
 
 /// A member signed in through their tenant's identity provider: the tenant, the version of its SSO
 /// configuration the token was verified against, and the member's e-mail (normalized).

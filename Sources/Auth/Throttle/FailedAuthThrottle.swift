@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Slows down credential guessing: failed authentications are counted per client

@@ -1,6 +1,6 @@
-import Crypto
-import Domain
-import Foundation
+public import Crypto
+public import Domain
+public import Foundation
 
 /// What a verified access token says: which client of which tenant (and which of its keys obtained
 /// it), with which scopes, until when.

@@ -1,4 +1,4 @@
-import Crypto
+public import Crypto
 import Foundation
 
 /// Seals access-token signing keys for storage (AES-GCM, 256-bit key-encryption key; the key id is

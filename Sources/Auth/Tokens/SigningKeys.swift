@@ -1,7 +1,7 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 import Logging
-import Persistence
+public import Persistence
 import PostgresNIO
 import Synchronization
 

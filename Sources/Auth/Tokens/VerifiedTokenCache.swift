@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Remembers tokens whose signature has been verified, until they expire: a client sends the same

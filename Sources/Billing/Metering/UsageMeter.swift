@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import Persistence
+public import Domain
+public import Foundation
+public import Persistence
 import Synchronization
 
 /// Counts authenticated calls per tenant, day, operation and status class in memory; `flush` adds

@@ -1,4 +1,4 @@
-import struct Foundation.Date
+public import struct Foundation.Date
 
 /// A calendar date (`YYYY-MM-DD`) without time zone, as the API and PostgreSQL `date` use it.
 /// Kept as three integers so comparisons and formatting never depend on the process time zone.

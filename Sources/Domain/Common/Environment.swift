@@ -1,5 +1,5 @@
-import struct Foundation.Date
-import struct Foundation.UUID
+public import struct Foundation.Date
+public import struct Foundation.UUID
 import Synchronization
 
 /// The clock and id source, passed in (never global) so tests can pin them.

@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 extension FieldChecks {
     /// A calendar date given as text; nil when absent, and when the text is no date (then noted at `pointer`).

@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// Time-ordered UUIDs (RFC 9562 version 7): new rows land at the right edge of B-tree indexes and ids
 /// double as stable cursors.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which resource a custom field belongs to.
 public enum CustomFieldEntity: String, CaseIterable, Sendable {

@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// The writable fields of a project, after a create or a merge-patch has been applied.
 /// `validate()` is the one place the project's field rules live; the API calls it for both.

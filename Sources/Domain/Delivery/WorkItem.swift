@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// What a work item is in the WBS (docs/DOMAIN.md §3).
 public enum WorkItemKind: String, CaseIterable, Sendable {

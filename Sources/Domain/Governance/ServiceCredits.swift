@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// A breach's life (docs/DOMAIN.md §5): open until it is waived (by a decision, with a reason) or its
 /// credit is given to the client (credited).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A tenant's id as a type of its own, so that it cannot be passed where a project's, a key's or any
 /// other resource's id goes (they are all UUIDs).

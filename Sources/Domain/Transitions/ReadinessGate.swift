@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// A gate decision (docs/DOMAIN.md §6).
 public enum GateDecision: String, CaseIterable, Sendable {

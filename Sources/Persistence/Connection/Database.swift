@@ -1,7 +1,7 @@
-import Domain
+public import Domain
 import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 
 /// A connection pool plus the logger its queries report to. The pool's `run()` must be running
 /// (the server adds it as a service; `withDatabase` does it for commands and tests).

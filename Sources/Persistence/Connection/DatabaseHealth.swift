@@ -1,4 +1,5 @@
 import Logging
+import PostgresNIO
 import Synchronization
 
 /// Whether the database answered the last health probe. Requests consult it before touching the

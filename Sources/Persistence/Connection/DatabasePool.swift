@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
-import PostgresNIO
+public import PostgresNIO
 import Synchronization
 
 /// A fixed number of database connections, opened at start and replaced when lost, with every wait

@@ -1,6 +1,6 @@
 import Foundation
 import NIOSSL
-import PostgresNIO
+public import PostgresNIO
 
 /// A PostgreSQL location in libpq URL form: `postgres://user[:password]@host[:port]/database`, where
 /// `?host=/a/directory` selects a Unix socket directory instead (as libpq and pgbench read it).

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored baseline (its items are read through `variance`).
 public struct BaselineRecord: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// The tenant's stored working calendar; version 0 and no dates when it was never set.
 public struct CalendarRecord: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// Actual cost (and hours) booked on a project for a day.
 public struct CostEntryRecord: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored dependency between two work items of the tenant.
 public struct DependencyRecord: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import PostgresNIO
 
 /// Which member ids exist in the tenant (for references to members, such as a work item's assignee).

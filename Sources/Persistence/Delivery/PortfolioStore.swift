@@ -1,6 +1,6 @@
 import Domain
-import Foundation
-import PostgresNIO
+public import Foundation
+public import PostgresNIO
 
 /// A stored portfolio.
 public struct PortfolioRecord: VersionedRow, Equatable {

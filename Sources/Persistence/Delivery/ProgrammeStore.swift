@@ -1,6 +1,6 @@
 import Domain
-import Foundation
-import PostgresNIO
+public import Foundation
+public import PostgresNIO
 
 /// One of a programme's workstreams (its targets).
 public struct Workstream: Sendable, Equatable, Codable {

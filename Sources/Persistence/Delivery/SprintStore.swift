@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored sprint, with its items' count and points.
 public struct SprintRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A template of the methodology library: a platform one (every tenant reads it) or the tenant's own.
 public struct TemplateRecord: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored work item; `path` holds the ids from its root down to itself, joined by '/'.
 public struct WorkItemRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored action: who does what by when, from which meeting or decision.
 public struct ActionRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored breach: one obligation's period that was not met, with the terms it was judged by.
 public struct BreachRecord: VersionedRow, Equatable {

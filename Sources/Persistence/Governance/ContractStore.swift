@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored contract (docs/DOMAIN.md §5).
 public struct ContractRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored measurement and the breach of its period, if any.
 public struct MeasurementRecord: VersionedRow, Equatable {

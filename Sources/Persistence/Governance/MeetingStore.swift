@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored meeting of a governance forum.
 public struct MeetingRecord: VersionedRow, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import PostgresNIO
 
 // What stores raise for a client's mistake: typed, naming the request field by its key (`field`),

@@ -1,7 +1,7 @@
-import Domain
+public import Domain
 import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 
 /// One tenant's view of the database: the connection of a transaction that has set the tenant
 /// (`Database.tenantTransaction`), the tenant's id for the statements to name (docs/ARCHITECTURE.md

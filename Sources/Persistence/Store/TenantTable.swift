@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A write the schema refused by one of its constraints, as a store's table of errors sees it.
 public struct ConstraintViolation: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Domain
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
 

@@ -1,4 +1,5 @@
-import Foundation
+import Domain
+public import Foundation
 import Logging
 import PostgresNIO
 

@@ -1,7 +1,7 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// What the database knows about a presented API key (see `pmo.begin_key_request`); the Auth
 /// module decides from it whether the request may proceed.

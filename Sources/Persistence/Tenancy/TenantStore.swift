@@ -1,7 +1,7 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 import Logging
-import PostgresNIO
+public import PostgresNIO
 
 /// A tenant as the platform (admin CLI, operators) sees it.
 public struct TenantRecord: Sendable, Equatable {

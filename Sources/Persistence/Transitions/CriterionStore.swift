@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored readiness criterion of a stage's exit gate.
 public struct CriterionRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored hypercare metric with how long it has held its target.
 public struct HypercareMetricRecord: VersionedRow, Equatable {

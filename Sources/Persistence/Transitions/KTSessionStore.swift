@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored knowledge-transfer session of a transition.
 public struct KTSessionRecord: VersionedRow, Equatable {

@@ -1,6 +1,6 @@
-import Domain
-import Foundation
-import PostgresNIO
+public import Domain
+public import Foundation
+public import PostgresNIO
 
 /// A stored stage with its latest gate decision.
 public struct StageRecord: VersionedRow, Equatable {

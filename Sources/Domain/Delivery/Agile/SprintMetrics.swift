@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// What a finished (or finishing) sprint committed to and delivered, in story points.
 public struct SprintOutcome: Sendable, Equatable {

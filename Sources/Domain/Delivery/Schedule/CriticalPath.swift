@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// A work item as the scheduler sees it.
 public struct ScheduleItem: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import struct Foundation.UUID
+public import struct Foundation.UUID
 
 /// How a successor's dates are tied to its predecessor's (PMBOK precedence diagramming method).
 /// The raw values are the abbreviations the API and the database use.
