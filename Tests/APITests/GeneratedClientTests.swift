@@ -1,5 +1,6 @@
 import APIDefinition
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import OpenAPIRuntime
 import Testing
@@ -13,7 +14,7 @@ import TestSupport
         let tenant = try await env.createTenant("sdk-projects")
         try await env.withApp(testing: .live) { http in
             let api = Client.tenant(http, authorization: tenant.authorization)
-            // A key with characters the generator percent-encodes: the server reads it decoded.
+            // A key with characters the generator percent-encodes: each retry sends the same encoding.
             let key = "order/42:\"a\""
             let body = Components.Schemas.ProjectCreate(code: "SDK-1", name: "Through the SDK", currency: "EUR")
             let created = try await api.createProject(headers: .init(idempotencyKey: key), body: .json(body)).created
@@ -111,6 +112,29 @@ import TestSupport
             let deleted = try await api.deleteObligation(path: .init(obligationId: obligation.id),
                                                          headers: .init(ifMatch: changed.headers.eTag))
             guard case .noContent = deleted else { Issue.record("delete: \(deleted)"); return }
+        }
+    }
+
+    @Test func anIdempotencyKeyIsTakenAsSentAndIfMatchIsReadDecoded() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("sdk-headers")
+        try await env.withApp { client in
+            // `%20` would decode to a space, which no key may hold: the key is opaque, taken as sent.
+            let body = #"{"name":"Keyed"}"#
+            let first = try await client.call(.post, "/v1/portfolios", auth: tenant.authorization, json: body,
+                                              headers: ["Idempotency-Key": "order%2042"])
+            #expect(first.status == .created, "\(first.text)")
+            let retry = try await client.call(.post, "/v1/portfolios", auth: tenant.authorization, json: body,
+                                              headers: ["Idempotency-Key": "order%2042"])
+            #expect(retry.object["id"] as? String == first.object["id"] as? String)
+            let id = first.object["id"] as? String ?? ""
+            // A percent-encoded entity tag and a plain one mean the same version.
+            let encoded = try await client.call(.patch, "/v1/portfolios/\(id)", auth: tenant.authorization,
+                                                json: #"{"name":"Encoded"}"#, headers: ["If-Match": "%221%22"])
+            #expect(encoded.status == .ok, "\(encoded.text)")
+            let plain = try await client.call(.patch, "/v1/portfolios/\(id)", auth: tenant.authorization,
+                                              json: #"{"name":"Plain"}"#, headers: ["If-Match": "\"2\""])
+            #expect(plain.status == .ok, "\(plain.text)")
         }
     }
 }

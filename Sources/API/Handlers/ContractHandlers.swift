@@ -21,7 +21,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
         let start = checks.date(body.startDate, at: "/startDate"), end = checks.date(body.endDate, at: "/endDate")
-        let cap = Self.checkContract(code: body.code, name: body.name, clientParty: body.clientParty, service: body.service,
+        let cap = ContractRules.check(code: body.code, name: body.name, clientParty: body.clientParty, service: body.service,
                                      start: start, end: end, fee: body.monthlyFee, currency: body.currency,
                                      capPercent: body.serviceCreditCapPercent, &checks)
         try checks.throwIfAny()
@@ -53,7 +53,7 @@ extension APIHandler {
             var checks = FieldChecks()
             let start = patch.startDate == nil ? current.start : checks.date(patch.startDate, at: "/startDate")
             let end = keys.contains("endDate") ? checks.date(patch.endDate, at: "/endDate") : current.end
-            let cap = Self.checkContract(
+            let cap = ContractRules.check(
                 code: patch.code ?? current.code, name: patch.name ?? current.name,
                 clientParty: patch.clientParty ?? current.clientParty, service: patch.service ?? current.service,
                 start: start, end: end, fee: patch.monthlyFee ?? current.monthlyFee, currency: patch.currency ?? current.currency,
@@ -90,27 +90,7 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    /// Checks a contract's fields; returns the cap in basis points when it is valid.
-    private static func checkContract(code: String, name: String, clientParty: String, service: String,
-                                      start: CalendarDate?, end: CalendarDate?, fee: Int64, currency: String,
-                                      capPercent: Double, _ checks: inout FieldChecks) -> Int? {
-        checks.require(ProjectCode.isValid(code), "/code", "must be 2–32 characters of A–Z, 0–9, '_' and '-', starting with a letter or digit")
-        checks.requireName(name)
-        checks.requireName(clientParty, at: "/clientParty")
-        checks.requireName(service, at: "/service")
-        // Unreadable dates were noted when parsed.
-        if let start, let end { checks.require(end >= start, "/endDate", "must be on or after startDate") }
-        checks.require((0...10_000_000_000_000).contains(fee), "/monthlyFee", "must be 0–10,000,000,000,000 minor units")
-        checks.require(ProjectFields.isCurrencyCode(currency), "/currency", "must be an ISO 4217 code such as EUR")
-        let cap = BasisPoints.from(percent: capPercent)
-        checks.require(cap != nil, "/serviceCreditCapPercent", "must be 0–100 with at most two decimals")
-        return cap
-    }
 }
 
 extension Components.Schemas.Contract: VersionedWire {}
 
-extension CalendarDate {
-    /// Later than every real date: an open-ended term's end, for comparisons.
-    static let distantFuture = CalendarDate(year: 9999, month: 12, day: 31)!
-}

@@ -45,7 +45,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let (transitionID, stageID) = try Self.stageIDs(input.path.transitionId, input.path.stageId)
         var checks = FieldChecks()
-        Self.checkCriterion(title: body.title, evidence: body.evidenceUrl, &checks)
+        ReadinessCriterionRules.check(title: body.title, evidence: body.evidenceUrl, &checks)
         try checks.throwIfAny()
         // Not `create`: the stage is locked and its gate checked first, and the sign-off is not set.
         let created = try await idempotentCreate(Operations.CreateReadinessCriterion.id) { context in
@@ -81,7 +81,7 @@ extension APIHandler {
             next.mandatory = patch.mandatory ?? current.mandatory
             if keys.contains("evidenceUrl") { next.evidenceURL = patch.evidenceUrl }
             var checks = FieldChecks()
-            Self.checkCriterion(title: next.title, evidence: next.evidenceURL, &checks)
+            ReadinessCriterionRules.check(title: next.title, evidence: next.evidenceURL, &checks)
             try checks.throwIfAny()
             // The signer signed off this title and this evidence: either changing withdraws the sign-off.
             if next.title != current.title || next.evidenceURL != current.evidenceURL {
@@ -155,14 +155,6 @@ extension APIHandler {
         }
     }
 
-    private static func checkCriterion(title: String, evidence: String?, _ checks: inout FieldChecks) {
-        checks.requireName(title, at: "/title")
-        if let evidence {
-            let url = URL(string: evidence)
-            checks.require(evidence.utf8.count <= 2000 && ["http", "https"].contains(url?.scheme?.lowercased() ?? "")
-                           && url?.host?.isEmpty == false, "/evidenceUrl", "must be an http(s) link of at most 2,000 characters")
-        }
-    }
 
     private static func criterionIDs(_ transition: String, _ stage: String, _ criterion: String) throws(APIProblem) -> (UUID, UUID, UUID) {
         let (transitionID, stageID) = try stageIDs(transition, stage)

@@ -29,7 +29,7 @@ extension APIHandler {
         checks.require(CustomFieldDefinition.isKey(body.key), "/key", "must be 1–40 of a–z, 0–9 and '_', starting with a letter")
         checks.requireName(body.label, at: "/label")
         let options = body.options ?? []
-        Self.checkOptions(options, type: type, &checks)
+        CustomFieldRules.check(options, type: type, &checks)
         try checks.throwIfAny()
         let (created, etag) = try await create(Self.customField, operation: Operations.CreateCustomField.id,
                                                location: { "/v1/custom-fields/\($0.id.wire)" }) { context, store in
@@ -60,7 +60,7 @@ extension APIHandler {
                 next.label = label
             }
             if let options = patch.options {
-                Self.checkOptions(options, type: current.definition.type, &checks)
+                CustomFieldRules.check(options, type: current.definition.type, &checks)
                 next.definition.options = options
             }
             try checks.throwIfAny()
@@ -80,18 +80,6 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    /// An enum field needs 1–100 distinct options; other types take none.
-    private static func checkOptions(_ options: [String], type: CustomFieldType, _ checks: inout FieldChecks) {
-        if type == .enumeration {
-            checks.require(!options.isEmpty && options.count <= 100 && Set(options).count == options.count, "/options",
-                           "an enum field needs 1–100 distinct options")
-            for (index, option) in options.enumerated() {
-                checks.require(TextRules.isPrintable(option, maxLength: 200), "/options/\(index)", "must be 1–200 characters without control characters")
-            }
-        } else {
-            checks.require(options.isEmpty, "/options", "only an enum field has options")
-        }
-    }
 
     static func resource(_ record: CustomFieldRecord) -> Components.Schemas.CustomField {
         Components.Schemas.CustomField(

@@ -44,7 +44,7 @@ extension APIHandler {
         let meeting = checks.uuid(body.meetingId, at: "/meetingId")
         let breaches = Self.references(body.breachIds ?? [], "/breachIds", &checks)
         let projects = Self.references(body.projectIds ?? [], "/projectIds", &checks)
-        Self.checkDecision(title: body.title, madeBy: body.madeBy, rationale: body.rationale, &checks)
+        DecisionRules.check(title: body.title, madeBy: body.madeBy, rationale: body.rationale, &checks)
         try checks.throwIfAny()
         guard let day else { throw APIProblem.internalError }  // noted at /date when nil
         let (created, etag) = try await create(Self.decision, operation: Operations.CreateDecision.id,
@@ -85,7 +85,7 @@ extension APIHandler {
             if keys.contains("meetingId") { next.meetingID = meeting }
             next.breachIDs = breaches ?? current.breachIDs
             next.projectIDs = projects ?? current.projectIDs
-            Self.checkDecision(title: next.title, madeBy: next.madeBy, rationale: next.rationale, &checks)
+            DecisionRules.check(title: next.title, madeBy: next.madeBy, rationale: next.rationale, &checks)
             try checks.throwIfAny()
             // Only a decision that changes is written, so only then are its links checked.
             if !Self.decision.changed(from: current, to: next).isEmpty {
@@ -177,11 +177,6 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    private static func checkDecision(title: String, madeBy: String, rationale: String?, _ checks: inout FieldChecks) {
-        checks.requireName(title, at: "/title")
-        checks.requireName(madeBy, at: "/madeBy")
-        checks.requireText(rationale, maxLength: 10_000, at: "/rationale")
-    }
 
     /// A list of UUID references, each checked; duplicates are kept once.
     private static func references(_ texts: [String], _ pointer: String, _ checks: inout FieldChecks) -> [UUID] {

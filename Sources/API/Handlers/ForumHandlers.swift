@@ -91,7 +91,7 @@ extension APIHandler {
         var checks = FieldChecks()
         let forum = checks.uuid(body.forumId, at: "/forumId")
         let day = checks.date(body.date, at: "/date")
-        Self.checkMeeting(attendees: body.attendees ?? [], minutes: body.minutes, &checks)
+        MeetingRules.check(attendees: body.attendees ?? [], minutes: body.minutes, &checks)
         try checks.throwIfAny()
         guard let forum, let day else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(Self.meeting, operation: Operations.CreateMeeting.id,
@@ -125,7 +125,7 @@ extension APIHandler {
             next.heldOn = day ?? current.heldOn
             next.attendees = patch.attendees ?? current.attendees
             if keys.contains("minutes") { next.minutes = patch.minutes }
-            Self.checkMeeting(attendees: next.attendees, minutes: next.minutes, &checks)
+            MeetingRules.check(attendees: next.attendees, minutes: next.minutes, &checks)
             try checks.throwIfAny()
             return next
         }
@@ -137,11 +137,6 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    private static func checkMeeting(attendees: [String], minutes: String?, _ checks: inout FieldChecks) {
-        checks.require(attendees.count <= 100, "/attendees", "must list at most 100 attendees")
-        for (index, attendee) in attendees.enumerated() { checks.requireName(attendee, at: "/attendees/\(index)") }
-        checks.requireText(minutes, maxLength: 100_000, at: "/minutes")
-    }
 }
 
 extension Components.Schemas.GovernanceForum: VersionedWire {}

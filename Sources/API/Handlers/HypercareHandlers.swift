@@ -32,7 +32,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let transitionID = try Self.transition.id(input.path.transitionId)
         var checks = FieldChecks()
-        Self.checkMetric(name: body.name, target: body.target, required: body.requiredPeriods, &checks)
+        HypercareMetricRules.check(name: body.name, target: body.target, required: body.requiredPeriods, &checks)
         try checks.throwIfAny()
         let kind = Self.hypercareMetric(of: transitionID)
         // Not `create`: the transition is locked first, and the metric is rendered with its run (none yet).
@@ -68,7 +68,7 @@ extension APIHandler {
             next.target = patch.target ?? current.target
             next.requiredPeriods = patch.requiredPeriods ?? current.requiredPeriods
             var checks = FieldChecks()
-            Self.checkMetric(name: next.name, target: next.target, required: next.requiredPeriods, &checks)
+            HypercareMetricRules.check(name: next.name, target: next.target, required: next.requiredPeriods, &checks)
             try checks.throwIfAny()
             let changed = kind.changed(from: current, to: next)
             var updated = current
@@ -136,9 +136,4 @@ extension APIHandler {
         return created ? .created(.init(body: .json(resource))) : .ok(.init(body: .json(resource)))
     }
 
-    private static func checkMetric(name: String, target: Double, required: Int, _ checks: inout FieldChecks) {
-        checks.requireName(name)
-        checks.require(target.isFinite && abs(target) <= 1e15, "/target", "must be a number between -1e15 and 1e15")
-        checks.require((1...52).contains(required), "/requiredPeriods", "must be 1–52")
-    }
 }

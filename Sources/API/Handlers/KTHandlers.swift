@@ -41,7 +41,7 @@ extension APIHandler {
         var checks = FieldChecks()
         let day = checks.date(body.date, at: "/date")
         let status = body.status.map(KTSessionStatus.init) ?? .planned
-        Self.checkKTSession(topic: body.topic, area: body.processArea, expert: body.expert, attendees: body.attendees ?? [],
+        KTSessionRules.check(topic: body.topic, area: body.processArea, expert: body.expert, attendees: body.attendees ?? [],
                             status: status, proficiency: body.proficiency, &checks)
         try checks.throwIfAny()
         guard let day else { throw APIProblem.internalError }  // noted at /date when nil
@@ -77,7 +77,7 @@ extension APIHandler {
             next.date = day ?? current.date
             if let status = patch.status { next.status = KTSessionStatus(status) }
             if keys.contains("proficiency") { next.proficiency = patch.proficiency }
-            Self.checkKTSession(topic: next.topic, area: next.processArea, expert: next.expert, attendees: next.attendees,
+            KTSessionRules.check(topic: next.topic, area: next.processArea, expert: next.expert, attendees: next.attendees,
                                 status: next.status, proficiency: next.proficiency, &checks)
             try checks.throwIfAny()
             return next
@@ -107,18 +107,6 @@ extension APIHandler {
                                      averageProficiency: $0.averageProficiency, covered: $0.covered) }))))
     }
 
-    private static func checkKTSession(topic: String, area: String, expert: String, attendees: [String], status: KTSessionStatus,
-                                       proficiency: Int?, _ checks: inout FieldChecks) {
-        checks.requireName(topic, at: "/topic")
-        checks.requireName(area, at: "/processArea")
-        checks.requireName(expert, at: "/expert")
-        checks.require(attendees.count <= 100, "/attendees", "must list at most 100 attendees")
-        for (index, attendee) in attendees.enumerated() { checks.requireName(attendee, at: "/attendees/\(index)") }
-        if let proficiency {
-            checks.require((1...5).contains(proficiency), "/proficiency", "must be 1–5")
-            checks.require(status == .held, "/proficiency", "belongs to a held session only")
-        }
-    }
 
     /// 404 unless the transition is the caller's; with `lock`, it cannot be deleted until the
     /// transaction ends (so a child created under it never meets a vanished parent).

@@ -38,7 +38,7 @@ extension APIHandler {
         let kind = ObligationKind(body.kind)
         let period = PeriodKind(body.period)
         var checks = FieldChecks()
-        Self.checkObligationText(name: body.name, metric: body.metric, unit: body.unit, &checks)
+        ObligationRules.check(name: body.name, metric: body.metric, unit: body.unit, &checks)
         let due = body.dueDate.flatMap { CalendarDate($0) }, delivered = body.deliveredOn.flatMap { CalendarDate($0) }
         if kind.isMeasured {
             checks.require(body.comparator != nil, "/comparator", "is required for a measured obligation")
@@ -52,7 +52,7 @@ extension APIHandler {
             checks.require(due != nil, "/dueDate", "is required for a deliverable, as a calendar date YYYY-MM-DD")
             checks.require(body.deliveredOn == nil || delivered != nil, "/deliveredOn", "must be a calendar date YYYY-MM-DD")
         }
-        let terms = Self.checkTerms(from: .beginning, comparator: body.comparator.map(ThresholdComparator.init),
+        let terms = ObligationRules.terms(from: .beginning, comparator: body.comparator.map(ThresholdComparator.init),
                                     threshold: body.threshold, creditPercent: body.creditPercent,
                                     earnBackPeriods: body.earnBackPeriods, &checks)
         try checks.throwIfAny()
@@ -63,7 +63,7 @@ extension APIHandler {
                 throw APIProblem.notFound("Contract \(input.path.contractId)")
             }
             let today = CalendarDate(utcDate: context.environment.now())
-            try Self.checkDeliverableDates(due: due, delivered: delivered, contract: contract, today: today)
+            try ObligationRules.checkDeliverableDates(due: due, delivered: delivered, term: (contract.start, contract.end), today: today)
             let now = context.environment.now()
             let record = try await ObligationStore(context.scope).insert(ObligationRecord(
                 id: context.environment.newID(), contractID: contractID, name: body.name, kind: kind, metric: body.metric,
@@ -103,7 +103,7 @@ extension APIHandler {
             next.name = patch.name ?? current.name
             next.metric = patch.metric ?? current.metric
             if keys.contains("unit") { next.unit = patch.unit }
-            Self.checkObligationText(name: next.name, metric: next.metric, unit: next.unit, &checks)
+            ObligationRules.check(name: next.name, metric: next.metric, unit: next.unit, &checks)
             if current.kind.isMeasured {
                 checks.require(!keys.contains("dueDate"), "/dueDate", "applies to deliverables only")
                 checks.require(!keys.contains("deliveredOn"), "/deliveredOn", "applies to deliverables only")
@@ -130,7 +130,7 @@ extension APIHandler {
                                "must be a \(current.period.rawValue) period, \(current.period.keyFormat)")
                 // The fields not patched come from the terms in force at `effectiveFrom`.
                 let base = from.flatMap { current.terms.terms(for: $0) } ?? latest
-                newTerms = Self.checkTerms(
+                newTerms = ObligationRules.terms(
                     from: from?.start ?? latest.effectiveFrom,
                     comparator: patch.comparator.map(ThresholdComparator.init) ?? base.comparator,
                     threshold: patch.threshold ?? base.threshold,
@@ -141,7 +141,8 @@ extension APIHandler {
             }
             try checks.throwIfAny()
             if !current.kind.isMeasured, let contract = try await ContractStore(context.scope).find(current.contractID) {
-                try Self.checkDeliverableDates(due: next.dueDate, delivered: next.deliveredOn, contract: contract, today: today)
+                try ObligationRules.checkDeliverableDates(due: next.dueDate, delivered: next.deliveredOn, term: (contract.start, contract.end),
+                                                          today: today)
             }
             if let terms = newTerms, let last = try await store.lastRecordedPeriodStart(of: id), terms.effectiveFrom <= last {
                 let lastPeriod = MeasurementPeriod.containing(last, kind: current.period)
@@ -176,36 +177,10 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    private static func checkObligationText(name: String, metric: String, unit: String?, _ checks: inout FieldChecks) {
-        checks.requireName(name)
-        checks.requireName(metric, at: "/metric")
-        checks.requireName(unit, at: "/unit")
-        if let unit { checks.require(unit.unicodeScalars.count <= 50, "/unit", "must be at most 50 characters") }
-    }
 
     /// Checks terms' fields; returns the terms when they are valid.
-    private static func checkTerms(from: CalendarDate, comparator: ThresholdComparator?, threshold: Double?,
-                                   creditPercent: Double, earnBackPeriods: Int?, _ checks: inout FieldChecks) -> ObligationTerms? {
-        let credit = BasisPoints.from(percent: creditPercent)
-        checks.require(credit != nil, "/creditPercent", "must be 0–100 with at most two decimals")
-        if let threshold { checks.require(threshold.isFinite && abs(threshold) <= 1e15, "/threshold", "must be between -1e15 and 1e15") }
-        if let earnBackPeriods { checks.require((1...24).contains(earnBackPeriods), "/earnBackPeriods", "must be 1–24") }
-        guard let credit else { return nil }
-        return ObligationTerms(effectiveFrom: from, comparator: comparator, threshold: threshold, creditBasisPoints: credit,
-                               earnBackPeriods: earnBackPeriods)
-    }
 
     /// A deliverable is due within its contract's term, and cannot have been delivered in the future.
-    private static func checkDeliverableDates(due: CalendarDate?, delivered: CalendarDate?, contract: ContractRecord,
-                                              today: CalendarDate) throws(ValidationFailure) {
-        var checks = FieldChecks()
-        if let due {
-            checks.require(due >= contract.start && due <= (contract.end ?? .distantFuture), "/dueDate",
-                           "must fall within the contract's term (\(contract.start) to \(contract.end?.description ?? "open"))")
-        }
-        if let delivered { checks.require(delivered <= today, "/deliveredOn", "cannot be after today (\(today))") }
-        try checks.throwIfAny()
-    }
 
     /// Records breaches opened, restated or withdrawn, attributed to the request's actor or, for
     /// breaches time opened (a deliverable fell due), to the deliverable check.

@@ -17,7 +17,7 @@ extension APIHandler {
 
     func createPortfolio(_ input: Operations.CreatePortfolio.Input) async throws -> Operations.CreatePortfolio.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        try Self.checkPortfolio(name: body.name, description: body.description)
+        try PortfolioRules.check(name: body.name, description: body.description)
         let (created, etag) = try await create(Self.portfolio, operation: Operations.CreatePortfolio.id,
                                                location: { "/v1/portfolios/\($0.id.wire)" }) { context, store in
             let now = context.environment.now()
@@ -40,7 +40,7 @@ extension APIHandler {
         }
         // A path id that names nothing is 404; then the body's own rules come before the lookup.
         _ = try Self.portfolio.id(input.path.portfolioId)
-        try Self.checkPortfolio(name: patch.name, description: patch.description)
+        try PortfolioRules.check(name: patch.name, description: patch.description)
         let (portfolio, etag) = try await update(Self.portfolio, input.path.portfolioId,
                                                  operation: Operations.UpdatePortfolio.id) { context, current, _ in
             var next = current
@@ -56,12 +56,6 @@ extension APIHandler {
         return .noContent(.init())
     }
 
-    private static func checkPortfolio(name: String?, description: String?) throws {
-        var checks = FieldChecks()
-        checks.requireName(name)
-        checks.requireText(description, maxLength: 10_000, at: "/description")
-        try checks.throwIfAny()
-    }
 
     /// A path id: a text that is no UUID names nothing (404, like an id that exists nowhere).
     static func resourceID(_ text: String, _ kind: String) throws(APIProblem) -> UUID {

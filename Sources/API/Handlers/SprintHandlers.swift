@@ -25,7 +25,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
         let (start, finish) = Self.sprintDates(body.startDate, body.finishDate, &checks)
-        Self.checkSprint(name: body.name, goal: body.goal, committed: body.committedPoints, &checks)
+        SprintRules.check(name: body.name, goal: body.goal, committed: body.committedPoints, &checks)
         try checks.throwIfAny()
         guard let start, let finish else { throw APIProblem.internalError }  // nil only with an error noted
         let (created, etag) = try await create(
@@ -60,7 +60,7 @@ extension APIHandler {
             if let name = patch.name { next.name = name }
             if keys.contains("goal") { next.goal = patch.goal }
             if keys.contains("committedPoints") { next.committedPoints = patch.committedPoints }
-            Self.checkSprint(name: next.name, goal: next.goal, committed: next.committedPoints, &checks)
+            SprintRules.check(name: next.name, goal: next.goal, committed: next.committedPoints, &checks)
             try checks.throwIfAny()
             guard let start, let finish else { throw APIProblem.internalError }  // nil only with an error noted
             next.start = start
@@ -134,11 +134,6 @@ extension APIHandler {
         return (first, last)
     }
 
-    private static func checkSprint(name: String, goal: String?, committed: Int?, _ checks: inout FieldChecks) {
-        checks.requireName(name)
-        checks.requireText(goal, maxLength: 2000, at: "/goal")
-        if let committed { checks.require((0...100_000).contains(committed), "/committedPoints", "must be 0–100,000") }
-    }
 }
 
 extension Components.Schemas.Sprint: VersionedWire {}

@@ -38,7 +38,7 @@ extension APIHandler {
     func createTransition(_ input: Operations.CreateTransition.Input) async throws -> Operations.CreateTransition.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        Self.checkTransition(name: body.name, scope: body.scope, from: body.fromParty, to: body.toParty, &checks)
+        TransitionRules.check(name: body.name, scope: body.scope, from: body.fromParty, to: body.toParty, &checks)
         let goLive = checks.date(body.plannedGoLive, at: "/plannedGoLive")
         if let goLive {
             checks.require(TransitionTemplate.fits(goLive: goLive), "/plannedGoLive",
@@ -97,7 +97,7 @@ extension APIHandler {
             next.toParty = patch.toParty ?? current.toParty
             next.plannedGoLive = goLive ?? current.plannedGoLive
             if keys.contains("contractId") { next.contractID = contract }
-            Self.checkTransition(name: next.name, scope: next.scope, from: next.fromParty, to: next.toParty, &checks)
+            TransitionRules.check(name: next.name, scope: next.scope, from: next.fromParty, to: next.toParty, &checks)
             try checks.throwIfAny()
             let changed = kind.changed(from: current, to: next)
             var updated = current
@@ -210,12 +210,6 @@ extension APIHandler {
         return .ok(.init(body: .json(TransitionMapping.readiness(id, stages: stages, criteria: criteria))))
     }
 
-    private static func checkTransition(name: String, scope: String, from: String, to: String, _ checks: inout FieldChecks) {
-        checks.requireName(name)
-        checks.requireText(scope, maxLength: 10_000, at: "/scope")
-        checks.requireName(from, at: "/fromParty")
-        checks.requireName(to, at: "/toParty")
-    }
 
     /// A stage's path ids: text that is no UUID names nothing (404).
     static func stageIDs(_ transition: String, _ stage: String) throws(APIProblem) -> (UUID, UUID) {

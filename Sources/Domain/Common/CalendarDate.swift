@@ -78,6 +78,9 @@ public struct CalendarDate: Comparable, Hashable, Sendable, CustomStringConverti
 }
 
 extension CalendarDate {
+    /// Later than every real date: an open-ended term's end, for comparisons.
+    public static let distantFuture = CalendarDate(year: 9999, month: 12, day: 31)!
+
     /// The UTC calendar day of an instant (what "today" is for the server).
     public init(utcDate date: Date) {
         self.init(daysSinceEpoch: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
