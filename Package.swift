@@ -53,7 +53,7 @@ let package = Package(
             resources: [.copy("Migrations")]
         ),
         // What a request does across several stores, all or nothing: recording measurements with their
-        // breaches, judging overdue deliverables. Request validation that names fields by JSON pointer
+        // breaches, judging overdue deliverables, deciding a stage's gate. Request validation that names fields by JSON pointer
         // lives here or above, never in Persistence.
         .target(
             name: "UseCases",

@@ -3,6 +3,7 @@ import Auth
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Readiness criteria of a stage's exit gate and their sign-off.
 extension APIHandler {
@@ -52,7 +53,7 @@ extension APIHandler {
             guard let stage = try await StageStore(context.scope, transition: transitionID).find(stageID, lock: true) else {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
-            try Self.requireOpenGate(stage)
+            try GatePassed.requireOpen(stage)
             let now = context.environment.now()
             let record = try await CriterionStore(context.scope, stage: stage).insert(CriterionRecord(
                 id: context.environment.newID(), transitionID: transitionID, stageID: stageID, title: body.title,
@@ -74,7 +75,7 @@ extension APIHandler {
         let kind = Self.criterion(of: transitionID, stageID, input.path.criterionId)
         let (criterion, etag) = try await update(kind, input.path.criterionId,
                                                  operation: Operations.UpdateReadinessCriterion.id) { context, current, store in
-            if let stage = store.stage { try Self.requireOpenGate(stage) }
+            if let stage = store.stage { try GatePassed.requireOpen(stage) }
             let keys = context.body.keys
             var next = current
             next.title = patch.title ?? current.title
@@ -99,7 +100,7 @@ extension APIHandler {
         let id = try kind.id(input.path.criterionId)
         // Not `delete`: its check needs the stage the store found.
         try await lockedWrite(kind, input.path.criterionId, id) { context, store, _ in
-            if let stage = store.stage { try Self.requireOpenGate(stage) }
+            if let stage = store.stage { try GatePassed.requireOpen(stage) }
             try await store.delete(id)
             try await audit(context, Operations.DeleteReadinessCriterion.id, kind.auditType, id, changed: [])
         }
@@ -135,7 +136,7 @@ extension APIHandler {
             }
             guard current.signedOffAt != nil else { return }
             if let stage = try await StageStore(context.scope, transition: transitionID).find(stageID) {
-                try Self.requireOpenGate(stage)
+                try GatePassed.requireOpen(stage)
             }
             var next = current
             next.signedOffBy = nil
@@ -148,12 +149,6 @@ extension APIHandler {
     }
 
     /// 409 once the stage's gate has passed: its criteria are settled.
-    static func requireOpenGate(_ stage: StageRecord) throws(APIProblem) {
-        guard stage.gateDecision != .go else {
-            throw APIProblem(status: 409, type: "gate-passed", title: "Gate passed",
-                             detail: "The \(stage.name) gate has passed (go); its criteria and decision are settled.")
-        }
-    }
 
 
     private static func criterionIDs(_ transition: String, _ stage: String, _ criterion: String) throws(APIProblem) -> (UUID, UUID, UUID) {

@@ -3,6 +3,7 @@ import Auth
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Transitions: created from the platform's service-transition template, with stages
 /// whose exit gates hold readiness criteria; `go` needs every mandatory one signed off.
@@ -164,39 +165,19 @@ extension APIHandler {
         try checks.throwIfAny()
         let decision = GateDecision(body.decision)
         let decided = try await idempotentCreate(Operations.DecideStageGate.id) { context in
-            let stages = StageStore(context.scope, transition: transitionID)
-            guard try await TransitionStore(context.scope).find(transitionID, lock: true) != nil,
-                  let current = try await stages.find(stageID, lock: true) else {
+            let now = context.environment.now()
+            let (updated, criteria): (StageRecord, [CriterionRecord])
+            do {
+                (updated, criteria) = try await GateDeciding(context.scope).decide(
+                    decision, stage: stageID, of: transitionID, notes: body.notes,
+                    decidedBy: { try await me(context).id }, at: now)
+            } catch is UnknownStage {
                 throw APIProblem.notFound("Stage \(input.path.stageId)")
             }
-            try Self.requireOpenGate(current)
-            let member = try await me(context)
-            let all = try await CriterionStore(context.scope).all(of: transitionID)
-            let earlier = try await stages.all(of: transitionID).filter { $0.position < current.position && $0.gateDecision != .go }
-            // The hypercare gate declares steady state: every metric must have held its target.
-            var unstable: [String] = []
-            if current.key == .hypercare && decision == .go {
-                let hypercare = HypercareStore(context.scope)
-                let metrics = try await hypercare.all(of: transitionID)
-                let runs = try await hypercare.consecutiveMet(metrics, today: CalendarDate(utcDate: context.environment.now()))
-                unstable = metrics.filter { (runs[$0.id] ?? 0) < $0.requiredPeriods }.map(\.name)
-            }
-            do throws(GateRefusal) {
-                try ReadinessGate.check(decision, criteria: all.filter { $0.stageID == stageID }.map(\.state),
-                                        earlierStagesWithoutGo: earlier.map(\.key.rawValue), unstableMetrics: unstable)
-            } catch {
-                throw TransitionMapping.problem(error, stage: current)
-            }
-            var next = current
-            next.gateDecision = decision
-            next.gateDecidedAt = context.environment.now()
-            next.gateDecidedBy = member.id
-            next.gateNotes = body.notes
-            let updated = try await stages.update(next, at: context.environment.now())
             // The audit log names what the decision does (not an operation of the API).
             try await audit(context, decision == .go ? "passStageGate" : "holdStageGate", "transition_stage", stageID,
                             changed: ["gateDecision", "gateNotes"])
-            return Created(resource: TransitionMapping.resource(updated, criteria: all), location: nil)
+            return Created(resource: TransitionMapping.resource(updated, criteria: criteria), location: nil)
         }
         return .ok(.init(headers: .init(eTag: Preconditions.etag(version: decided.resource.version)), body: .json(decided.resource)))
     }
