@@ -109,7 +109,7 @@ public struct BaselineStore: TenantTable {
                    w.budgeted_cost
             from (select * from baseline_items where tenant_id = \(tenantID) and baseline_id = \(baseline)) b
             full join (select * from work_items where tenant_id = \(tenantID) and project_id = \(projectID)) w
-                on w.id = b.work_item_id
+                on w.tenant_id = b.tenant_id and w.id = b.work_item_id
             where coalesce(b.work_item_id, w.id) > \(after ?? UUIDv7.lowest)
             order by 1 limit \(limit)
             """)
