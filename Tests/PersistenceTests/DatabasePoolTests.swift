@@ -35,9 +35,9 @@ import TestSupport
             await #expect(throws: (any Error).self) { try await database.query("select pg_sleep(30)") }
             let held = ContinuousClock.now - started
             #expect(held >= .milliseconds(450) && held < .seconds(5), "\(held)")
-            // The pool replaces the connection it closed.
-            let rows = try await database.query("select 1").rows
-            #expect(rows.count == 1)
+            // The pool replaces the connection it closed (opening one may take a while, and a first
+            // statement may still meet the closed one, on a machine busy with every other suite).
+            try await Self.warmUp(database)
         }
     }
 
