@@ -1,6 +1,6 @@
 -- Foundation: tenants, API keys, projects, audit, idempotency and usage.
 --
--- Isolation (docs/ARCHITECTURE.md rule 2): every tenant-owned table has tenant_id, a primary key that starts
+-- Isolation (ARCHITECTURE.md rule 2): every tenant-owned table has tenant_id, a primary key that starts
 -- with it, foreign keys that include it, and a FORCEd row-level security policy on app.tenant_id.
 -- The server's role (pmo_app) owns nothing and cannot bypass the policies; it is created with the
 -- cluster (infra/pg.sh, pg_cluster_bootstrap) or by the operator, and only granted here.

@@ -1,4 +1,4 @@
--- Members of a tenant (docs/DOMAIN.md §2), their invitations and personal access tokens.
+-- Members of a tenant (DOMAIN.md §2), their invitations and personal access tokens.
 --
 -- A member has one role (a named scope set, defined in Swift: Domain.Role). Personal access tokens
 -- are API keys that belong to a member (api_keys.member_id); their scopes never exceed the member's

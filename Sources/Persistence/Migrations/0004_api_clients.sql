@@ -1,4 +1,4 @@
--- API clients (service accounts, docs/DOMAIN.md §2): a machine identity with a scope set and several keys,
+-- API clients (service accounts, DOMAIN.md §2): a machine identity with a scope set and several keys,
 -- so a key can be rotated (create the new one, then revoke the old). Disabling a client stops every
 -- one of its keys at once, and enabling it again restores them: the request path reads the client's
 -- state in the same statement that finds the key (pmo.begin_key_request, redefined in 0006).

@@ -1,4 +1,4 @@
--- Platform operators (docs/DOMAIN.md §1): account managers and platform admins. They work on the
+-- Platform operators (DOMAIN.md §1): account managers and platform admins. They work on the
 -- platform API (/v1/platform/...) with operator keys, never through the tenant API. Everything here
 -- is platform-level (no tenant_id); the app role reads it only through SECURITY DEFINER functions
 -- that answer for one authenticated operator.

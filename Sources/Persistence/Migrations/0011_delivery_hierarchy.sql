@@ -1,4 +1,4 @@
--- Delivery (docs/DOMAIN.md §3): portfolio → programme → project, and the tenant's working calendar.
+-- Delivery (DOMAIN.md §3): portfolio → programme → project, and the tenant's working calendar.
 -- A parent that still has children cannot be deleted (the API answers 409 before the foreign keys'
 -- own refusal, which remains the guard against a child added concurrently).
 create table portfolios (

@@ -1,4 +1,4 @@
--- Work items (the WBS, docs/DOMAIN.md §3) and the dependencies between them.
+-- Work items (the WBS, DOMAIN.md §3) and the dependencies between them.
 --
 -- The tree is kept twice: `parent_id` (what clients see; a foreign key keeps a parent in the same
 -- project) and `path`, the ids from the root down to the item joined by '/', so a subtree is one

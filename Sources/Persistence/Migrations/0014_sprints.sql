@@ -1,4 +1,4 @@
--- Agile (docs/DOMAIN.md §3): sprints of a project, the work items planned into them, and the day each
+-- Agile (DOMAIN.md §3): sprints of a project, the work items planned into them, and the day each
 -- item was done (burndown and velocity count points by it).
 create table sprints (
     tenant_id         uuid not null references tenants (id) on delete cascade,

@@ -1,4 +1,4 @@
--- The methodology library (docs/DOMAIN.md §3): templates of phases, milestones, standard work items
+-- The methodology library (DOMAIN.md §3): templates of phases, milestones, standard work items
 -- with offsets and dependencies, and default risk categories. Platform templates (0016 ships four)
 -- belong to no tenant and every tenant reads them; a tenant's own templates are its alone.
 create table platform_templates (

@@ -1,4 +1,4 @@
--- Platform templates every tenant can use (read-only to them): the methodology library of docs/DOMAIN.md §3
+-- Platform templates every tenant can use (read-only to them): the methodology library of DOMAIN.md §3
 -- (PMI predictive project, Scrum project, contact-centre site set-up for 2,000 seats, service transition).
 --
 -- `content` follows the template schema the server validates on read (the same rules as tenant
