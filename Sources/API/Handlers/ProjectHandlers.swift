@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Projects, named by id or by their per-tenant code.
 extension APIHandler {
@@ -49,8 +50,8 @@ extension APIHandler {
         let (created, etag) = try await create(Self.project, operation: Operations.CreateProject.id,
                                                location: { "/v1/projects/\($0.id.wire)" }) { context, store in
             var fields = fields
-            fields.customFields = try await customFields(context.body.customFields, current: [:],
-                                                         entity: .project, at: "/customFields", context)
+            fields.customFields = try await CustomFieldApplying(context.scope).apply(
+                CustomFieldInput(values: context.body.customFields, current: [:], pointer: "/customFields"), to: .project)
             return try await store.insert(id: context.environment.newID(), fields: fields, at: context.environment.now())
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
@@ -77,9 +78,9 @@ extension APIHandler {
         let record = try await lockedProject(input.path.projectRef) { context, store, current in
             var next = current
             next.fields = try ProjectMapping.apply(patch, present: context.body.keys, to: current.fields)
-            next.fields.customFields = try await customFields(context.body.customFields,
-                                                              current: current.fields.customFields, entity: .project,
-                                                              at: "/customFields", context)
+            next.fields.customFields = try await CustomFieldApplying(context.scope).apply(
+                CustomFieldInput(values: context.body.customFields, current: current.fields.customFields,
+                                 pointer: "/customFields"), to: .project)
             guard current.fields.status.canMove(to: next.fields.status) else {
                 throw IllegalStatusChange(from: current.fields.status, to: next.fields.status)
             }

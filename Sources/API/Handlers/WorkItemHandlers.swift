@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// The project's WBS: work items in a tree, created one at a time or up to 1,000 at once.
 extension APIHandler {
@@ -65,8 +66,8 @@ extension APIHandler {
             workItemKind(input.path.projectRef), operation: Operations.CreateWorkItem.id,
             location: { "/v1/projects/\($0.projectID.wire)/work-items/\($0.id.wire)" }
         ) { context, store in
-            try await insertWorkItems([draft], pointers: [""], customInputs: [context.body.customFields],
-                                      context, store)[0]
+            try await WorkItemCreation(store).create([draft], customFields: [context.body.customFields],
+                                                     newID: context.environment.newID, at: context.environment.now())[0]
         }
         return .created(.init(headers: .init(location: created.location, eTag: etag), body: .json(created.resource)))
     }
@@ -79,21 +80,15 @@ extension APIHandler {
         // Every failing item is named, whatever rule it breaks: these errors join the ones found
         // with the calendar and the database.
         var checks = FieldChecks()
-        let pointers = body.items.indices.map { "/items/\($0)" }
-        let drafts = zip(body.items, pointers).map { WorkItemMapping.draft($0, at: $1, &checks) }
-        for (index, draft) in drafts.enumerated() {
-            if let parent = draft.parentIndex {
-                checks.require((0..<index).contains(parent), pointers[index] + "/parentIndex", "must be the index of an earlier item")
-            }
-        }
+        let drafts = body.items.enumerated().map { WorkItemMapping.draft($1, at: "/items/\($0)", &checks) }
         let early = checks.errors
         let kind = workItemKind(input.path.projectRef)
         let operation = Operations.CreateWorkItems.id
         // Not `create`: one response holds every item, each audited as a create.
         let created = try await idempotentCreate(operation) { context in
-            let inputs = context.body.customFields(ofItems: drafts.count)
-            let records = try await insertWorkItems(drafts, pointers: pointers, customInputs: inputs, context,
-                                                    try await kind.store(context), knownErrors: early)
+            let records = try await WorkItemCreation(try await kind.store(context)).create(
+                drafts, customFields: context.body.customFields(ofItems: drafts.count), knownErrors: early,
+                newID: context.environment.newID, at: context.environment.now())
             for record in records {
                 try await audit(context, operation, kind.auditType, record.id, changed: kind.fields.map(\.name))
             }
@@ -129,11 +124,11 @@ extension APIHandler {
             } else {
                 try next.fields.checked()
             }
-            next.fields.customFields = try await customFields(context.body.customFields,
-                                                              current: current.fields.customFields, entity: .workItem,
-                                                              at: "/customFields", context)
+            next.fields.customFields = try await CustomFieldApplying(context.scope).apply(
+                CustomFieldInput(values: context.body.customFields, current: current.fields.customFields,
+                                 pointer: "/customFields"), to: .workItem)
             if let assignee = next.fields.assigneeID, assignee != current.fields.assigneeID {
-                try await requireMembers([assignee], pointers: [""], context)
+                try await MembershipCheck(context.scope).requireMembers([(id: assignee, pointer: "/assigneeId")])
             }
             let now = context.environment.now()
             if present.contains("parentId"), newParent != current.parentID {
@@ -174,93 +169,6 @@ extension APIHandler {
     func deleteWorkItem(_ input: Operations.DeleteWorkItem.Input) async throws -> Operations.DeleteWorkItem.Output {
         try await delete(workItemKind(input.path.projectRef), input.path.itemId, operation: Operations.DeleteWorkItem.id)
         return .noContent(.init())
-    }
-
-    /// Completes each draft's dates with the tenant's calendar, resolves parents (existing items of
-    /// the project, or earlier drafts), checks assignees, and inserts all in one statement. Every
-    /// refusal names the item by its pointer, and nothing is written unless all are good.
-    private func insertWorkItems(_ drafts: [WorkItemMapping.Draft], pointers: [String], customInputs: [[String: Any]?],
-                                 _ context: TenantSession.Context, _ store: WorkItemStore,
-                                 knownErrors: [FieldError] = []) async throws -> [WorkItemRecord] {
-        let calendar = try await calendars(context).current().calendar
-        var errors = knownErrors
-        var custom = drafts.map { _ in [String: CustomFieldValue]() }
-        do {
-            custom = try await customFields(zip(customInputs, pointers).map { ($0, [:], $1 + "/customFields") },
-                                            entity: .workItem, context)
-        } catch let failure as ValidationFailure {
-            errors += failure.errors
-        }
-        var fields: [WorkItemFields] = []
-        for (index, (draft, pointer)) in zip(drafts, pointers).enumerated() {
-            var item = draft.fields
-            item.customFields = custom[index]
-            do {
-                fields.append(try item.scheduled(on: calendar, at: pointer))
-            } catch {
-                errors += error.errors
-                fields.append(item)
-            }
-        }
-        let named = Array(Set(drafts.compactMap(\.parentID)))
-        if !named.isEmpty { try await store.lockTree() }
-        let existingParents = try await store.paths(of: named)
-        let ids = drafts.map { _ in context.environment.newID() }
-        var items: [NewWorkItem] = []
-        for (index, draft) in drafts.enumerated() {
-            var parentID: UUID?
-            var parentPath: String?
-            if let parent = draft.parentID {
-                if let path = existingParents[parent] {
-                    (parentID, parentPath) = (parent, path)
-                } else {
-                    errors.append(FieldError(pointer: pointers[index] + "/parentId", detail: "names no work item of this project"))
-                }
-            } else if let parentIndex = draft.parentIndex, (0..<index).contains(parentIndex) {
-                (parentID, parentPath) = (ids[parentIndex], items[parentIndex].path)
-            }
-            let path = NewWorkItem.path(for: ids[index], under: parentPath)
-            if NewWorkItem.depth(of: path) > NewWorkItem.maximumDepth {
-                errors.append(FieldError(pointer: pointers[index] + "/parentId",
-                                         detail: "would nest the item deeper than \(NewWorkItem.maximumDepth) levels"))
-            }
-            items.append(NewWorkItem(id: ids[index], parentID: parentID, path: path, fields: fields[index]))
-        }
-        let planned = items.enumerated().compactMap { index, item in item.fields.sprintID.map { ($0, pointers[index]) } }
-        if !planned.isEmpty {
-            let sprints = try await SprintStore(context.scope, projectID: store.projectID)
-                .existing(Array(Set(planned.map(\.0))))
-            errors += planned.filter { !sprints.contains($0.0) }.map {
-                FieldError(pointer: $0.1 + "/sprintId", detail: "names no sprint of this project")
-            }
-        }
-        let assigned = items.enumerated().compactMap { index, item in item.fields.assigneeID.map { ($0, pointers[index]) } }
-        do {
-            try await requireMembers(assigned.map(\.0), pointers: assigned.map(\.1), context)
-        } catch let failure as ValidationFailure {
-            errors += failure.errors
-        }
-        guard errors.isEmpty else { throw ValidationFailure(Self.inItemOrder(errors)) }
-        return try await store.insert(items, at: context.environment.now())
-    }
-
-    /// Errors sorted by the item they name (`/items/<index>/...`), in the order found within one item.
-    static func inItemOrder(_ errors: [FieldError]) -> [FieldError] {
-        func index(_ error: FieldError) -> Int {
-            let parts = error.pointer.split(separator: "/")
-            return parts.count > 1 && parts[0] == "items" ? Int(parts[1]) ?? -1 : -1
-        }
-        return errors.enumerated().sorted { (index($0.element), $0.offset) < (index($1.element), $1.offset) }.map(\.element)
-    }
-
-    /// Every id names a member of the tenant; otherwise 422 at `<pointer>/assigneeId`.
-    private func requireMembers(_ ids: [UUID], pointers: [String], _ context: TenantSession.Context) async throws {
-        guard !ids.isEmpty else { return }
-        let known = try await MemberDirectory(context.scope).existing(Set(ids))
-        let errors = zip(ids, pointers).filter { !known.contains($0.0) }.map {
-            FieldError(pointer: $0.1 + "/assigneeId", detail: "names no member of this organisation")
-        }
-        if !errors.isEmpty { throw ValidationFailure(errors) }
     }
 }
 

@@ -38,35 +38,3 @@ enum CustomFieldMapping {
         return filter
     }
 }
-
-extension APIHandler {
-    /// Applies a request's custom field values to `current`: unknown keys, wrong types and users who
-    /// are not members are 422 at `pointer`.
-    func customFields(_ input: [String: Any]?, current: [String: CustomFieldValue], entity: CustomFieldEntity,
-                      at pointer: String, _ context: TenantSession.Context) async throws -> [String: CustomFieldValue] {
-        try await customFields([(input, current, pointer)], entity: entity, context)[0]
-    }
-
-    /// The same for several resources at once (a bulk request): the definitions and the members are
-    /// read once, and every error of every resource is reported together.
-    func customFields(_ requests: [(input: [String: Any]?, current: [String: CustomFieldValue], pointer: String)],
-                      entity: CustomFieldEntity, _ context: TenantSession.Context) async throws -> [[String: CustomFieldValue]] {
-        guard requests.contains(where: { !($0.input?.isEmpty ?? true) }) else { return requests.map(\.current) }
-        let definitions = try await CustomFieldStore(context.scope).definitions(for: entity)
-        var checks = FieldChecks()
-        var users: [(UUID, String)] = []
-        let results = requests.map { request -> [String: CustomFieldValue] in
-            guard let input = request.input, !input.isEmpty else { return request.current }
-            let (values, named) = CustomFields.apply(input, to: request.current, definitions: definitions,
-                                                     at: request.pointer, &checks)
-            users += named
-            return values
-        }
-        if !users.isEmpty {
-            let known = try await MemberDirectory(context.scope).existing(Set(users.map(\.0)))
-            for (id, at) in users where !known.contains(id) { checks.require(false, at, "names no member of this organisation") }
-        }
-        try checks.throwIfAny()
-        return results
-    }
-}

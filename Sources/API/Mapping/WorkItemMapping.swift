@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Between the generated wire types and work items.
 enum WorkItemMapping {
@@ -21,35 +22,29 @@ enum WorkItemMapping {
             updatedAt: record.updatedAt, version: record.version)
     }
 
-    /// One item of a create request, before the calendar completes its dates. The generated types
-    /// of a single create and of a bulk entry carry the same fields.
-    struct Draft {
-        var fields: WorkItemFields
-        var parentID: UUID?
-        var parentIndex: Int?
+    /// One item of a create request (the generated types of a single create and of a bulk entry
+    /// carry the same fields).
+    static func draft(_ body: Components.Schemas.WorkItemCreate, at pointer: String, _ checks: inout FieldChecks) -> WorkItemDraft {
+        WorkItemDraft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
+                                     plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
+                                     durationDays: body.durationDays, estimateHours: body.estimateHours,
+                                     storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
+                                     percentComplete: body.percentComplete, assigneeId: body.assigneeId,
+                                     sprintId: body.sprintId, at: pointer, &checks),
+                      parentID: checks.uuid(body.parentId, at: pointer + "/parentId"), parentIndex: nil, pointer: pointer)
     }
 
-    static func draft(_ body: Components.Schemas.WorkItemCreate, at pointer: String, _ checks: inout FieldChecks) -> Draft {
-        Draft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
-                             plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
-                             durationDays: body.durationDays, estimateHours: body.estimateHours,
-                             storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
-                             percentComplete: body.percentComplete, assigneeId: body.assigneeId,
-                             sprintId: body.sprintId, at: pointer, &checks),
-              parentID: checks.uuid(body.parentId, at: pointer + "/parentId"), parentIndex: nil)
-    }
-
-    static func draft(_ body: Components.Schemas.WorkItemBulkEntry, at pointer: String, _ checks: inout FieldChecks) -> Draft {
+    static func draft(_ body: Components.Schemas.WorkItemBulkEntry, at pointer: String, _ checks: inout FieldChecks) -> WorkItemDraft {
         checks.require(body.parentId == nil || body.parentIndex == nil, pointer + "/parentIndex",
                        "give parentId or parentIndex, not both")
-        return Draft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
-                                    plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
-                                    durationDays: body.durationDays, estimateHours: body.estimateHours,
-                                    storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
-                                    percentComplete: body.percentComplete, assigneeId: body.assigneeId,
-                                    sprintId: body.sprintId, at: pointer, &checks),
-                     parentID: checks.uuid(body.parentId, at: pointer + "/parentId"),
-                     parentIndex: body.parentIndex)
+        return WorkItemDraft(fields: fields(title: body.title, kind: body.kind, description: body.description, status: body.status,
+                                            plannedStart: body.plannedStart, plannedFinish: body.plannedFinish,
+                                            durationDays: body.durationDays, estimateHours: body.estimateHours,
+                                            storyPoints: body.storyPoints, budgetedCost: body.budgetedCost,
+                                            percentComplete: body.percentComplete, assigneeId: body.assigneeId,
+                                            sprintId: body.sprintId, at: pointer, &checks),
+                             parentID: checks.uuid(body.parentId, at: pointer + "/parentId"),
+                             parentIndex: body.parentIndex, pointer: pointer)
     }
 
     private static func fields(
