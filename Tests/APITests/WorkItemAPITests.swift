@@ -151,6 +151,12 @@ import TestSupport
                 (#"{"items":[{"title":"e","plannedStart":"2026-01-01","durationDays":-9223372036854775808}]}"#, ["/items/0/durationDays"]),
                 (#"{"items":[{"title":"f","plannedStart":"9999-06-01","durationDays":100000}]}"#, ["/items/0/plannedFinish"]),
                 (#"{"items":[{"title":"g","budgetedCost":9223372036854775807}]}"#, ["/items/0/budgetedCost"]),
+                // Refusals found in the database come after the wire's, yet are reported by item.
+                (#"{"items":[{"title":"a","assigneeId":"\#(UUID().uuidString)"},{"title":"p","parentId":"\#(UUID().uuidString)"},{"title":" "}]}"#,
+                 ["/items/0/assigneeId", "/items/1/parentId", "/items/2/title"]),
+                // A chain of 32 items nests the last one 31 levels deep, one more than allowed.
+                (#"{"items":[{"title":"0"}"# + (1..<32).map { #",{"title":"\#($0)","parentIndex":\#($0 - 1)}"# }.joined() + "]}",
+                 ["/items/31/parentId"]),
             ]
             for (body, pointers) in cases {
                 let response = try await client.call(.post, "/v1/projects/BAD/work-items/bulk", auth: owner.authorization, json: body)
