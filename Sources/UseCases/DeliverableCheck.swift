@@ -63,7 +63,7 @@ public struct DeliverableCheck: Sendable {
     public static func sweep(_ database: Database, today: CalendarDate, now: Date, newID: @escaping @Sendable () -> UUID) async throws -> Int {
         var tenants: [TenantID] = []
         let rows = try await database.query(
-            "select pmo.tenants_with_overdue_deliverables(\(today.description)::date)")
+            "select pmo.tenants_with_overdue_deliverables(\(today))")
         for try await tenant in rows.decode(TenantID.self) { tenants.append(tenant) }
         var opened = 0
         var failure: (any Error)?

@@ -29,17 +29,19 @@ public struct ClientStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "api_clients"
-    /// With the latest use of the client's keys, read where the client is.
+    /// The client's own columns.
+    static let ownColumns = "id, name, scopes, status, disabled_at, version, created_at, updated_at"
+    /// With the latest use of the client's keys, read where the client is. A write's RETURNING has
+    /// the caller's in its place (Citus refuses a subquery there); writing the client changes no key.
     public static let columns = """
-        id, name, scopes, status, disabled_at,
+        \(ownColumns),
         (select max(k.last_used_at) from api_keys k
-         where k.tenant_id = api_clients.tenant_id and k.client_id = api_clients.id),
-        version, created_at, updated_at
+         where k.tenant_id = api_clients.tenant_id and k.client_id = api_clients.id)
         """
 
     public static func decode(_ row: PostgresRow) throws -> ClientRecord {
-        let (id, name, scopes, status, disabledAt, lastUsedAt, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, [String], String, Date?, Date?, Int64, Date, Date).self)
+        let (id, name, scopes, status, disabledAt, version, createdAt, updatedAt, lastUsedAt) = try row.decode(
+            (UUID, String, [String], String, Date?, Int64, Date, Date, Date?).self)
         guard let status = ClientStatus(rawValue: status) else { throw Self.corrupt(id) }
         return ClientRecord(
             id: id, name: name, scopes: scopes.compactMap(Scope.init(rawValue:)), status: status,
@@ -64,7 +66,7 @@ public struct ClientStore: UpdatableTable {
         return try await write("""
             insert into api_clients (tenant_id, id, name, scopes, status, created_at, updated_at)
             values (\(tenantID), \(id), \(name), \(scopes.sorted().map(\.rawValue)), 'active', \(now), \(now))
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.ownColumns), \(client.lastUsedAt)::timestamptz
             """, client)
     }
 
@@ -90,7 +92,7 @@ public struct ClientStore: UpdatableTable {
                 status = \(client.status.rawValue), disabled_at = \(client.disabledAt), version = version + 1,
                 updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(client.id)
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.ownColumns), \(client.lastUsedAt)::timestamptz
             """, client)
     }
 

@@ -59,20 +59,23 @@ public struct BaselineStore: TenantTable {
     public var parent: (column: String, id: UUID)? { ("project_id", projectID) }
 
     public static let table = "baselines"
-    /// Qualified by the table's name: the count's subquery names the baseline's row.
+    /// The baseline's own columns, qualified by the table's name: the count's subquery names the
+    /// baseline's row.
+    static let ownColumns = """
+        baselines.id, baselines.project_id, baselines.name, baselines.planned_start, baselines.planned_finish,
+        baselines.budget_at_completion, baselines.created_at
+        """
+    /// Its items' count follows (a write's RETURNING has none: Citus refuses a subquery there).
     public static let columns = """
-        baselines.id, baselines.project_id, baselines.name, to_char(baselines.planned_start, 'YYYY-MM-DD'),
-        to_char(baselines.planned_finish, 'YYYY-MM-DD'), baselines.budget_at_completion,
-        (select count(*)::int from baseline_items i where i.tenant_id = baselines.tenant_id and i.baseline_id = baselines.id),
-        baselines.created_at
+        \(ownColumns),
+        (select count(*)::int from baseline_items i where i.tenant_id = baselines.tenant_id and i.baseline_id = baselines.id)
         """
 
     public static func decode(_ row: PostgresRow) throws -> BaselineRecord {
-        let (id, project, name, start, finish, bac, count, createdAt) = try row.decode(
-            (UUID, UUID, String, String?, String?, Int64, Int, Date).self)
-        return BaselineRecord(id: id, projectID: project, name: name, plannedStart: start.flatMap { CalendarDate($0) },
-                              plannedFinish: finish.flatMap { CalendarDate($0) }, budgetAtCompletion: bac,
-                              itemCount: count, createdAt: createdAt)
+        let (id, project, name, start, finish, bac, createdAt, count) = try row.decode(
+            (UUID, UUID, String, CalendarDate?, CalendarDate?, Int64, Date, Int).self)
+        return BaselineRecord(id: id, projectID: project, name: name, plannedStart: start, plannedFinish: finish,
+                              budgetAtCompletion: bac, itemCount: count, createdAt: createdAt)
     }
 
     public static func error(for violation: ConstraintViolation, writing row: BaselineRecord) -> (any Error)? {
@@ -81,14 +84,14 @@ public struct BaselineStore: TenantTable {
 
     /// Snapshots every work item of the project, in two statements of the caller's transaction.
     public func create(id: UUID, name: String, at now: Date) async throws -> BaselineRecord {
-        // The row as inserted still counts no items: it is read again once they are in.
+        // The row as inserted has no items yet: it is read again once they are in.
         _ = try await write("""
             insert into baselines (tenant_id, id, project_id, name, planned_start, planned_finish,
                                    budget_at_completion, created_at)
             select \(tenantID), \(id), \(projectID), \(name), min(planned_start), max(planned_finish),
                    coalesce(sum(budgeted_cost), 0), \(now)
             from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.ownColumns), 0
             """, BaselineRecord(id: id, projectID: projectID, name: name, budgetAtCompletion: 0, itemCount: 0, createdAt: now))
         try await scope.query("""
             insert into baseline_items (tenant_id, id, baseline_id, work_item_id, title, planned_start, planned_finish,
@@ -104,9 +107,8 @@ public struct BaselineStore: TenantTable {
     public func compare(_ baseline: UUID, after: UUID?, limit: Int) async throws -> [ItemComparison] {
         let rows = try await scope.query("""
             select coalesce(b.work_item_id, w.id), coalesce(w.title, b.title), b.work_item_id is not null,
-                   to_char(b.planned_start, 'YYYY-MM-DD'), to_char(b.planned_finish, 'YYYY-MM-DD'), b.budgeted_cost,
-                   w.id is not null, to_char(w.planned_start, 'YYYY-MM-DD'), to_char(w.planned_finish, 'YYYY-MM-DD'),
-                   w.budgeted_cost
+                   b.planned_start, b.planned_finish, b.budgeted_cost,
+                   w.id is not null, w.planned_start, w.planned_finish, w.budgeted_cost
             from (select * from baseline_items where tenant_id = \(tenantID) and baseline_id = \(baseline)) b
             full join (select * from work_items where tenant_id = \(tenantID) and project_id = \(projectID)) w
                 on w.tenant_id = b.tenant_id and w.id = b.work_item_id
@@ -115,10 +117,9 @@ public struct BaselineStore: TenantTable {
             """)
         var items: [ItemComparison] = []
         for try await (id, title, then, thenStart, thenFinish, thenCost, now, nowStart, nowFinish, nowCost) in rows.decode(
-            (UUID, String, Bool, String?, String?, Int64?, Bool, String?, String?, Int64?).self) {
-            func plan(_ exists: Bool, _ start: String?, _ finish: String?, _ cost: Int64?) -> ItemComparison.Plan? {
-                exists ? .init(start: start.flatMap { CalendarDate($0) }, finish: finish.flatMap { CalendarDate($0) },
-                               cost: cost ?? 0) : nil
+            (UUID, String, Bool, CalendarDate?, CalendarDate?, Int64?, Bool, CalendarDate?, CalendarDate?, Int64?).self) {
+            func plan(_ exists: Bool, _ start: CalendarDate?, _ finish: CalendarDate?, _ cost: Int64?) -> ItemComparison.Plan? {
+                exists ? .init(start: start, finish: finish, cost: cost ?? 0) : nil
             }
             items.append(ItemComparison(workItemID: id, title: title, baseline: plan(then, thenStart, thenFinish, thenCost),
                                         current: plan(now, nowStart, nowFinish, nowCost)))
@@ -129,12 +130,11 @@ public struct BaselineStore: TenantTable {
     /// The current plan's earliest start, latest finish and total budgeted cost.
     public func currentTotals() async throws -> PlanTotals {
         let rows = try await scope.query("""
-            select to_char(min(planned_start), 'YYYY-MM-DD'), to_char(max(planned_finish), 'YYYY-MM-DD'),
-                   coalesce(sum(budgeted_cost), 0)::bigint
+            select min(planned_start), max(planned_finish), coalesce(sum(budgeted_cost), 0)::bigint
             from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
             """)
-        for try await (start, finish, cost) in rows.decode((String?, String?, Int64).self) {
-            return PlanTotals(start: start.flatMap { CalendarDate($0) }, finish: finish.flatMap { CalendarDate($0) }, cost: cost)
+        for try await (start, finish, cost) in rows.decode((CalendarDate?, CalendarDate?, Int64).self) {
+            return PlanTotals(start: start, finish: finish, cost: cost)
         }
         return PlanTotals(start: nil, finish: nil, cost: 0)
     }

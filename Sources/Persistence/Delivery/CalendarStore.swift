@@ -16,14 +16,11 @@ public struct CalendarStore: TenantTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "calendars"
-    public static let columns = """
-        working_weekdays, array(select to_char(d, 'YYYY-MM-DD') from unnest(holidays) d order by d), version, updated_at
-        """
+    public static let columns = "working_weekdays, holidays, version, updated_at"
 
     public static func decode(_ row: PostgresRow) throws -> CalendarRecord {
-        let (weekdays, holidays, version, updatedAt) = try row.decode(([Int16], [String], Int64, Date).self)
-        let calendar = WorkingCalendar(workingWeekdays: Set(weekdays.map(Int.init)),
-                                       holidays: Set(holidays.compactMap { CalendarDate($0) }))
+        let (weekdays, holidays, version, updatedAt) = try row.decode(([Int16], [CalendarDate], Int64, Date).self)
+        let calendar = WorkingCalendar(workingWeekdays: Set(weekdays.map(Int.init)), holidays: Set(holidays))
         return CalendarRecord(calendar: calendar, version: version, updatedAt: updatedAt)
     }
 

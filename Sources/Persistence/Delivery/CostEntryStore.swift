@@ -40,15 +40,14 @@ public struct CostEntryStore: TenantTable {
 
     public static let table = "cost_entries"
     public static let columns = """
-        id, project_id, work_item_id, member_id, to_char(entry_date, 'YYYY-MM-DD'), hours::float8, amount, description,
+        id, project_id, work_item_id, member_id, entry_date, hours::float8, amount, description,
         created_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> CostEntryRecord {
         let (id, project, item, member, date, hours, amount, description, createdAt) = try row.decode(
-            (UUID, UUID, UUID?, UUID?, String, Double?, Int64, String?, Date).self)
-        guard let day = CalendarDate(date) else { throw corrupt(id) }
-        return CostEntryRecord(id: id, projectID: project, workItemID: item, memberID: member, date: day, hours: hours,
+            (UUID, UUID, UUID?, UUID?, CalendarDate, Double?, Int64, String?, Date).self)
+        return CostEntryRecord(id: id, projectID: project, workItemID: item, memberID: member, date: date, hours: hours,
                                amount: amount, description: description, createdAt: createdAt)
     }
 
@@ -65,7 +64,7 @@ public struct CostEntryStore: TenantTable {
             insert into cost_entries (tenant_id, id, project_id, work_item_id, member_id, entry_date, hours, amount,
                                       description, created_at)
             values (\(tenantID), \(entry.id), \(projectID), \(entry.workItemID), \(entry.memberID),
-                    \(entry.date.description)::date, \(entry.hours)::numeric, \(entry.amount), \(entry.description),
+                    \(entry.date), \(entry.hours)::numeric, \(entry.amount), \(entry.description),
                     \(entry.createdAt))
             returning \(unescaped: Self.columns)
             """, entry)
@@ -79,7 +78,7 @@ public struct CostEntryStore: TenantTable {
         for try await row in try await scope.query("""
             select \(unescaped: columns) from cost_entries
             where tenant_id = \(scope.tenantID) and member_id = \(member)
-              and entry_date between \(from.description)::date and \(through.description)::date
+              and entry_date between \(from) and \(through)
             order by entry_date, id
             """) {
             entries.append(try decode(row))
@@ -90,12 +89,12 @@ public struct CostEntryStore: TenantTable {
     /// The project's actual cost per day (for earned value).
     public func dailyTotals() async throws -> [CostActual] {
         let rows = try await scope.query("""
-            select to_char(entry_date, 'YYYY-MM-DD'), sum(amount)::bigint from cost_entries
+            select entry_date, sum(amount)::bigint from cost_entries
             where tenant_id = \(tenantID) and project_id = \(projectID) group by entry_date
             """)
         var actuals: [CostActual] = []
-        for try await (date, amount) in rows.decode((String, Int64).self) {
-            if let day = CalendarDate(date) { actuals.append(CostActual(date: day, amount: amount)) }
+        for try await (date, amount) in rows.decode((CalendarDate, Int64).self) {
+            actuals.append(CostActual(date: date, amount: amount))
         }
         return actuals
     }

@@ -46,21 +46,33 @@ public struct SprintStore: UpdatableTable {
     }
     public var parent: (column: String, id: UUID)? { ("project_id", projectID) }
 
+    /// A deleted sprint's items go back to the backlog.
+    public func clearReferences(to id: UUID) async throws {
+        try await scope.query("""
+            update work_items set sprint_id = null
+            where tenant_id = \(tenantID) and project_id = \(projectID) and sprint_id = \(id)
+            """)
+    }
+
     public static let table = "sprints"
-    /// Qualified by the table's name: the counts' subqueries name the sprint's row.
+    /// The sprint's own columns, qualified by the table's name: the counts' subqueries name the
+    /// sprint's row.
+    static let ownColumns = """
+        sprints.id, sprints.project_id, sprints.name, sprints.goal, sprints.start_date, sprints.finish_date,
+        sprints.committed_points, sprints.version, sprints.created_at, sprints.updated_at
+        """
+    /// Its items' count and points follow. A write's RETURNING has the caller's counts in their place
+    /// (Citus refuses a subquery there); writing the sprint's row changes neither.
     public static let columns = """
-        sprints.id, sprints.project_id, sprints.name, sprints.goal, to_char(sprints.start_date, 'YYYY-MM-DD'),
-        to_char(sprints.finish_date, 'YYYY-MM-DD'), sprints.committed_points,
+        \(ownColumns),
         (select count(*)::int from work_items w where w.tenant_id = sprints.tenant_id and w.sprint_id = sprints.id),
         (select coalesce(sum(w.story_points), 0)::int from work_items w
-         where w.tenant_id = sprints.tenant_id and w.sprint_id = sprints.id),
-        sprints.version, sprints.created_at, sprints.updated_at
+         where w.tenant_id = sprints.tenant_id and w.sprint_id = sprints.id)
         """
 
     public static func decode(_ row: PostgresRow) throws -> SprintRecord {
-        let (id, project, name, goal, start, finish, committed, count, points, version, createdAt, updatedAt) = try row.decode(
-            (UUID, UUID, String, String?, String, String, Int?, Int, Int, Int64, Date, Date).self)
-        guard let start = CalendarDate(start), let finish = CalendarDate(finish) else { throw corrupt(id) }
+        let (id, project, name, goal, start, finish, committed, version, createdAt, updatedAt, count, points) = try row.decode(
+            (UUID, UUID, String, String?, CalendarDate, CalendarDate, Int?, Int64, Date, Date, Int, Int).self)
         return SprintRecord(id: id, projectID: project, name: name, goal: goal, start: start, finish: finish,
                             committedPoints: committed, itemCount: count, points: points, version: version,
                             createdAt: createdAt, updatedAt: updatedAt)
@@ -74,9 +86,9 @@ public struct SprintStore: UpdatableTable {
         try await write("""
             insert into sprints (tenant_id, id, project_id, name, goal, start_date, finish_date, committed_points,
                                  created_at, updated_at)
-            values (\(tenantID), \(sprint.id), \(projectID), \(sprint.name), \(sprint.goal), \(sprint.start.description)::date,
-                    \(sprint.finish.description)::date, \(sprint.committedPoints), \(sprint.createdAt), \(sprint.updatedAt))
-            returning \(unescaped: Self.columns)
+            values (\(tenantID), \(sprint.id), \(projectID), \(sprint.name), \(sprint.goal), \(sprint.start),
+                    \(sprint.finish), \(sprint.committedPoints), \(sprint.createdAt), \(sprint.updatedAt))
+            returning \(unescaped: Self.ownColumns), \(sprint.itemCount), \(sprint.points)
             """, sprint)
     }
 
@@ -84,7 +96,7 @@ public struct SprintStore: UpdatableTable {
     public func finished(before day: CalendarDate) async throws -> [SprintRecord] {
         try await rows("""
             select \(unescaped: Self.columns) from sprints
-            where tenant_id = \(tenantID) and project_id = \(projectID) and finish_date < \(day.description)::date
+            where tenant_id = \(tenantID) and project_id = \(projectID) and finish_date < \(day)
             order by finish_date, id
             """)
     }
@@ -102,23 +114,23 @@ public struct SprintStore: UpdatableTable {
     /// The points of the sprint's items and the day each was done (burndown, velocity).
     public func itemPoints(of sprint: UUID) async throws -> [BurndownItem] {
         let rows = try await scope.query("""
-            select coalesce(story_points, 0), to_char(completed_on, 'YYYY-MM-DD') from work_items
+            select coalesce(story_points, 0), completed_on from work_items
             where tenant_id = \(tenantID) and sprint_id = \(sprint) and status <> 'cancelled'
             """)
         var items: [BurndownItem] = []
-        for try await (points, done) in rows.decode((Int, String?).self) {
-            items.append(BurndownItem(points: points, completedOn: done.flatMap { CalendarDate($0) }))
+        for try await (points, done) in rows.decode((Int, CalendarDate?).self) {
+            items.append(BurndownItem(points: points, completedOn: done))
         }
         return items
     }
 
     public func update(_ sprint: SprintRecord, at now: Date) async throws -> SprintRecord {
         try await write("""
-            update sprints set name = \(sprint.name), goal = \(sprint.goal), start_date = \(sprint.start.description)::date,
-                finish_date = \(sprint.finish.description)::date, committed_points = \(sprint.committedPoints),
+            update sprints set name = \(sprint.name), goal = \(sprint.goal), start_date = \(sprint.start),
+                finish_date = \(sprint.finish), committed_points = \(sprint.committedPoints),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(sprint.id)
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.ownColumns), \(sprint.itemCount), \(sprint.points)
             """, sprint)
     }
 }

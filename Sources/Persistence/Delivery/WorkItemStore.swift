@@ -69,9 +69,9 @@ public struct WorkItemStore: UpdatableTable {
 
     public static let table = "work_items"
     public static let columns = """
-        id, project_id, parent_id, path, kind, title, description, status, to_char(planned_start, 'YYYY-MM-DD'),
-        to_char(planned_finish, 'YYYY-MM-DD'), duration_days, estimate_hours::float8, story_points, budgeted_cost,
-        percent_complete, assignee_id, version, created_at, updated_at, sprint_id, to_char(completed_on, 'YYYY-MM-DD'),
+        id, project_id, parent_id, path, kind, title, description, status, planned_start,
+        planned_finish, duration_days, estimate_hours::float8, story_points, budgeted_cost,
+        percent_complete, assignee_id, version, created_at, updated_at, sprint_id, completed_on,
         custom_fields::text
         """
 
@@ -84,8 +84,7 @@ public struct WorkItemStore: UpdatableTable {
         else { throw corrupt(id) }
         let fields = WorkItemFields(
             kind: kind, title: try cell(5, String.self), description: try cell(6, String?.self), status: status,
-            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
-            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
+            plannedStart: try cell(8, CalendarDate?.self), plannedFinish: try cell(9, CalendarDate?.self),
             durationDays: try cell(10, Int?.self), estimateHours: try cell(11, Double?.self),
             storyPoints: try cell(12, Int?.self), budgetedCost: try cell(13, Int64.self),
             percentComplete: Int(try cell(14, Int16.self)), assigneeID: try cell(15, UUID?.self),
@@ -94,7 +93,7 @@ public struct WorkItemStore: UpdatableTable {
         return WorkItemRecord(id: id, projectID: try cell(1, UUID.self), parentID: try cell(2, UUID?.self),
                               path: try cell(3, String.self), fields: fields, version: try cell(16, Int64.self),
                               createdAt: try cell(17, Date.self), updatedAt: try cell(18, Date.self),
-                              completedOn: try cell(20, String?.self).flatMap { CalendarDate($0) })
+                              completedOn: try cell(20, CalendarDate?.self))
     }
 
     public static func error(for violation: ConstraintViolation, writing row: WorkItemRecord) -> (any Error)? {
@@ -199,13 +198,13 @@ public struct WorkItemStore: UpdatableTable {
         let f = record.fields
         return try await write("""
             update work_items set kind = \(f.kind.rawValue), title = \(f.title), description = \(f.description),
-                status = \(f.status.rawValue), planned_start = \(f.plannedStart?.description)::date,
-                planned_finish = \(f.plannedFinish?.description)::date, duration_days = \(f.durationDays),
+                status = \(f.status.rawValue), planned_start = \(f.plannedStart),
+                planned_finish = \(f.plannedFinish), duration_days = \(f.durationDays),
                 estimate_hours = \(f.estimateHours)::numeric, story_points = \(f.storyPoints),
                 budgeted_cost = \(f.budgetedCost), percent_complete = \(f.percentComplete),
                 assignee_id = \(f.assigneeID), sprint_id = \(f.sprintID),
                 custom_fields = \(CustomFields.json(f.customFields))::jsonb,
-                completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now).description)::date) end,
+                completed_on = case when \(f.status.rawValue) = 'done' then coalesce(completed_on, \(CalendarDate(utcDate: now))) end,
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and project_id = \(projectID) and id = \(record.id)
             returning \(unescaped: Self.columns)
@@ -263,7 +262,7 @@ public struct WorkItemStore: UpdatableTable {
     /// What the schedule needs of each of the project's items.
     public func networkItems() async throws -> [NetworkItem] {
         try await Self.network(scope.query("""
-            select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
+            select id, title, kind, coalesce(duration_days, 0), planned_start from work_items
             where tenant_id = \(tenantID) and project_id = \(projectID)
             """))
     }
@@ -272,16 +271,16 @@ public struct WorkItemStore: UpdatableTable {
     public static func networkItems(_ ids: [UUID], in scope: TenantScope) async throws -> [NetworkItem] {
         guard !ids.isEmpty else { return [] }
         return try await network(scope.query("""
-            select id, title, kind, coalesce(duration_days, 0), to_char(planned_start, 'YYYY-MM-DD') from work_items
+            select id, title, kind, coalesce(duration_days, 0), planned_start from work_items
             where tenant_id = \(scope.tenantID) and id = any(\(ids))
             """))
     }
 
     private static func network(_ rows: PostgresRowSequence) async throws -> [NetworkItem] {
         var items: [NetworkItem] = []
-        for try await (id, title, kind, duration, start) in rows.decode((UUID, String, String, Int, String?).self) {
+        for try await (id, title, kind, duration, start) in rows.decode((UUID, String, String, Int, CalendarDate?).self) {
             items.append(NetworkItem(id: id, title: title, durationDays: kind == WorkItemKind.milestone.rawValue ? 0 : duration,
-                                     plannedStart: start.flatMap { CalendarDate($0) }))
+                                     plannedStart: start))
         }
         return items
     }
@@ -289,13 +288,13 @@ public struct WorkItemStore: UpdatableTable {
     /// What earned value needs of each of the project's items.
     public func earnedValueItems() async throws -> [EarnedValueItem] {
         let rows = try await scope.query("""
-            select budgeted_cost, to_char(planned_start, 'YYYY-MM-DD'), to_char(planned_finish, 'YYYY-MM-DD'), percent_complete
+            select budgeted_cost, planned_start, planned_finish, percent_complete
             from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
             """)
         var items: [EarnedValueItem] = []
-        for try await (cost, start, finish, percent) in rows.decode((Int64, String?, String?, Int16).self) {
-            items.append(EarnedValueItem(budgetedCost: cost, plannedStart: start.flatMap { CalendarDate($0) },
-                                         plannedFinish: finish.flatMap { CalendarDate($0) }, percentComplete: Int(percent)))
+        for try await (cost, start, finish, percent) in rows.decode((Int64, CalendarDate?, CalendarDate?, Int16).self) {
+            items.append(EarnedValueItem(budgetedCost: cost, plannedStart: start, plannedFinish: finish,
+                                         percentComplete: Int(percent)))
         }
         return items
     }

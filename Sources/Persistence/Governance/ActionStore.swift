@@ -55,14 +55,14 @@ public struct ActionStore: UpdatableTable {
 
     public static let table = "actions"
     public static let columns = """
-        id, title, owner_id, to_char(due_date, 'YYYY-MM-DD'), status, meeting_id, decision_id, version, created_at, updated_at
+        id, title, owner_id, due_date, status, meeting_id, decision_id, version, created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> ActionRecord {
         let (id, title, owner, due, status, meeting, decision, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, UUID, String, String, UUID?, UUID?, Int64, Date, Date).self)
+            (UUID, String, UUID, CalendarDate, String, UUID?, UUID?, Int64, Date, Date).self)
         guard let status = ActionStatus(rawValue: status) else { throw corrupt(id) }
-        return ActionRecord(id: id, title: title, ownerID: owner, due: try DayColumn.day(due, or: corrupt(id)), status: status,
+        return ActionRecord(id: id, title: title, ownerID: owner, due: due, status: status,
                             meetingID: meeting, decisionID: decision, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -77,7 +77,7 @@ public struct ActionStore: UpdatableTable {
     public func insert(_ action: ActionRecord) async throws -> ActionRecord {
         try await write("""
             insert into actions (tenant_id, id, title, owner_id, due_date, status, meeting_id, decision_id, created_at, updated_at)
-            values (\(tenantID), \(action.id), \(action.title), \(action.ownerID), \(action.due.description)::date,
+            values (\(tenantID), \(action.id), \(action.title), \(action.ownerID), \(action.due),
                     \(action.status.rawValue), \(action.meetingID), \(action.decisionID), \(action.createdAt), \(action.updatedAt))
             returning \(unescaped: Self.columns)
             """, action)
@@ -91,15 +91,15 @@ public struct ActionStore: UpdatableTable {
               and (\(filter.ownerID)::uuid is null or owner_id = \(filter.ownerID))
               and (\(filter.meetingID)::uuid is null or meeting_id = \(filter.meetingID))
               and (\(filter.decisionID)::uuid is null or decision_id = \(filter.decisionID))
-              and (\(filter.overdueOn?.description)::date is null
-                   or (status in ('open', 'in_progress') and due_date < \(filter.overdueOn?.description)::date))
+              and (\(filter.overdueOn)::date is null
+                   or (status in ('open', 'in_progress') and due_date < \(filter.overdueOn)))
             order by id limit \(limit)
             """)
     }
 
     public func update(_ action: ActionRecord, at now: Date) async throws -> ActionRecord {
         try await write("""
-            update actions set title = \(action.title), owner_id = \(action.ownerID), due_date = \(action.due.description)::date,
+            update actions set title = \(action.title), owner_id = \(action.ownerID), due_date = \(action.due),
                 status = \(action.status.rawValue), meeting_id = \(action.meetingID), decision_id = \(action.decisionID),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(action.id)

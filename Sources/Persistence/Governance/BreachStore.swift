@@ -65,23 +65,27 @@ public struct BreachStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "breaches"
-    /// The obligation's name and period kind come with each row (statements name the table without an
-    /// alias, so that the subqueries can refer to it; a lock takes the breach only).
-    public static let columns = """
-        id, contract_id, obligation_id,
-        (select o.name from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id),
-        (select o.period from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id),
-        to_char(period_start, 'YYYY-MM-DD'), value, comparator, threshold, credit_bp, earn_back_periods, status,
+    /// The breach's own columns.
+    static let ownColumns = """
+        id, contract_id, obligation_id, period_start, value, comparator, threshold, credit_bp, earn_back_periods, status,
         decision_reference, reason, credit_reference, version, created_at, updated_at
+        """
+    /// The obligation's name and period kind follow (statements name the table without an alias, so
+    /// that the subqueries can refer to it; a lock takes the breach only). A write's RETURNING has the
+    /// caller's in their place (Citus refuses a subquery there).
+    public static let columns = """
+        \(ownColumns),
+        (select o.name from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id),
+        (select o.period from obligations o where o.tenant_id = breaches.tenant_id and o.id = breaches.obligation_id)
         """
 
     public static func decode(_ row: PostgresRow) throws -> BreachRecord {
-        let (id, contract, obligation, name, kind, start, value, comparator, threshold, credit, earnBack, status,
-             decision, reason, creditReference, version, createdAt, updatedAt)
-            = try row.decode((UUID, UUID, UUID, String, String, String, Double?, String?, Double?, Int, Int?, String,
-                              String?, String?, String?, Int64, Date, Date).self)
-        guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
-              let period = MeasurementPeriod(kind: kind, start: start), let status = BreachStatus(rawValue: status)
+        let (id, contract, obligation, start, value, comparator, threshold, credit, earnBack, status,
+             decision, reason, creditReference, version, createdAt, updatedAt, name, kind)
+            = try row.decode((UUID, UUID, UUID, CalendarDate, Double?, String?, Double?, Int, Int?, String,
+                              String?, String?, String?, Int64, Date, Date, String, String).self)
+        guard let kind = PeriodKind(rawValue: kind), let period = MeasurementPeriod(kind: kind, start: start),
+              let status = BreachStatus(rawValue: status)
         else { throw corrupt(id) }
         let judgedBy = try comparator.map { text in
             guard let comparator = ThresholdComparator(rawValue: text) else { throw corrupt(id) }
@@ -121,7 +125,7 @@ public struct BreachStore: UpdatableTable {
             where tenant_id = \(tenantID) and id > \(after ?? UUIDv7.lowest)
               and (\(filter.contractID)::uuid is null or contract_id = \(filter.contractID))
               and (\(filter.obligationID)::uuid is null or obligation_id = \(filter.obligationID))
-              and (\(filter.month?.first.description)::date is null or credit_month = \(filter.month?.first.description)::date)
+              and (\(filter.month?.first)::date is null or credit_month = \(filter.month?.first))
               and (\(filter.status?.rawValue)::text is null or status = \(filter.status?.rawValue))
             order by id limit \(limit)
             """)
@@ -132,7 +136,7 @@ public struct BreachStore: UpdatableTable {
         try await rows("""
             select \(unescaped: Self.columns) from breaches
             where tenant_id = \(tenantID) and contract_id = \(contract)
-              and credit_month between \(from.first.description)::date and \(to.first.description)::date
+              and credit_month between \(from.first) and \(to.first)
             order by period_start, id
             """)
     }
@@ -193,7 +197,7 @@ public struct BreachStore: UpdatableTable {
                 reason = \(breach.reason), credit_reference = \(breach.creditReference), version = version + 1,
                 updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(breach.id)
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.ownColumns), \(breach.obligationName), \(breach.period.kind.rawValue)
             """, breach)
     }
 }

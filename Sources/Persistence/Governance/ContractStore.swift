@@ -49,16 +49,16 @@ public struct ContractStore: UpdatableTable {
 
     public static let table = "contracts"
     public static let columns = """
-        id, code, name, client_party, service, to_char(start_date, 'YYYY-MM-DD'), to_char(end_date, 'YYYY-MM-DD'),
+        id, code, name, client_party, service, start_date, end_date,
         monthly_fee, currency, credit_cap_bp, version, created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> ContractRecord {
         let (id, code, name, client, service, start, end, fee, currency, cap, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, String, String, String, String, String?, Int64, String, Int, Int64, Date, Date).self)
+            (UUID, String, String, String, String, CalendarDate, CalendarDate?, Int64, String, Int, Int64, Date, Date).self)
         return ContractRecord(
-            id: id, code: code, name: name, clientParty: client, service: service, start: try DayColumn.day(start, or: corrupt(id)),
-            end: try DayColumn.day(end, or: corrupt(id)), monthlyFee: fee, currency: currency, creditCapBasisPoints: cap,
+            id: id, code: code, name: name, clientParty: client, service: service, start: start,
+            end: end, monthlyFee: fee, currency: currency, creditCapBasisPoints: cap,
             version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -71,7 +71,7 @@ public struct ContractStore: UpdatableTable {
             insert into contracts (tenant_id, id, code, name, client_party, service, start_date, end_date, monthly_fee,
                                    currency, credit_cap_bp, created_at, updated_at)
             values (\(tenantID), \(contract.id), \(contract.code), \(contract.name), \(contract.clientParty),
-                    \(contract.service), \(contract.start.description)::date, \(contract.end?.description)::date,
+                    \(contract.service), \(contract.start), \(contract.end),
                     \(contract.monthlyFee), \(contract.currency), \(contract.creditCapBasisPoints), \(contract.createdAt),
                     \(contract.updatedAt))
             returning \(unescaped: Self.columns)
@@ -91,8 +91,8 @@ public struct ContractStore: UpdatableTable {
     public func update(_ contract: ContractRecord, at now: Date) async throws -> ContractRecord {
         try await write("""
             update contracts set code = \(contract.code), name = \(contract.name), client_party = \(contract.clientParty),
-                service = \(contract.service), start_date = \(contract.start.description)::date,
-                end_date = \(contract.end?.description)::date, monthly_fee = \(contract.monthlyFee),
+                service = \(contract.service), start_date = \(contract.start),
+                end_date = \(contract.end), monthly_fee = \(contract.monthlyFee),
                 currency = \(contract.currency), credit_cap_bp = \(contract.creditCapBasisPoints),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(contract.id)
@@ -121,12 +121,12 @@ public struct ContractStore: UpdatableTable {
     /// not shrink to leave them outside.
     public func measuredSpan(of id: UUID) async throws -> (CalendarDate, CalendarDate)? {
         let rows = try await scope.query("""
-            select to_char(min(m.period_start), 'YYYY-MM-DD'), to_char(max(m.period_end), 'YYYY-MM-DD')
+            select min(m.period_start), max(m.period_end)
             from measurements m join obligations o on o.tenant_id = m.tenant_id and o.id = m.obligation_id
             where o.tenant_id = \(tenantID) and o.contract_id = \(id)
             """)
-        for try await (first, last) in rows.decode((String?, String?).self) {
-            guard let first = first.flatMap({ CalendarDate($0) }), let last = last.flatMap({ CalendarDate($0) }) else { return nil }
+        for try await (first, last) in rows.decode((CalendarDate?, CalendarDate?).self) {
+            guard let first, let last else { return nil }
             return (first, last)
         }
         return nil

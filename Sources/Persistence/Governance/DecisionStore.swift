@@ -52,15 +52,20 @@ public struct DecisionStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "decisions"
+
+    /// Actions that followed a deleted decision stay, no longer tied to it.
+    public func clearReferences(to id: UUID) async throws {
+        try await scope.query("update actions set decision_id = null where tenant_id = \(tenantID) and decision_id = \(id)")
+    }
     public static let columns = """
-        id, title, to_char(decided_on, 'YYYY-MM-DD'), made_by, rationale, meeting_id, breach_ids, project_ids, version,
+        id, title, decided_on, made_by, rationale, meeting_id, breach_ids, project_ids, version,
         created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> DecisionRecord {
         let (id, title, decidedOn, madeBy, rationale, meeting, breaches, projects, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, String, String, String?, UUID?, [UUID], [UUID], Int64, Date, Date).self)
-        return DecisionRecord(id: id, title: title, decidedOn: try DayColumn.day(decidedOn, or: corrupt(id)), madeBy: madeBy,
+            (UUID, String, CalendarDate, String, String?, UUID?, [UUID], [UUID], Int64, Date, Date).self)
+        return DecisionRecord(id: id, title: title, decidedOn: decidedOn, madeBy: madeBy,
                               rationale: rationale, meetingID: meeting, breachIDs: breaches, projectIDs: projects,
                               version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
@@ -73,7 +78,7 @@ public struct DecisionStore: UpdatableTable {
         try await write("""
             insert into decisions (tenant_id, id, title, decided_on, made_by, rationale, meeting_id, breach_ids, project_ids,
                                    created_at, updated_at)
-            values (\(tenantID), \(decision.id), \(decision.title), \(decision.decidedOn.description)::date, \(decision.madeBy),
+            values (\(tenantID), \(decision.id), \(decision.title), \(decision.decidedOn), \(decision.madeBy),
                     \(decision.rationale), \(decision.meetingID), \(decision.breachIDs), \(decision.projectIDs),
                     \(decision.createdAt), \(decision.updatedAt))
             returning \(unescaped: Self.columns)
@@ -93,7 +98,7 @@ public struct DecisionStore: UpdatableTable {
 
     public func update(_ decision: DecisionRecord, at now: Date) async throws -> DecisionRecord {
         try await write("""
-            update decisions set title = \(decision.title), decided_on = \(decision.decidedOn.description)::date,
+            update decisions set title = \(decision.title), decided_on = \(decision.decidedOn),
                 made_by = \(decision.madeBy), rationale = \(decision.rationale), meeting_id = \(decision.meetingID),
                 breach_ids = \(decision.breachIDs), project_ids = \(decision.projectIDs), version = version + 1,
                 updated_at = \(now)

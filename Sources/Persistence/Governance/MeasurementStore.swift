@@ -54,16 +54,17 @@ public struct MeasurementStore: TenantTable {
     public static let columns = """
         id, obligation_id,
         (select o.period from obligations o where o.tenant_id = measurements.tenant_id and o.id = measurements.obligation_id),
-        to_char(period_start, 'YYYY-MM-DD'), value, met,
+        period_start, value, met,
         (select b.id from breaches b where b.tenant_id = measurements.tenant_id and b.obligation_id = measurements.obligation_id
          and b.period_start = measurements.period_start), version, created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> MeasurementRecord {
         let (id, obligation, kind, start, value, met, breach, version, createdAt, updatedAt) = try row.decode(
-            (UUID, UUID, String, String, Double, Bool, UUID?, Int64, Date, Date).self)
-        guard let kind = PeriodKind(rawValue: kind), let start = CalendarDate(start),
-              let period = MeasurementPeriod(kind: kind, start: start) else { throw corrupt(id) }
+            (UUID, UUID, String, CalendarDate, Double, Bool, UUID?, Int64, Date, Date).self)
+        guard let kind = PeriodKind(rawValue: kind), let period = MeasurementPeriod(kind: kind, start: start) else {
+            throw corrupt(id)
+        }
         return MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met, breachID: breach,
                                  version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
@@ -81,7 +82,7 @@ public struct MeasurementStore: TenantTable {
     public func find(_ key: PeriodKey) async throws -> MeasurementRecord? {
         try await rows("""
             select \(unescaped: Self.columns) from measurements
-            where tenant_id = \(tenantID) and obligation_id = \(key.obligationID) and period_start = \(key.start.description)::date
+            where tenant_id = \(tenantID) and obligation_id = \(key.obligationID) and period_start = \(key.start)
             """).first
     }
 
@@ -118,15 +119,14 @@ public struct MeasurementStore: TenantTable {
                                                    recorded_at)
                 select \(tenantID), obligation_id, period_start, version, value, met, \(requestID), \(now) from written
             )
-            select id, obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met, version, created_at, updated_at
+            select id, obligation_id, period_start, value, met, version, created_at, updated_at
             from written
             """)
         let kinds = Dictionary(writes.map { ($0.obligationID, $0.period.kind) }, uniquingKeysWith: { first, _ in first })
         var records: [MeasurementRecord] = []
         for try await (id, obligation, start, value, met, version, createdAt, updatedAt)
-            in rows.decode((UUID, UUID, String, Double, Bool, Int64, Date, Date).self) {
-            guard let kind = kinds[obligation], let start = CalendarDate(start),
-                  let period = MeasurementPeriod(kind: kind, start: start) else { throw Self.corrupt(id) }
+            in rows.decode((UUID, UUID, CalendarDate, Double, Bool, Int64, Date, Date).self) {
+            guard let kind = kinds[obligation], let period = MeasurementPeriod(kind: kind, start: start) else { throw Self.corrupt(id) }
             records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
                                              breachID: nil, version: version, createdAt: createdAt, updatedAt: updatedAt))
         }
@@ -137,12 +137,11 @@ public struct MeasurementStore: TenantTable {
     public func outcomes(of obligations: [UUID], from: CalendarDate, to: CalendarDate) async throws -> [PeriodKey: (value: Double, met: Bool)] {
         var outcomes: [PeriodKey: (value: Double, met: Bool)] = [:]
         let rows = try await scope.query("""
-            select obligation_id, to_char(period_start, 'YYYY-MM-DD'), value, met from measurements
+            select obligation_id, period_start, value, met from measurements
             where tenant_id = \(tenantID) and obligation_id = any(\(obligations))
-              and period_start between \(from.description)::date and \(to.description)::date
+              and period_start between \(from) and \(to)
             """)
-        for try await (obligation, start, value, met) in rows.decode((UUID, String, Double, Bool).self) {
-            guard let start = CalendarDate(start) else { throw Self.corrupt(obligation) }
+        for try await (obligation, start, value, met) in rows.decode((UUID, CalendarDate, Double, Bool).self) {
             outcomes[PeriodKey(obligation, start)] = (value, met)
         }
         return outcomes

@@ -33,12 +33,18 @@ public struct MeetingStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "meetings"
-    public static let columns = "id, forum_id, to_char(held_on, 'YYYY-MM-DD'), attendees, minutes, version, created_at, updated_at"
+
+    /// Decisions and actions recorded at a deleted meeting stay, no longer tied to it.
+    public func clearReferences(to id: UUID) async throws {
+        try await scope.query("update decisions set meeting_id = null where tenant_id = \(tenantID) and meeting_id = \(id)")
+        try await scope.query("update actions set meeting_id = null where tenant_id = \(tenantID) and meeting_id = \(id)")
+    }
+    public static let columns = "id, forum_id, held_on, attendees, minutes, version, created_at, updated_at"
 
     public static func decode(_ row: PostgresRow) throws -> MeetingRecord {
         let (id, forum, heldOn, attendees, minutes, version, createdAt, updatedAt) = try row.decode(
-            (UUID, UUID, String, [String], String?, Int64, Date, Date).self)
-        return MeetingRecord(id: id, forumID: forum, heldOn: try DayColumn.day(heldOn, or: corrupt(id)), attendees: attendees,
+            (UUID, UUID, CalendarDate, [String], String?, Int64, Date, Date).self)
+        return MeetingRecord(id: id, forumID: forum, heldOn: heldOn, attendees: attendees,
                              minutes: minutes, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -49,7 +55,7 @@ public struct MeetingStore: UpdatableTable {
     public func insert(_ meeting: MeetingRecord) async throws -> MeetingRecord {
         try await write("""
             insert into meetings (tenant_id, id, forum_id, held_on, attendees, minutes, created_at, updated_at)
-            values (\(tenantID), \(meeting.id), \(meeting.forumID), \(meeting.heldOn.description)::date, \(meeting.attendees),
+            values (\(tenantID), \(meeting.id), \(meeting.forumID), \(meeting.heldOn), \(meeting.attendees),
                     \(meeting.minutes), \(meeting.createdAt), \(meeting.updatedAt))
             returning \(unescaped: Self.columns)
             """, meeting)
@@ -67,7 +73,7 @@ public struct MeetingStore: UpdatableTable {
 
     public func update(_ meeting: MeetingRecord, at now: Date) async throws -> MeetingRecord {
         try await write("""
-            update meetings set forum_id = \(meeting.forumID), held_on = \(meeting.heldOn.description)::date,
+            update meetings set forum_id = \(meeting.forumID), held_on = \(meeting.heldOn),
                 attendees = \(meeting.attendees), minutes = \(meeting.minutes), version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(meeting.id)
             returning \(unescaped: Self.columns)

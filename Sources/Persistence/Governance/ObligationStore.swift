@@ -56,21 +56,26 @@ public struct ObligationStore: UpdatableTable {
     public var parent: (column: String, id: UUID)? { contract.map { ("contract_id", $0) } }
 
     public static let table = "obligations"
-    /// The terms come with each row, as one JSON array (statements name the table without an alias,
-    /// so that the subquery can refer to it).
+    /// The obligation's own columns.
+    static let ownColumns = """
+        id, contract_id, name, kind, metric, unit, period, due_date, delivered_on, version, created_at, updated_at
+        """
+    /// The terms follow, as one JSON array (statements name the table without an alias, so that the
+    /// subquery can refer to it; JSON writes a date as `YYYY-MM-DD`).
     public static let columns = """
-        id, contract_id, name, kind, metric, unit, period, to_char(due_date, 'YYYY-MM-DD'),
-        to_char(delivered_on, 'YYYY-MM-DD'),
-        (select json_agg(json_build_object('effectiveFrom', to_char(t.effective_from, 'YYYY-MM-DD'), 'comparator', t.comparator,
+        \(ownColumns),
+        (select json_agg(json_build_object('effectiveFrom', t.effective_from, 'comparator', t.comparator,
                                            'threshold', t.threshold, 'creditBasisPoints', t.credit_bp,
                                            'earnBackPeriods', t.earn_back_periods))
-         from obligation_terms t where t.tenant_id = obligations.tenant_id and t.obligation_id = obligations.id),
-        version, created_at, updated_at
+         from obligation_terms t where t.tenant_id = obligations.tenant_id and t.obligation_id = obligations.id)
         """
+    /// What a write of the obligation's row returns: no terms (Citus refuses a subquery in a
+    /// RETURNING list); the writer sets them from the record it wrote.
+    static let writtenColumns = "\(ownColumns), null::json"
 
     public static func decode(_ row: PostgresRow) throws -> ObligationRecord {
-        let (id, contract, name, kind, metric, unit, period, due, delivered, terms, version, createdAt, updatedAt) = try row.decode(
-            (UUID, UUID, String, String, String, String?, String, String?, String?, StoredTerms?, Int64, Date, Date).self)
+        let (id, contract, name, kind, metric, unit, period, due, delivered, version, createdAt, updatedAt, terms) = try row.decode(
+            (UUID, UUID, String, String, String, String?, String, CalendarDate?, CalendarDate?, Int64, Date, Date, StoredTerms?).self)
         guard let kind = ObligationKind(rawValue: kind), let period = PeriodKind(rawValue: period) else { throw corrupt(id) }
         let versions = try (terms?.versions ?? []).map { stored in
             guard let from = CalendarDate(stored.effectiveFrom) else { throw corrupt(id) }
@@ -83,7 +88,7 @@ public struct ObligationStore: UpdatableTable {
         }
         return ObligationRecord(
             id: id, contractID: contract, name: name, kind: kind, metric: metric, unit: unit, period: period,
-            dueDate: try DayColumn.day(due, or: corrupt(id)), deliveredOn: try DayColumn.day(delivered, or: corrupt(id)),
+            dueDate: due, deliveredOn: delivered,
             terms: TermsHistory(versions), version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -98,9 +103,9 @@ public struct ObligationStore: UpdatableTable {
                                      created_at, updated_at)
             values (\(tenantID), \(obligation.id), \(obligation.contractID), \(obligation.name), \(obligation.kind.rawValue),
                     \(obligation.metric), \(obligation.unit), \(obligation.period.rawValue),
-                    \(obligation.dueDate?.description)::date, \(obligation.deliveredOn?.description)::date,
+                    \(obligation.dueDate), \(obligation.deliveredOn),
                     \(obligation.createdAt), \(obligation.updatedAt))
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.writtenColumns)
             """, obligation)
         for terms in obligation.terms.versions { try await insertTerms(terms, of: obligation.id) }
         inserted.terms = obligation.terms
@@ -131,22 +136,26 @@ public struct ObligationStore: UpdatableTable {
         try await rows("""
             select \(unescaped: Self.columns) from obligations
             where tenant_id = \(tenantID) and kind = 'deliverable' and delivered_on is null
-              and due_date < \(today.description)::date
+              and due_date < \(today)
               and not exists (select 1 from breaches b where b.tenant_id = obligations.tenant_id and b.obligation_id = obligations.id)
             order by id
             for update of obligations skip locked
             """)
     }
 
-    /// Writes the obligation's own fields (its terms change with `replaceTerms`).
+    /// Writes the obligation's own fields (its terms change with `replaceTerms`). The row comes back
+    /// with `obligation`'s terms: this statement leaves the stored ones as they are, and the caller's
+    /// record holds them as stored (any `replaceTerms` runs first).
     public func update(_ obligation: ObligationRecord, at now: Date) async throws -> ObligationRecord {
-        try await write("""
+        var updated = try await write("""
             update obligations set name = \(obligation.name), metric = \(obligation.metric), unit = \(obligation.unit),
-                due_date = \(obligation.dueDate?.description)::date, delivered_on = \(obligation.deliveredOn?.description)::date,
+                due_date = \(obligation.dueDate), delivered_on = \(obligation.deliveredOn),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(obligation.id)
-            returning \(unescaped: Self.columns)
+            returning \(unescaped: Self.writtenColumns)
             """, obligation)
+        updated.terms = obligation.terms
+        return updated
     }
 
     /// Replaces the terms from `terms.effectiveFrom` on (the caller has checked that no period from
@@ -154,7 +163,7 @@ public struct ObligationStore: UpdatableTable {
     public func replaceTerms(of id: UUID, with terms: ObligationTerms, at now: Date) async throws {
         try await scope.query("""
             delete from obligation_terms
-            where tenant_id = \(tenantID) and obligation_id = \(id) and effective_from >= \(terms.effectiveFrom.description)::date
+            where tenant_id = \(tenantID) and obligation_id = \(id) and effective_from >= \(terms.effectiveFrom)
             """)
         try await insertTerms(terms, of: id)
         try await scope.query("""
@@ -176,11 +185,11 @@ public struct ObligationStore: UpdatableTable {
     /// The start of the latest measured (or breached) period: terms may change only after it.
     public func lastRecordedPeriodStart(of id: UUID) async throws -> CalendarDate? {
         let rows = try await scope.query("""
-            select to_char(greatest(
+            select greatest(
                 (select max(period_start) from measurements where tenant_id = \(tenantID) and obligation_id = \(id)),
-                (select max(period_start) from breaches where tenant_id = \(tenantID) and obligation_id = \(id))), 'YYYY-MM-DD')
+                (select max(period_start) from breaches where tenant_id = \(tenantID) and obligation_id = \(id)))
             """)
-        for try await day in rows.decode(String?.self) { return day.flatMap { CalendarDate($0) } }
+        for try await day in rows.decode(CalendarDate?.self) { return day }
         return nil
     }
 
@@ -188,7 +197,7 @@ public struct ObligationStore: UpdatableTable {
         try await scope.query("""
             insert into obligation_terms (tenant_id, obligation_id, effective_from, comparator, threshold, credit_bp,
                                           earn_back_periods)
-            values (\(tenantID), \(id), \(terms.effectiveFrom.description)::date, \(terms.comparator?.rawValue),
+            values (\(tenantID), \(id), \(terms.effectiveFrom), \(terms.comparator?.rawValue),
                     \(terms.threshold), \(terms.creditBasisPoints), \(terms.earnBackPeriods))
             """)
     }

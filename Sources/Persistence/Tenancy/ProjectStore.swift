@@ -39,10 +39,11 @@ public struct ProjectStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "projects"
-    /// Dates are read with to_char, which does not depend on the session's DateStyle.
+    /// Dates are bare `date` columns, decoded as `CalendarDate` (no formatting in SQL: Citus refuses a
+    /// non-immutable function in a `RETURNING` list).
     public static let columns = """
-        id, code, name, methodology, phase, status, sponsor, manager, to_char(planned_start, 'YYYY-MM-DD'),
-        to_char(planned_finish, 'YYYY-MM-DD'), budget_at_completion, currency, version, created_at, updated_at,
+        id, code, name, methodology, phase, status, sponsor, manager, planned_start,
+        planned_finish, budget_at_completion, currency, version, created_at, updated_at,
         programme_id, custom_fields::text
         """
 
@@ -65,8 +66,8 @@ public struct ProjectStore: UpdatableTable {
                 planned_start, planned_finish, budget_at_completion, currency, created_at, updated_at, programme_id,
                 custom_fields)
             values (\(tenantID), \(id), \(f.code), \(f.name), \(f.methodology.rawValue), \(f.phase.rawValue),
-                \(f.status.rawValue), \(f.sponsor), \(f.manager), \(f.plannedStart?.description)::date,
-                \(f.plannedFinish?.description)::date, \(f.budgetAtCompletion), \(f.currency), \(now), \(now),
+                \(f.status.rawValue), \(f.sponsor), \(f.manager), \(f.plannedStart),
+                \(f.plannedFinish), \(f.budgetAtCompletion), \(f.currency), \(now), \(now),
                 \(f.programmeID), \(CustomFields.json(f.customFields))::jsonb)
             returning \(unescaped: Self.columns)
             """, ProjectRecord(id: id, fields: fields, version: 1, createdAt: now, updatedAt: now))
@@ -105,8 +106,8 @@ public struct ProjectStore: UpdatableTable {
         return try await write("""
             update projects set code = \(f.code), name = \(f.name), methodology = \(f.methodology.rawValue),
                 phase = \(f.phase.rawValue), status = \(f.status.rawValue), sponsor = \(f.sponsor),
-                manager = \(f.manager), planned_start = \(f.plannedStart?.description)::date,
-                planned_finish = \(f.plannedFinish?.description)::date,
+                manager = \(f.manager), planned_start = \(f.plannedStart),
+                planned_finish = \(f.plannedFinish),
                 budget_at_completion = \(f.budgetAtCompletion), currency = \(f.currency),
                 programme_id = \(f.programmeID), custom_fields = \(CustomFields.json(f.customFields))::jsonb,
                 version = version + 1, updated_at = \(now)
@@ -121,6 +122,13 @@ public struct ProjectStore: UpdatableTable {
             try cells[first + offset].decode(T.self)
         }
         let id = try cell(0, UUID.self)
+        // A date column, or the text `pmo.keyed_projects` (a read, never a RETURNING) formats it as.
+        func day(_ offset: Int) throws -> CalendarDate? {
+            guard cells[first + offset].dataType != .date else { return try cell(offset, CalendarDate?.self) }
+            guard let text = try cell(offset, String?.self) else { return nil }
+            guard let day = CalendarDate(text) else { throw corrupt(id) }
+            return day
+        }
         guard let methodology = Methodology(rawValue: try cell(3, String.self)),
               let phase = ProjectPhase(rawValue: try cell(4, String.self)),
               let status = ProjectStatus(rawValue: try cell(5, String.self))
@@ -128,8 +136,7 @@ public struct ProjectStore: UpdatableTable {
         let fields = ProjectFields(
             code: try cell(1, String.self), name: try cell(2, String.self), methodology: methodology, phase: phase,
             status: status, sponsor: try cell(6, String?.self), manager: try cell(7, String?.self),
-            plannedStart: try cell(8, String?.self).flatMap { CalendarDate($0) },
-            plannedFinish: try cell(9, String?.self).flatMap { CalendarDate($0) },
+            plannedStart: try day(8), plannedFinish: try day(9),
             budgetAtCompletion: try cell(10, Int64.self), currency: try cell(11, String.self),
             programmeID: try cell(15, UUID?.self),
             customFields: CustomFields.values(fromJSON: try cell(16, String?.self) ?? "{}"))

@@ -51,7 +51,7 @@ public struct UsageStore: Sendable {
     public func report(from: CalendarDate, to: CalendarDate) async throws -> [UsageLine] {
         let rows = try await scope.query("""
             select to_char(day, 'YYYY-MM-DD'), operation_id, status_class, calls from usage_counters
-            where tenant_id = \(scope.tenantID) and day between \(from.description)::date and \(to.description)::date
+            where tenant_id = \(scope.tenantID) and day between \(from) and \(to)
             order by day, operation_id, status_class
             """)
         var lines: [UsageLine] = []

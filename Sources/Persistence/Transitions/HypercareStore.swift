@@ -113,7 +113,7 @@ public struct HypercareStore: UpdatableTable {
         let met = metric.comparator.isMet(value, threshold: metric.target)
         let rows = try await scope.query("""
             insert into hypercare_values as v (tenant_id, metric_id, period_start, value, met, created_at, updated_at)
-            values (\(tenantID), \(metric.id), \(period.start.description)::date, \(value), \(met), \(now), \(now))
+            values (\(tenantID), \(metric.id), \(period.start), \(value), \(met), \(now), \(now))
             on conflict (tenant_id, metric_id, period_start) do update
                 set value = excluded.value, met = excluded.met, version = v.version + 1, updated_at = excluded.updated_at
                 where v.value is distinct from excluded.value
@@ -135,7 +135,7 @@ public struct HypercareStore: UpdatableTable {
         var records: [HypercareValueRecord] = []
         let rows = try await scope.query("""
             select to_char(period_start, 'YYYY-MM-DD'), value, met, version, created_at, updated_at from hypercare_values
-            where tenant_id = \(tenantID) and metric_id = \(metric.id) and period_start >= \(from.description)::date
+            where tenant_id = \(tenantID) and metric_id = \(metric.id) and period_start >= \(from)
             order by period_start limit \(limit)
             """)
         for try await (start, value, met, version, createdAt, updatedAt) in rows.decode((String, Double, Bool, Int64, Date, Date).self) {

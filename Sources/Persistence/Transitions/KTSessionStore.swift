@@ -50,16 +50,16 @@ public struct KTSessionStore: UpdatableTable {
 
     public static let table = "kt_sessions"
     public static let columns = """
-        id, transition_id, topic, process_area, expert, attendees, to_char(held_on, 'YYYY-MM-DD'), status, proficiency,
+        id, transition_id, topic, process_area, expert, attendees, held_on, status, proficiency,
         version, created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> KTSessionRecord {
         let (id, transition, topic, area, expert, attendees, date, status, proficiency, version, createdAt, updatedAt) = try row.decode(
-            (UUID, UUID, String, String, String, [String], String, String, Int?, Int64, Date, Date).self)
+            (UUID, UUID, String, String, String, [String], CalendarDate, String, Int?, Int64, Date, Date).self)
         guard let status = KTSessionStatus(rawValue: status) else { throw corrupt(id) }
         return KTSessionRecord(id: id, transitionID: transition, topic: topic, processArea: area, expert: expert,
-                               attendees: attendees, date: try DayColumn.day(date, or: corrupt(id)), status: status,
+                               attendees: attendees, date: date, status: status,
                                proficiency: proficiency, version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -68,7 +68,7 @@ public struct KTSessionStore: UpdatableTable {
             insert into kt_sessions (tenant_id, id, transition_id, topic, process_area, expert, attendees, held_on, status,
                                      proficiency, created_at, updated_at)
             values (\(tenantID), \(session.id), \(session.transitionID), \(session.topic), \(session.processArea),
-                    \(session.expert), \(session.attendees), \(session.date.description)::date, \(session.status.rawValue),
+                    \(session.expert), \(session.attendees), \(session.date), \(session.status.rawValue),
                     \(session.proficiency), \(session.createdAt), \(session.updatedAt))
             returning \(unescaped: Self.columns)
             """, session)
@@ -90,7 +90,7 @@ public struct KTSessionStore: UpdatableTable {
     public func update(_ session: KTSessionRecord, at now: Date) async throws -> KTSessionRecord {
         try await write("""
             update kt_sessions set topic = \(session.topic), process_area = \(session.processArea), expert = \(session.expert),
-                attendees = \(session.attendees), held_on = \(session.date.description)::date, status = \(session.status.rawValue),
+                attendees = \(session.attendees), held_on = \(session.date), status = \(session.status.rawValue),
                 proficiency = \(session.proficiency), version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(session.id)
             returning \(unescaped: Self.columns)

@@ -36,20 +36,20 @@ public struct StageStore: UpdatableTable {
 
     public static let table = "transition_stages"
     public static let columns = """
-        id, transition_id, key, name, position, to_char(planned_start, 'YYYY-MM-DD'), to_char(planned_end, 'YYYY-MM-DD'),
+        id, transition_id, key, name, position, planned_start, planned_end,
         gate_decision, gate_decided_at, gate_decided_by, gate_notes, version, created_at, updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> StageRecord {
         let (id, transition, key, name, position, start, end, decision, decidedAt, decidedBy, notes, version, createdAt, updatedAt)
-            = try row.decode((UUID, UUID, String, String, Int, String, String, String?, Date?, UUID?, String?, Int64, Date, Date).self)
+            = try row.decode((UUID, UUID, String, String, Int, CalendarDate, CalendarDate, String?, Date?, UUID?, String?, Int64, Date, Date).self)
         guard let key = TransitionStageKey(rawValue: key) else { throw corrupt(id) }
         let gate = try decision.map { text in
             guard let decision = GateDecision(rawValue: text) else { throw corrupt(id) }
             return decision
         }
         return StageRecord(id: id, transitionID: transition, key: key, name: name, position: position,
-                           plannedStart: try DayColumn.day(start, or: corrupt(id)), plannedEnd: try DayColumn.day(end, or: corrupt(id)),
+                           plannedStart: start, plannedEnd: end,
                            gateDecision: gate, gateDecidedAt: decidedAt, gateDecidedBy: decidedBy, gateNotes: notes,
                            version: version, createdAt: createdAt, updatedAt: updatedAt)
     }
@@ -73,8 +73,8 @@ public struct StageStore: UpdatableTable {
     /// Writes the stage's plan and its gate decision.
     public func update(_ stage: StageRecord, at now: Date) async throws -> StageRecord {
         try await write("""
-            update transition_stages set name = \(stage.name), planned_start = \(stage.plannedStart.description)::date,
-                planned_end = \(stage.plannedEnd.description)::date, gate_decision = \(stage.gateDecision?.rawValue),
+            update transition_stages set name = \(stage.name), planned_start = \(stage.plannedStart),
+                planned_end = \(stage.plannedEnd), gate_decision = \(stage.gateDecision?.rawValue),
                 gate_decided_at = \(stage.gateDecidedAt), gate_decided_by = \(stage.gateDecidedBy), gate_notes = \(stage.gateNotes),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(stage.id)

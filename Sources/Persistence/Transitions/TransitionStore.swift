@@ -40,16 +40,16 @@ public struct TransitionStore: UpdatableTable {
 
     public static let table = "transitions"
     public static let columns = """
-        id, name, type, scope, from_party, to_party, to_char(planned_go_live, 'YYYY-MM-DD'), contract_id, version, created_at,
+        id, name, type, scope, from_party, to_party, planned_go_live, contract_id, version, created_at,
         updated_at
         """
 
     public static func decode(_ row: PostgresRow) throws -> TransitionRecord {
         let (id, name, type, scope, from, to, goLive, contract, version, createdAt, updatedAt) = try row.decode(
-            (UUID, String, String, String, String, String, String, UUID?, Int64, Date, Date).self)
+            (UUID, String, String, String, String, String, CalendarDate, UUID?, Int64, Date, Date).self)
         guard let type = TransitionType(rawValue: type) else { throw corrupt(id) }
         return TransitionRecord(id: id, name: name, type: type, scope: scope, fromParty: from, toParty: to,
-                                plannedGoLive: try DayColumn.day(goLive, or: corrupt(id)), contractID: contract, version: version,
+                                plannedGoLive: goLive, contractID: contract, version: version,
                                 createdAt: createdAt, updatedAt: updatedAt)
     }
 
@@ -67,7 +67,7 @@ public struct TransitionStore: UpdatableTable {
             insert into transitions (tenant_id, id, name, type, scope, from_party, to_party, planned_go_live, contract_id,
                                      created_at, updated_at)
             values (\(tenantID), \(transition.id), \(transition.name), \(transition.type.rawValue), \(transition.scope),
-                    \(transition.fromParty), \(transition.toParty), \(transition.plannedGoLive.description)::date,
+                    \(transition.fromParty), \(transition.toParty), \(transition.plannedGoLive),
                     \(transition.contractID), \(transition.createdAt), \(transition.updatedAt))
             returning \(unescaped: Self.columns)
             """, transition)
@@ -97,7 +97,7 @@ public struct TransitionStore: UpdatableTable {
         try await write("""
             update transitions set name = \(transition.name), type = \(transition.type.rawValue), scope = \(transition.scope),
                 from_party = \(transition.fromParty), to_party = \(transition.toParty),
-                planned_go_live = \(transition.plannedGoLive.description)::date, contract_id = \(transition.contractID),
+                planned_go_live = \(transition.plannedGoLive), contract_id = \(transition.contractID),
                 version = version + 1, updated_at = \(now)
             where tenant_id = \(tenantID) and id = \(transition.id)
             returning \(unescaped: Self.columns)
