@@ -76,12 +76,11 @@ public struct APIKeyStore: TenantTable {
         case .client(let id): clientID = id
         case nil: break
         }
-        try await scope.query("select pmo.register_key(\(secret.publicID))")
+        // The key and its directory entry in one function (docs/ARCHITECTURE.md, "Citus-ready queries").
         let inserted = try await rows("""
-            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id, client_id)
-            values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
-                    \(scopeNames), \(expiresAt), \(memberID), \(clientID))
-            returning \(unescaped: Self.columns)
+            select \(unescaped: Self.columns) from pmo.insert_api_key(
+                \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)), \(scopeNames), \(expiresAt),
+                \(memberID), \(clientID))
             """)
         guard let record = inserted.first else { throw MissingRow(table: Self.table) }
         return (record, secret)
@@ -124,12 +123,19 @@ public struct APIKeyStore: TenantTable {
     /// Revokes one of the owner's keys, keeping the first revocation time. Nil when the owner has no
     /// key with that id; false when it was revoked already (nothing changed).
     public func revokeKey(_ keyID: UUID, of owner: KeyOwner) async throws -> Bool? {
-        let rows = try await scope.query("""
-            update api_keys set revoked_at = coalesce(revoked_at, now())
+        // No `now()` in the RETURNING list (Citus refuses a non-immutable function there): a row
+        // comes back only when this statement revoked the key.
+        let revoked = try await scope.query("""
+            update api_keys set revoked_at = now()
             where tenant_id = \(tenantID) and id = \(keyID) and \(unescaped: owner.column) = \(owner.id)
-            returning revoked_at = now()
+              and revoked_at is null
+            returning id
             """)
-        for try await revokedNow in rows.decode(Bool.self) { return revokedNow }
+        for try await _ in revoked { return true }
+        let existing = try await scope.query("""
+            select id from api_keys where tenant_id = \(tenantID) and id = \(keyID) and \(unescaped: owner.column) = \(owner.id)
+            """)
+        for try await _ in existing { return false }
         return nil
     }
 

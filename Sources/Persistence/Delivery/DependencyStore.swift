@@ -90,13 +90,17 @@ public struct DependencyStore: TenantTable {
     /// Inserts dependencies known to form no cycle (a template's, checked as a whole) in one statement.
     public func insertChecked(_ links: [ScheduleDependency], ids: [UUID], at now: Date) async throws {
         guard !links.isEmpty else { return }
-        try await scope.query("""
-            insert into work_item_dependencies (tenant_id, id, predecessor_id, successor_id, type, lag_days, created_at)
-            select \(tenantID), x.id, x.predecessor, x.successor, x.type, x.lag, \(now)
-            from unnest(\(ids)::uuid[], \(links.map(\.predecessor))::uuid[], \(links.map(\.successor))::uuid[],
-                        \(links.map(\.type.rawValue))::text[], \(links.map(\.lagDays))::integer[])
-                 as x(id, predecessor, successor, type, lag)
-            """)
+        var insert = MultiRowInsert(into: "work_item_dependencies", columns: [
+            "tenant_id", "id", "predecessor_id", "successor_id", "type", "lag_days", "created_at"])
+        let tenant = try insert.shared(tenantID)
+        let createdAt = try insert.shared(now)
+        for (link, id) in zip(links, ids) {
+            try insert.row { row in
+                row.cite(tenant); try row.bind(id); try row.bind(link.predecessor); try row.bind(link.successor)
+                try row.bind(link.type.rawValue); try row.bind(link.lagDays); row.cite(createdAt)
+            }
+        }
+        try await scope.query(insert.query())
     }
 
     /// The dependencies that go out of `start` and of everything after it.

@@ -61,6 +61,10 @@ public protocol TenantTable: Sendable {
     /// Refuses, before `delete`, to delete a row others still need (a portfolio with programmes),
     /// counting them for the message; by default nothing is checked.
     func checkDeletable(_ id: UUID) async throws
+    /// Clears, before `delete`, the references other rows keep to this one and outlive it (items in a
+    /// deleted sprint go back to the backlog). Done here rather than by `on delete set null`, which
+    /// Citus refuses on distributed tables; by default there are none.
+    func clearReferences(to id: UUID) async throws
 }
 
 extension TenantTable {
@@ -68,6 +72,7 @@ extension TenantTable {
     public static func error(for violation: ConstraintViolation, deleting id: UUID) -> (any Error)? { nil }
     public var parent: (column: String, id: UUID)? { nil }
     public func checkDeletable(_ id: UUID) async throws {}
+    public func clearReferences(to id: UUID) async throws {}
 
     public var tenantID: TenantID { scope.tenantID }
 
@@ -128,11 +133,12 @@ extension TenantTable {
         return stored
     }
 
-    /// Deletes the row unless `checkDeletable` refuses; false when there was none. A foreign key that
+    /// Deletes the row unless `checkDeletable` refuses, after `clearReferences`; false when there was none. A foreign key that
     /// refuses (a child added concurrently) becomes the error the table names for it.
     @discardableResult
     public func delete(_ id: UUID) async throws -> Bool {
         try await checkDeletable(id)
+        try await clearReferences(to: id)
         let query: PostgresQuery = if let parent {
             """
             delete from \(unescaped: Self.table)

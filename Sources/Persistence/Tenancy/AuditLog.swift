@@ -77,28 +77,28 @@ public struct AuditLog: Sendable {
     public func record(_ entries: [AuditEntry], ids: [UUID], at now: Date) async throws {
         guard let first = entries.first else { return }
         precondition(ids.count == entries.count, "one id per audit entry")
-        // One request, one actor and address; the changed fields travel as comma-joined text (field
-        // names never hold commas) because arrays of arrays cannot be bound.
-        try await scope.query("""
-            insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
-                resource_id, request_id, changed_fields, client_address)
-            select \(scope.tenantID), e.id, \(now), \(first.actor.type), \(first.actor.id), e.operation, e.resource_type,
-                e.resource_id, \(first.requestID), coalesce(string_to_array(nullif(e.changed, ''), ','), '{}'),
-                \(first.clientAddress.map(Self.clipped))
-            from unnest(\(ids)::uuid[], \(entries.map(\.operation))::text[], \(entries.map(\.resourceType))::text[],
-                        \(entries.map(\.resourceID))::uuid[], \(entries.map { $0.changedFields.joined(separator: ",") })::text[])
-                 as e (id, operation, resource_type, resource_id, changed)
-            """)
+        // One request: one actor, time and address, bound once for every row.
+        var insert = MultiRowInsert(into: "audit_events", columns: [
+            "tenant_id", "id", "occurred_at", "actor_type", "actor_id", "operation", "resource_type", "resource_id",
+            "request_id", "changed_fields", "client_address"])
+        let tenant = try insert.shared(scope.tenantID)
+        let occurredAt = try insert.shared(now)
+        let actorType = try insert.shared(first.actor.type)
+        let actorID = try insert.shared(first.actor.id)
+        let requestID = try insert.shared(first.requestID)
+        let address = try insert.shared(first.clientAddress.map(Self.clipped))
+        for (entry, id) in zip(entries, ids) {
+            try insert.row { row in
+                row.cite(tenant); try row.bind(id); row.cite(occurredAt); row.cite(actorType); row.cite(actorID)
+                try row.bind(entry.operation); try row.bind(entry.resourceType); try row.bind(entry.resourceID)
+                row.cite(requestID); try row.bind(entry.changedFields); row.cite(address)
+            }
+        }
+        try await scope.query(insert.query())
     }
 
     public func record(_ entry: AuditEntry, id: UUID, at now: Date) async throws {
-        try await scope.query("""
-            insert into audit_events (tenant_id, id, occurred_at, actor_type, actor_id, operation, resource_type,
-                resource_id, request_id, changed_fields, client_address)
-            values (\(scope.tenantID), \(id), \(now), \(entry.actor.type), \(entry.actor.id), \(entry.operation),
-                \(entry.resourceType), \(entry.resourceID), \(entry.requestID), \(entry.changedFields),
-                \(entry.clientAddress.map(Self.clipped)))
-            """)
+        try await record([entry], ids: [id], at: now)
     }
 
     /// An address as stored: at most 100 characters (the column's limit).

@@ -32,7 +32,8 @@ public struct StoredKey: Sendable {
 /// columns first, then the read's; the server authorizes the key before it looks at the data.
 ///
 /// Reads that are a single query use this; everything else uses a transaction
-/// (`pmo.begin_key_request` as its first statement).
+/// (`pmo.begin_key_request` as its first statement). On Citus the statement runs inside
+/// `begin`/`commit` (see `DatabaseTopology`).
 public enum KeyedRead {
     /// How many leading columns describe the key; the read's own columns start here.
     public static let keyColumnCount = 7
@@ -42,11 +43,25 @@ public enum KeyedRead {
     public static func run<Statement: PostgresPreparedStatement>(
         _ statement: Statement, on database: Database
     ) async throws -> (StoredKey?, [[PostgresCell]]) where Statement.Row == [PostgresCell] {
+        // On Citus the tenant the function sets reaches the shards only inside a transaction block
+        // (DatabaseTopology): three round trips there, one on a single server.
+        if try await database.topology.isDistributed(database) {
+            return try await database.transaction { connection in
+                try await collect(statement, on: connection, logger: database.logger)
+            }
+        }
+        return try await database.withConnection { connection in
+            try await collect(statement, on: connection, logger: database.logger)
+        }
+    }
+
+    private static func collect<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (StoredKey?, [[PostgresCell]]) where Statement.Row == [PostgresCell] {
         var key: StoredKey?
         var rows: [[PostgresCell]] = []
         // Cells by position: `makeRandomAccess()` would also build a name lookup table per row.
-        try await database.withConnection { connection in
-        for try await cells in try await connection.execute(statement, logger: database.logger) {
+        for try await cells in try await connection.execute(statement, logger: logger) {
             if key == nil {
                 key = StoredKey(
                     tenantID: try cells[0].decode(TenantID.self), keyID: try cells[1].decode(UUID.self),
@@ -55,7 +70,6 @@ public enum KeyedRead {
                     revokedAt: try cells[5].decode(Date?.self), tenantStatus: try cells[6].decode(String.self))
             }
             if cells.count > keyColumnCount, cells[keyColumnCount].bytes != nil { rows.append(cells) }
-        }
         }
         return (key, rows)
     }
