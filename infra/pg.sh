@@ -3,7 +3,10 @@
 # only way in: no TCP), and log. PostgreSQL refuses to run as root, so as root the server runs as
 # the unprivileged `postgres` user that Debian's package creates.
 
+# PMO_PG_BINDIR picks another build of the same server (infra/citus.sh uses a project-local copy
+# that also holds the Citus extension).
 pg_bindir() {
+    if [ -n "${PMO_PG_BINDIR:-}" ]; then echo "$PMO_PG_BINDIR"; return 0; fi
     local dir
     dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
     if [ -z "$dir" ]; then echo "infra: no PostgreSQL server binaries under /usr/lib/postgresql (run ./infra/setup)" >&2; return 1; fi
@@ -53,10 +56,10 @@ pg_cluster_stop() {
     pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null || true
 }
 
-# pg_cluster_bootstrap DIR DATABASE: the owner role (migrates, runs the admin CLI, bypasses row-level
+# pg_cluster_bootstrap_roles DIR: the owner role (migrates, runs the admin CLI, bypasses row-level
 # security for platform work) and the app role (owns nothing, cannot bypass row-level security).
-pg_cluster_bootstrap() {
-    local dir=$1 database=$2
+pg_cluster_bootstrap_roles() {
+    local dir=$1
     psql -X -q -v ON_ERROR_STOP=1 -h "$dir/run" -U postgres -d postgres <<SQL
 do \$\$ begin
     if not exists (select from pg_roles where rolname = 'pmo_owner') then
@@ -66,6 +69,14 @@ do \$\$ begin
         create role pmo_app login nobypassrls nocreatedb nocreaterole;
     end if;
 end \$\$;
+SQL
+}
+
+# pg_cluster_bootstrap DIR DATABASE: the roles and DATABASE owned by the owner role.
+pg_cluster_bootstrap() {
+    local dir=$1 database=$2
+    pg_cluster_bootstrap_roles "$dir"
+    psql -X -q -v ON_ERROR_STOP=1 -h "$dir/run" -U postgres -d postgres <<SQL
 select 'create database $database owner pmo_owner'
 where not exists (select from pg_database where datname = '$database') \gexec
 SQL

@@ -6,6 +6,11 @@ import PostgresNIO
 /// The throwaway PostgreSQL cluster `./infra/test` starts (socket directory in `PMO_TEST_SOCKET_DIR`).
 /// Each test gets its own database, cloned from a template that is migrated once per test process,
 /// so tests run in parallel without seeing each other (docs/ARCHITECTURE.md rule 4).
+///
+/// Under `./infra/test-citus`, `PMO_TEST_SOCKET_DIR` is a Citus coordinator and `PMO_TEST_CITUS_WORKERS`
+/// lists its workers' socket directories. Every database then exists on every node under one name,
+/// with the extension and the workers registered: the template is migrated (and so distributed)
+/// through the coordinator, and each node clones its own part of it.
 public actor TestCluster {
     public static let shared = TestCluster()
 
@@ -24,6 +29,13 @@ public actor TestCluster {
         public let description = "PMO_TEST_SOCKET_DIR is not set: run the tests with ./infra/test, which starts a throwaway PostgreSQL cluster"
     }
 
+    /// The workers' socket directories when the cluster is Citus; empty for a single node.
+    static let citusWorkers: [String] = (ProcessInfo.processInfo.environment["PMO_TEST_CITUS_WORKERS"] ?? "")
+        .split(separator: ",").map(String.init).filter { !$0.isEmpty }
+
+    /// Whether the tests run against a Citus coordinator.
+    public static var isCitus: Bool { !citusWorkers.isEmpty }
+
     static func socketDirectory() throws -> String {
         guard let directory = ProcessInfo.processInfo.environment["PMO_TEST_SOCKET_DIR"], !directory.isEmpty else {
             throw NotConfigured()
@@ -39,7 +51,7 @@ public actor TestCluster {
     /// A new, empty database (no migrations): for the migration tests.
     public func emptyDatabase() async throws -> String {
         let name = nextName("empty")
-        try await Self.admin("create database \(name) owner \(DatabaseLocation.ownerRole)")
+        try await Self.createDatabase(name)
         return name
     }
 
@@ -51,7 +63,9 @@ public actor TestCluster {
         // are serialised by this actor, and the migrating client's connections may take a moment to close.
         for attempt in 1... {
             do {
-                try await Self.admin("create database \(name) template \(template) owner \(DatabaseLocation.ownerRole)")
+                for node in try Self.nodes() {
+                    try await Self.admin("create database \(name) template \(template) owner \(DatabaseLocation.ownerRole)", node: node)
+                }
                 return name
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
                 try await Task.sleep(for: .milliseconds(50))
@@ -64,9 +78,19 @@ public actor TestCluster {
         if let template { return try await template.value }
         let name = "pmo_template_\(runID)"
         let task = Task {
-            try await Self.admin("create database \(name) owner \(DatabaseLocation.ownerRole)")
+            try await Self.createDatabase(name)
             try await withDatabase(try Self.ownerURL(database: name), logger: Self.logger) { database in
                 try await Migrator(database: database, migrations: try Migration.bundled()).migrate()
+            }
+            if Self.isCitus {
+                // Citus keeps sessions in every database it serves (its maintenance daemon, the
+                // coordinator's connections to the workers); a database is only cloned with none.
+                for node in try Self.nodes() {
+                    try await Self.admin("""
+                        select pg_terminate_backend(pid) from pg_stat_activity
+                        where datname = '\(name)' and pid <> pg_backend_pid()
+                        """, node: node)
+                }
             }
             return name
         }
@@ -79,10 +103,31 @@ public actor TestCluster {
         return "pmo_\(prefix)_\(runID)_\(counter)"
     }
 
-    /// Runs a statement on the `postgres` maintenance database; `statement` holds only names this
-    /// actor generated.
-    private static func admin(_ statement: String) async throws {
-        try await withDatabase(try Self.ownerURL(database: "postgres"), logger: Self.logger) { database in
+    /// The coordinator (or the single node) first, then the workers.
+    private static func nodes() throws -> [String] { [try socketDirectory()] + citusWorkers }
+
+    /// An empty database of the owner role; on Citus on every node, with the extension and the
+    /// workers registered with the coordinator (this needs the superuser).
+    private static func createDatabase(_ name: String) async throws {
+        for node in try nodes() {
+            try await admin("create database \(name) owner \(DatabaseLocation.ownerRole)", node: node)
+        }
+        guard isCitus else { return }
+        for node in try nodes() {
+            try await admin("create extension citus", node: node, database: name)
+        }
+        for worker in citusWorkers {
+            try await admin("select citus_add_node('\(worker)', 5432)", node: try socketDirectory(), database: name)
+        }
+    }
+
+    /// Runs a statement on one node (the `postgres` maintenance database unless another is named); on
+    /// Citus as the superuser, which creating the extension and registering nodes need. `statement`
+    /// holds only names this actor generated and the cluster's own socket directories.
+    private static func admin(_ statement: String, node: String? = nil, database: String = "postgres") async throws {
+        let url = DatabaseURL(user: isCitus ? "postgres" : DatabaseLocation.ownerRole, database: database,
+                              socketDirectory: try node ?? socketDirectory())
+        try await withDatabase(url, logger: Self.logger) { database in
             try await database.query(PostgresQuery(unsafeSQL: statement))
         }
     }

@@ -9,6 +9,8 @@ public struct Database: Sendable {
     public let pool: DatabasePool
     /// Never below `debug`: at `trace` the driver writes every row it reads to the log, secrets too.
     public let logger: Logger
+    /// One server or a Citus coordinator (known after the first statement that needs to know).
+    public let topology = DatabaseTopology()
 
     public init(pool: DatabasePool, logger: Logger) {
         self.pool = pool
