@@ -59,10 +59,15 @@ citus_build_dependencies() {
 }
 
 # citus_cluster_up DIR N: DIR/coordinator and DIR/worker1..N, started, with the roles on every node.
-# Citus does not propagate roles created in the `postgres` database, so each node gets them itself.
+# Roles are the nodes' own (made on each, as on one server), so Citus is told not to copy them: it
+# would otherwise re-create the owner role on the workers the first time a function owned by it is
+# created, as that role, which only a superuser may do (docs/DEPLOYMENT.md, "Beyond one database
+# machine: Citus").
 citus_cluster_up() {
     local dir=$1 workers=$2 node
     local settings=("shared_preload_libraries = 'citus'" "citus.propagate_set_commands = 'local'"
+        "citus.enable_create_role_propagation = off" "citus.enable_alter_role_propagation = off"
+        "citus.enable_alter_role_set_propagation = off"
         "max_connections = 1000" "max_worker_processes = 64" "fsync = off" "synchronous_commit = off"
         "full_page_writes = off")
     for node in coordinator $(seq -f 'worker%g' 1 "$workers"); do

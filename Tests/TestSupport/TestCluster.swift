@@ -61,17 +61,19 @@ public actor TestCluster {
         let name = nextName("t")
         // CREATE DATABASE ... TEMPLATE fails (55006) while anything is connected to the template: clones
         // are serialised by this actor, and the migrating client's connections may take a moment to close.
-        for attempt in 1... {
-            do {
-                for node in try Self.nodes() {
+        // On Citus each node clones its own part; a session a Citus daemon opened meanwhile is ended.
+        for node in try Self.nodes() {
+            for attempt in 1... {
+                do {
                     try await Self.admin("create database \(name) template \(template) owner \(DatabaseLocation.ownerRole)", node: node)
+                    break
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
+                    if Self.isCitus { try await Self.endSessions(in: template, on: node) }
+                    try await Task.sleep(for: .milliseconds(50))
                 }
-                return name
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55006" && attempt < 100 {
-                try await Task.sleep(for: .milliseconds(50))
             }
         }
-        fatalError("unreachable")
+        return name
     }
 
     private func migratedTemplate() async throws -> String {
@@ -83,13 +85,13 @@ public actor TestCluster {
                 try await Migrator(database: database, migrations: try Migration.bundled()).migrate()
             }
             if Self.isCitus {
-                // Citus keeps sessions in every database it serves (its maintenance daemon, the
-                // coordinator's connections to the workers); a database is only cloned with none.
-                for node in try Self.nodes() {
-                    try await Self.admin("""
-                        select pg_terminate_backend(pid) from pg_stat_activity
-                        where datname = '\(name)' and pid <> pg_backend_pid()
-                        """, node: node)
+                // Citus keeps sessions in every database it serves (its maintenance daemons, which
+                // also connect from node to node); a database is only cloned with none left.
+                for _ in 1...50 {
+                    var remaining = 0
+                    for node in try Self.nodes() { remaining += try await Self.endSessions(in: name, on: node) }
+                    if remaining == 0 { break }
+                    try await Task.sleep(for: .milliseconds(100))
                 }
             }
             return name
@@ -105,6 +107,20 @@ public actor TestCluster {
 
     /// The coordinator (or the single node) first, then the workers.
     private static func nodes() throws -> [String] { [try socketDirectory()] + citusWorkers }
+
+    /// Ends every session in `database` on one node; returns how many there were.
+    @discardableResult
+    private static func endSessions(in database: String, on node: String) async throws -> Int {
+        let url = DatabaseURL(user: "postgres", database: "postgres", socketDirectory: node)
+        return try await withDatabase(url, logger: Self.logger) { connection in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                select count(pg_terminate_backend(pid))::int from pg_stat_activity
+                where datname = '\(database)' and pid <> pg_backend_pid()
+                """))
+            for try await count in rows.decode(Int.self) { return count }
+            return 0
+        }
+    }
 
     /// An empty database of the owner role; on Citus on every node, with the extension and the
     /// workers registered with the coordinator (this needs the superuser).

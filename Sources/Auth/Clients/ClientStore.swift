@@ -29,6 +29,7 @@ public struct ClientStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "api_clients"
+    public static let columnsReadOtherTables = true
     /// The client's own columns.
     static let ownColumns = "id, name, scopes, status, disabled_at, version, created_at, updated_at"
     /// With the latest use of the client's keys, read where the client is. A write's RETURNING has

@@ -76,11 +76,14 @@ public struct APIKeyStore: TenantTable {
         case .client(let id): clientID = id
         case nil: break
         }
-        // The key and its directory entry in one function (docs/ARCHITECTURE.md, "Citus-ready queries").
+        // The directory entry first (the key refers to it), written by this role in this transaction
+        // (docs/ARCHITECTURE.md, "Citus-ready queries").
+        try await scope.query("insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))")
         let inserted = try await rows("""
-            select \(unescaped: Self.columns) from pmo.insert_api_key(
-                \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)), \(scopeNames), \(expiresAt),
-                \(memberID), \(clientID))
+            insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id, client_id)
+            values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),
+                    \(scopeNames), \(expiresAt), \(memberID), \(clientID))
+            returning \(unescaped: Self.columns)
             """)
         guard let record = inserted.first else { throw MissingRow(table: Self.table) }
         return (record, secret)
@@ -169,7 +172,7 @@ public struct APIKeyStore: TenantTable {
     public func revoke(reference: String) async throws -> APIKeyRecord {
         let id = UUID(uuidString: reference)
         let key = try await rows("""
-            update api_keys set revoked_at = coalesce(revoked_at, now())
+            update api_keys set revoked_at = coalesce(revoked_at, \(Date()))
             where tenant_id = \(tenantID) and (id = \(id) or public_id = \(reference))
             returning \(unescaped: Self.columns)
             """).first

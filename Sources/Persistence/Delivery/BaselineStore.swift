@@ -59,6 +59,7 @@ public struct BaselineStore: TenantTable {
     public var parent: (column: String, id: UUID)? { ("project_id", projectID) }
 
     public static let table = "baselines"
+    public static let columnsReadOtherTables = true
     /// The baseline's own columns, qualified by the table's name: the count's subquery names the
     /// baseline's row.
     static let ownColumns = """
@@ -82,7 +83,11 @@ public struct BaselineStore: TenantTable {
         violation.kind == .unique ? DuplicateName(kind: "baseline", name: row.name) : nil
     }
 
-    /// Snapshots every work item of the project, in two statements of the caller's transaction.
+    /// Snapshots every work item of the project, in two statements of the caller's transaction. The
+    /// items are copied by one `insert … select` that Citus runs on the tenant's shard: it takes
+    /// `tenant_id` from the rows it copies and calls no volatile function (an item's id is derived from
+    /// the baseline's and the work item's, unique per baseline), otherwise Citus would route the rows
+    /// through COPY, which row-level security refuses.
     public func create(id: UUID, name: String, at now: Date) async throws -> BaselineRecord {
         // The row as inserted has no items yet: it is read again once they are in.
         _ = try await write("""
@@ -96,7 +101,8 @@ public struct BaselineStore: TenantTable {
         try await scope.query("""
             insert into baseline_items (tenant_id, id, baseline_id, work_item_id, title, planned_start, planned_finish,
                                         duration_days, budgeted_cost)
-            select tenant_id, gen_random_uuid(), \(id), id, title, planned_start, planned_finish, duration_days, budgeted_cost
+            select tenant_id, md5(\(id)::text || id::text)::uuid, \(id), id, title, planned_start, planned_finish,
+                   duration_days, budgeted_cost
             from work_items where tenant_id = \(tenantID) and project_id = \(projectID)
             """)
         guard let created = try await find(id) else { throw MissingRow(table: Self.table) }

@@ -55,6 +55,7 @@ public struct SprintStore: UpdatableTable {
     }
 
     public static let table = "sprints"
+    public static let columnsReadOtherTables = true
     /// The sprint's own columns, qualified by the table's name: the counts' subqueries name the
     /// sprint's row.
     static let ownColumns = """

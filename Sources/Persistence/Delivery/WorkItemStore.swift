@@ -117,45 +117,35 @@ public struct WorkItemStore: UpdatableTable {
         return UnknownParent(kind: "work item of this project", field: "parentId", id: nil)
     }
 
-    /// Inserts every item in one statement (all or nothing): the rows travel as one JSON array.
+    /// Inserts every item in one statement (all or nothing), parents before their children.
     public func insert(_ items: [NewWorkItem], at now: Date) async throws -> [WorkItemRecord] {
         let today = CalendarDate(utcDate: now)
-        let rows: [[String: Any]] = items.map { item in
+        var insert = MultiRowInsert(into: "work_items", columns: [
+            "tenant_id", "id", "project_id", "parent_id", "path", "kind", "title", "description", "status",
+            "planned_start", "planned_finish", "duration_days", "estimate_hours", "story_points", "budgeted_cost",
+            "percent_complete", "assignee_id", "sprint_id", "completed_on", "custom_fields", "created_at", "updated_at"])
+        let tenant = try insert.shared(tenantID)
+        let project = try insert.shared(projectID)
+        let stamp = try insert.shared(now)
+        let completedToday = try insert.shared(today)
+        for item in items.sorted(by: { $0.path.count < $1.path.count }) {
             let f = item.fields
-            var row: [String: Any] = [
-                "id": item.id.uuidString, "path": item.path, "kind": f.kind.rawValue, "title": f.title,
-                "status": f.status.rawValue, "budgeted_cost": f.budgetedCost, "percent_complete": f.percentComplete,
-            ]
-            row["parent_id"] = item.parentID?.uuidString
-            row["description"] = f.description
-            row["planned_start"] = f.plannedStart?.description
-            row["planned_finish"] = f.plannedFinish?.description
-            row["duration_days"] = f.durationDays
-            row["estimate_hours"] = f.estimateHours
-            row["story_points"] = f.storyPoints
-            row["assignee_id"] = f.assigneeID?.uuidString
-            row["sprint_id"] = f.sprintID?.uuidString
-            row["completed_on"] = f.status == .done ? today.description : nil
-            row["custom_fields"] = f.customFields.mapValues(\.json)
-            return row
+            let customFields = String(decoding: try JSONSerialization.data(withJSONObject: f.customFields.mapValues(\.json)),
+                                      as: UTF8.self)
+            try insert.row { row in
+                row.cite(tenant); try row.bind(item.id); row.cite(project); try row.bind(item.parentID)
+                try row.bind(item.path); try row.bind(f.kind.rawValue); try row.bind(f.title); try row.bind(f.description)
+                try row.bind(f.status.rawValue); try row.bind(f.plannedStart); try row.bind(f.plannedFinish)
+                try row.bind(f.durationDays); try row.bind(f.estimateHours); try row.bind(f.storyPoints)
+                try row.bind(f.budgetedCost); try row.bind(f.percentComplete); try row.bind(f.assigneeID)
+                try row.bind(f.sprintID)
+                if f.status == .done { row.cite(completedToday) } else { row.expression("null") }
+                try row.bind(customFields, as: "jsonb"); row.cite(stamp); row.cite(stamp)
+            }
         }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: rows), as: UTF8.self)
         let inserted: [WorkItemRecord]
         do {
-            inserted = try await self.rows("""
-                insert into work_items (tenant_id, id, project_id, parent_id, path, kind, title, description, status,
-                    planned_start, planned_finish, duration_days, estimate_hours, story_points, budgeted_cost,
-                    percent_complete, assignee_id, sprint_id, completed_on, custom_fields, created_at, updated_at)
-                select \(tenantID), x.id, \(projectID), x.parent_id, x.path, x.kind, x.title, x.description, x.status,
-                    x.planned_start, x.planned_finish, x.duration_days, x.estimate_hours, x.story_points, x.budgeted_cost,
-                    x.percent_complete, x.assignee_id, x.sprint_id, x.completed_on, coalesce(x.custom_fields, '{}'), \(now), \(now)
-                from jsonb_to_recordset(\(json)::jsonb) as x(id uuid, parent_id uuid, path text, kind text, title text,
-                    description text, status text, planned_start date, planned_finish date, duration_days integer,
-                    estimate_hours numeric, story_points integer, budgeted_cost bigint, percent_complete smallint,
-                    assignee_id uuid, sprint_id uuid, completed_on date, custom_fields jsonb)
-                order by length(x.path)
-                returning \(unescaped: Self.columns)
-                """)
+            inserted = try await self.rows(insert.query(then: "returning \(Self.columns)"))
         } catch {
             // Many rows, so no one row for `write`'s table of errors: the refused reference is named alone.
             if let violation = ConstraintViolation(error), violation.kind == .foreignKey {

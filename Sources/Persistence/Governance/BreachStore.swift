@@ -65,6 +65,7 @@ public struct BreachStore: UpdatableTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "breaches"
+    public static let columnsReadOtherTables = true
     /// The breach's own columns.
     static let ownColumns = """
         id, contract_id, obligation_id, period_start, value, comparator, threshold, credit_bp, earn_back_periods, status,
@@ -101,22 +102,20 @@ public struct BreachStore: UpdatableTable {
     /// The breaches of `keys`' periods that exist, by period, locked: a concurrent waiver or credit
     /// commits first and is seen (so a credited breach is never withdrawn by a stale read).
     public func existing(_ keys: [PeriodKey]) async throws -> [PeriodKey: BreachRecord] {
-        let records = try await rows("""
-            select \(unescaped: Self.columns) from breaches
+        let records = try await lockedRows("""
+            select id from breaches
             where tenant_id = \(tenantID) and (obligation_id, period_start) in
-                (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start.description))::date[]))
-            for update of breaches
+                (select * from unnest(\(keys.map(\.obligationID))::uuid[], \(keys.map(\.start))::date[]))
+            order by id for update
             """)
         return Dictionary(uniqueKeysWithValues: records.map { (PeriodKey($0.obligationID, $0.period.start), $0) })
     }
 
     /// Every breach of one obligation, locked (as `existing`).
     public func all(of obligation: UUID) async throws -> [BreachRecord] {
-        try await rows("""
-            select \(unescaped: Self.columns) from breaches
-            where tenant_id = \(tenantID) and obligation_id = \(obligation) order by period_start
-            for update of breaches
-            """)
+        try await lockedRows("""
+            select id from breaches where tenant_id = \(tenantID) and obligation_id = \(obligation) order by id for update
+            """, orderedBy: "period_start")
     }
 
     public func list(_ filter: BreachFilter, after: UUID?, limit: Int) async throws -> [BreachRecord] {
@@ -140,29 +139,32 @@ public struct BreachStore: UpdatableTable {
             order by period_start, id
             """)
     }
-    /// Opens breaches. Arrays cannot carry nulls here, so NaN, "" and 0 stand for "none" (none of them
-    /// is a value the columns accept).
+    /// Opens breaches (credited in the month their period ends).
     /// A period breached already (by a concurrent writer) is left alone: the ids returned are those
     /// this call opened.
     @discardableResult
     public func open(_ breaches: [NewBreach], at now: Date) async throws -> Set<UUID> {
         guard !breaches.isEmpty else { return [] }
-        let rows = try await scope.query("""
-            insert into breaches (tenant_id, id, contract_id, obligation_id, period_start, period_end, credit_month, value,
-                                  comparator, threshold, credit_bp, earn_back_periods, created_at, updated_at)
-            select \(tenantID), n.id, n.contract_id, n.obligation_id, n.period_start, n.period_end,
-                   date_trunc('month', n.period_end)::date, nullif(n.value, 'NaN'), nullif(n.comparator, ''),
-                   nullif(n.threshold, 'NaN'), n.credit_bp, nullif(n.earn_back, 0),
-                   \(now), \(now)
-            from unnest(\(breaches.map(\.id))::uuid[], \(breaches.map(\.contractID))::uuid[], \(breaches.map(\.obligationID))::uuid[],
-                        \(breaches.map(\.period.start.description))::date[], \(breaches.map(\.period.end.description))::date[],
-                        \(breaches.map { $0.value ?? .nan })::float8[], \(breaches.map { $0.terms.comparator?.rawValue ?? "" })::text[],
-                        \(breaches.map { $0.terms.threshold ?? .nan })::float8[], \(breaches.map(\.terms.creditBasisPoints))::int[],
-                        \(breaches.map { $0.terms.earnBackPeriods ?? 0 })::int[])
-                 as n (id, contract_id, obligation_id, period_start, period_end, value, comparator, threshold, credit_bp, earn_back)
+        var insert = MultiRowInsert(into: "breaches", columns: [
+            "tenant_id", "id", "contract_id", "obligation_id", "period_start", "period_end", "credit_month", "value",
+            "comparator", "threshold", "credit_bp", "earn_back_periods", "created_at", "updated_at"])
+        let tenant = try insert.shared(tenantID)
+        let stamp = try insert.shared(now)
+        for breach in breaches {
+            let end = breach.period.end
+            let creditMonth = CalendarDate(year: end.year, month: end.month, day: 1) ?? end
+            try insert.row { row in
+                row.cite(tenant); try row.bind(breach.id); try row.bind(breach.contractID); try row.bind(breach.obligationID)
+                try row.bind(breach.period.start); try row.bind(end); try row.bind(creditMonth); try row.bind(breach.value)
+                try row.bind(breach.terms.comparator?.rawValue); try row.bind(breach.terms.threshold)
+                try row.bind(breach.terms.creditBasisPoints); try row.bind(breach.terms.earnBackPeriods)
+                row.cite(stamp); row.cite(stamp)
+            }
+        }
+        let rows = try await scope.query(insert.query(then: """
             on conflict (tenant_id, obligation_id, period_start) do nothing
             returning id
-            """)
+            """))
         var opened: Set<UUID> = []
         for try await id in rows.decode(UUID.self) { opened.insert(id) }
         return opened

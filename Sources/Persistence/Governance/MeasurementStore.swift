@@ -49,6 +49,7 @@ public struct MeasurementStore: TenantTable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     public static let table = "measurements"
+    public static let columnsReadOtherTables = true
     /// The period's kind is the obligation's, the breach is the period's (statements name the table
     /// without an alias, so that the subqueries can refer to it).
     public static let columns = """
@@ -102,34 +103,43 @@ public struct MeasurementStore: TenantTable {
     /// revision trail; returns the rows as written (an existing row keeps its id), without their breaches.
     public func record(_ writes: [MeasurementWrite], requestID: String?, at now: Date) async throws -> [MeasurementRecord] {
         guard !writes.isEmpty else { return [] }
-        let rows = try await scope.query("""
-            with written as (
-                insert into measurements as m (tenant_id, id, obligation_id, period_start, period_end, value, met,
-                                               created_at, updated_at)
-                select \(tenantID), w.id, w.obligation_id, w.period_start, w.period_end, w.value, w.met, \(now), \(now)
-                from unnest(\(writes.map(\.id))::uuid[], \(writes.map(\.obligationID))::uuid[],
-                            \(writes.map(\.period.start.description))::date[], \(writes.map(\.period.end.description))::date[],
-                            \(writes.map(\.value))::float8[], \(writes.map(\.met))::bool[])
-                     as w (id, obligation_id, period_start, period_end, value, met)
-                on conflict (tenant_id, obligation_id, period_start) do update
-                    set value = excluded.value, met = excluded.met, version = m.version + 1, updated_at = excluded.updated_at
-                returning m.id, m.obligation_id, m.period_start, m.value, m.met, m.version, m.created_at, m.updated_at
-            ), trail as (
-                insert into measurement_revisions (tenant_id, obligation_id, period_start, revision, value, met, request_id,
-                                                   recorded_at)
-                select \(tenantID), obligation_id, period_start, version, value, met, \(requestID), \(now) from written
-            )
-            select id, obligation_id, period_start, value, met, version, created_at, updated_at
-            from written
-            """)
+        // Two statements, not one with data-modifying CTEs: Citus routes each multi-row insert of one
+        // tenant's rows to its shard (docs/ARCHITECTURE.md, "Citus-ready queries").
+        var values = MultiRowInsert(into: "measurements as m", columns: [
+            "tenant_id", "id", "obligation_id", "period_start", "period_end", "value", "met", "created_at", "updated_at"])
+        let tenant = try values.shared(tenantID)
+        let stamp = try values.shared(now)
+        for write in writes {
+            try values.row { row in
+                row.cite(tenant); try row.bind(write.id); try row.bind(write.obligationID); try row.bind(write.period.start)
+                try row.bind(write.period.end); try row.bind(write.value); try row.bind(write.met)
+                row.cite(stamp); row.cite(stamp)
+            }
+        }
+        let rows = try await scope.query(values.query(then: """
+            on conflict (tenant_id, obligation_id, period_start) do update
+                set value = excluded.value, met = excluded.met, version = m.version + 1, updated_at = excluded.updated_at
+            returning m.id, m.obligation_id, m.period_start, m.value, m.met, m.version, m.created_at, m.updated_at
+            """)).collect()
+        var trail = MultiRowInsert(into: "measurement_revisions", columns: [
+            "tenant_id", "obligation_id", "period_start", "revision", "value", "met", "request_id", "recorded_at"])
+        let trailTenant = try trail.shared(tenantID)
+        let trailRequest = try trail.shared(requestID)
+        let trailStamp = try trail.shared(now)
         let kinds = Dictionary(writes.map { ($0.obligationID, $0.period.kind) }, uniquingKeysWith: { first, _ in first })
         var records: [MeasurementRecord] = []
-        for try await (id, obligation, start, value, met, version, createdAt, updatedAt)
-            in rows.decode((UUID, UUID, CalendarDate, Double, Bool, Int64, Date, Date).self) {
+        for row in rows {
+            let (id, obligation, start, value, met, version, createdAt, updatedAt) = try row.decode(
+                (UUID, UUID, CalendarDate, Double, Bool, Int64, Date, Date).self)
             guard let kind = kinds[obligation], let period = MeasurementPeriod(kind: kind, start: start) else { throw Self.corrupt(id) }
             records.append(MeasurementRecord(id: id, obligationID: obligation, period: period, value: value, met: met,
                                              breachID: nil, version: version, createdAt: createdAt, updatedAt: updatedAt))
+            try trail.row { cells in
+                cells.cite(trailTenant); try cells.bind(obligation); try cells.bind(start); try cells.bind(version)
+                try cells.bind(value); try cells.bind(met); cells.cite(trailRequest); cells.cite(trailStamp)
+            }
         }
+        if !trail.isEmpty { try await scope.query(trail.query()) }
         return records
     }
 

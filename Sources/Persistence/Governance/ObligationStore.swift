@@ -56,6 +56,7 @@ public struct ObligationStore: UpdatableTable {
     public var parent: (column: String, id: UUID)? { contract.map { ("contract_id", $0) } }
 
     public static let table = "obligations"
+    public static let columnsReadOtherTables = true
     /// The obligation's own columns.
     static let ownColumns = """
         id, contract_id, name, kind, metric, unit, period, due_date, delivered_on, version, created_at, updated_at
@@ -115,10 +116,9 @@ public struct ObligationStore: UpdatableTable {
     /// The obligations among `ids`, by id; with `lock`, locked in id order (so two writers over the
     /// same obligations cannot deadlock) until the transaction ends.
     public func findMany(_ ids: [UUID], lock: Bool = false) async throws -> [UUID: ObligationRecord] {
-        let records = try await rows("""
-            select \(unescaped: Self.columns) from obligations where tenant_id = \(tenantID) and id = any(\(ids))
-            order by id \(unescaped: lock ? "for update" : "")
-            """)
+        let records = lock
+            ? try await lockedRows("select id from obligations where tenant_id = \(tenantID) and id = any(\(ids)) order by id for update")
+            : try await rows("select \(unescaped: Self.columns) from obligations where tenant_id = \(tenantID) and id = any(\(ids))")
         return Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
     }
 
@@ -133,11 +133,11 @@ public struct ObligationStore: UpdatableTable {
     /// Deliverables due before `today`, not delivered and not yet breached, locked. One being edited
     /// right now is skipped: its editor judges it again when its dates change.
     public func overdueDeliverables(on today: CalendarDate) async throws -> [ObligationRecord] {
-        try await rows("""
-            select \(unescaped: Self.columns) from obligations
+        try await lockedRows("""
+            select id from obligations
             where tenant_id = \(tenantID) and kind = 'deliverable' and delivered_on is null
               and due_date < \(today)
-              and not exists (select 1 from breaches b where b.tenant_id = obligations.tenant_id and b.obligation_id = obligations.id)
+              and not exists (select 1 from breaches b where b.tenant_id = \(tenantID) and b.obligation_id = obligations.id)
             order by id
             for update of obligations skip locked
             """)

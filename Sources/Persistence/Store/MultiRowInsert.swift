@@ -46,6 +46,13 @@ public struct MultiRowInsert: Sendable {
             cells.append("$\(bindings.count)")
         }
 
+        /// A value bound as `type` (`jsonb` from its text, say), where the column's type is not the
+        /// value's own.
+        public mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value, as type: String) throws {
+            try bindings.append(value)
+            cells.append("$\(bindings.count)::\(type)")
+        }
+
         public mutating func cite(_ shared: Shared) { cells.append(shared.placeholder) }
 
         /// An SQL expression of the insert's own making (a constant, a default), never client input.

@@ -45,6 +45,11 @@ public protocol TenantTable: Sendable {
     static var table: String { get }
     /// The select list `decode` reads, in its order.
     static var columns: String { get }
+    /// Whether `columns` reads other tables (a count, the latest use, the terms in force). Such rows
+    /// are locked by a statement of their own before they are read (`lockedRows`): Citus takes row
+    /// locks only in a statement it can route to one shard, and a subquery over another table makes
+    /// it unroutable. False by default.
+    static var columnsReadOtherTables: Bool { get }
     /// One row of `columns`; throws `CorruptRow` for a value the code does not know.
     static func decode(_ row: PostgresRow) throws -> Row
     /// What a write of `row` refused by `violation` means to the client; nil when it is the server's
@@ -71,6 +76,7 @@ extension TenantTable {
     public static func error(for violation: ConstraintViolation, writing row: Row) -> (any Error)? { nil }
     public static func error(for violation: ConstraintViolation, deleting id: UUID) -> (any Error)? { nil }
     public var parent: (column: String, id: UUID)? { nil }
+    public static var columnsReadOtherTables: Bool { false }
     public func checkDeletable(_ id: UUID) async throws {}
     public func clearReferences(to id: UUID) async throws {}
 
@@ -86,6 +92,14 @@ extension TenantTable {
     /// The row, or nil when the tenant (and the parent) has none with this id. `lock` takes the
     /// row lock a write needs, until the transaction ends.
     public func find(_ id: UUID, lock: Bool = false) async throws -> Row? {
+        if lock && Self.columnsReadOtherTables {
+            return try await lockedRows(parent.map { parent in
+                """
+                select id from \(unescaped: Self.table)
+                where tenant_id = \(tenantID) and \(unescaped: parent.column) = \(parent.id) and id = \(id) for update
+                """
+            } ?? "select id from \(unescaped: Self.table) where tenant_id = \(tenantID) and id = \(id) for update").first
+        }
         let locking = lock ? "for update" : ""
         if let parent {
             return try await rows("""
@@ -98,6 +112,19 @@ extension TenantTable {
             select \(unescaped: Self.columns) from \(unescaped: Self.table)
             where tenant_id = \(tenantID) and id = \(id) \(unescaped: locking)
             """).first
+    }
+
+    /// The rows whose ids `lock` returns (a `select id … for update` or `for share` of this table),
+    /// read after it in id order or `order`: the lock and the read are two statements so that the
+    /// lock stays routable on Citus whatever `columns` reads (`columnsReadOtherTables`).
+    public func lockedRows(_ lock: PostgresQuery, orderedBy order: String = "id") async throws -> [Row] {
+        var ids: [UUID] = []
+        for try await id in try await scope.query(lock).decode(UUID.self) { ids.append(id) }
+        guard !ids.isEmpty else { return [] }
+        return try await rows("""
+            select \(unescaped: Self.columns) from \(unescaped: Self.table)
+            where tenant_id = \(tenantID) and id = any(\(ids)) order by \(unescaped: order)
+            """)
     }
 
     /// One page in id order (ids are time-ordered: creation order) after the cursor. It reads

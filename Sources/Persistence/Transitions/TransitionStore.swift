@@ -72,24 +72,35 @@ public struct TransitionStore: UpdatableTable {
             returning \(unescaped: Self.columns)
             """, transition)
         let stageIDs = stages.map { _ in newID() }
-        try await scope.query("""
-            insert into transition_stages (tenant_id, id, transition_id, key, name, position, planned_start, planned_end,
-                                           created_at, updated_at)
-            select \(tenantID), s.id, \(transition.id), s.key, s.name, s.position, s.planned_start, s.planned_end,
-                   \(transition.createdAt), \(transition.createdAt)
-            from unnest(\(stageIDs)::uuid[], \(stages.map(\.key.rawValue))::text[], \(stages.map(\.name))::text[],
-                        \(Array(stages.indices))::int[], \(stages.map(\.plannedStart.description))::date[],
-                        \(stages.map(\.plannedEnd.description))::date[])
-                 as s (id, key, name, position, planned_start, planned_end)
-            """)
-        let criteria = zip(stageIDs, stages).flatMap { id, stage in stage.criteria.map { (id, $0.title, $0.mandatory) } }
-        try await scope.query("""
-            insert into readiness_criteria (tenant_id, id, transition_id, stage_id, title, mandatory, created_at, updated_at)
-            select \(tenantID), c.id, \(transition.id), c.stage_id, c.title, c.mandatory, \(transition.createdAt),
-                   \(transition.createdAt)
-            from unnest(\(criteria.map { _ in newID() })::uuid[], \(criteria.map(\.0))::uuid[], \(criteria.map(\.1))::text[],
-                        \(criteria.map(\.2))::bool[]) as c (id, stage_id, title, mandatory)
-            """)
+        var stageRows = MultiRowInsert(into: "transition_stages", columns: [
+            "tenant_id", "id", "transition_id", "key", "name", "position", "planned_start", "planned_end",
+            "created_at", "updated_at"])
+        let tenant = try stageRows.shared(tenantID)
+        let transitionID = try stageRows.shared(transition.id)
+        let createdAt = try stageRows.shared(transition.createdAt)
+        for (position, (id, stage)) in zip(stageIDs, stages).enumerated() {
+            try stageRows.row { row in
+                row.cite(tenant); try row.bind(id); row.cite(transitionID); try row.bind(stage.key.rawValue)
+                try row.bind(stage.name); try row.bind(position); try row.bind(stage.plannedStart)
+                try row.bind(stage.plannedEnd); row.cite(createdAt); row.cite(createdAt)
+            }
+        }
+        if !stageRows.isEmpty { try await scope.query(stageRows.query()) }
+        var criterionRows = MultiRowInsert(into: "readiness_criteria", columns: [
+            "tenant_id", "id", "transition_id", "stage_id", "title", "mandatory", "created_at", "updated_at"])
+        let criterionTenant = try criterionRows.shared(tenantID)
+        let criterionTransition = try criterionRows.shared(transition.id)
+        let criterionCreatedAt = try criterionRows.shared(transition.createdAt)
+        for (stageID, stage) in zip(stageIDs, stages) {
+            for criterion in stage.criteria {
+                try criterionRows.row { row in
+                    row.cite(criterionTenant); try row.bind(newID()); row.cite(criterionTransition); try row.bind(stageID)
+                    try row.bind(criterion.title); try row.bind(criterion.mandatory)
+                    row.cite(criterionCreatedAt); row.cite(criterionCreatedAt)
+                }
+            }
+        }
+        if !criterionRows.isEmpty { try await scope.query(criterionRows.query()) }
         return record
     }
 
