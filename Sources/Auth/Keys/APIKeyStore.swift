@@ -76,9 +76,9 @@ public struct APIKeyStore: TenantTable {
         case .client(let id): clientID = id
         case nil: break
         }
-        // The directory entry first (the key refers to it), written by this role in this transaction
-        // (docs/ARCHITECTURE.md, "Citus-ready queries").
-        try await scope.query("insert into api_key_directory (public_id, tenant_id) values (\(secret.publicID), \(tenantID))")
+        // The key and its directory entry, in the caller's transaction (migration 0025 says why the key
+        // no longer refers to the entry by a foreign key).
+        try await scope.query("select pmo.register_key(\(secret.publicID))")
         let inserted = try await rows("""
             insert into api_keys (tenant_id, id, public_id, name, secret_hash, scopes, expires_at, member_id, client_id)
             values (\(tenantID), \(id), \(secret.publicID), \(name), \(ByteBuffer(bytes: secret.secretHash)),

@@ -17,16 +17,19 @@ begin
 end
 $$;
 
--- The app role writes a new key's directory entry itself, beside the key, in the same transaction
--- and as the same role: on Citus each role has connections of its own to a worker, and a key written by
--- one cannot see a directory entry the other has not committed yet (nor may two roles modify a tenant's
--- shards in one transaction). The app role may only insert entries for the tenant the transaction set,
--- and still reads none.
-drop function pmo.register_key(text);
-alter table api_key_directory enable row level security;
-create policy app_registers_own_keys on api_key_directory for insert to pmo_app
-    with check (tenant_id = pmo.current_tenant());
-grant insert on api_key_directory to pmo_app;
+-- A key no longer refers to its directory entry by a foreign key. On Citus the entry (a reference
+-- table, written by pmo.register_key as the owner) and the key (a tenant table, written by the app role)
+-- go over two connections to a worker, and the key's foreign key cannot see the entry the other
+-- connection has not committed yet. Both are written in one transaction by APIKeyStore.insert, and
+-- nothing deletes an entry but its tenant's deletion, which deletes the tenant's keys too.
+alter table api_keys drop constraint api_keys_public_id_fkey;
+
+create or replace function pmo.register_key(p_public_id text) returns void
+language plpgsql volatile security definer as $$
+begin
+    insert into public.api_key_directory (public_id, tenant_id) values (p_public_id, pmo.current_tenant());
+end
+$$;
 
 create or replace function pmo.register_invitation(p_public_id text) returns void
 language plpgsql volatile security definer as $$

@@ -14,6 +14,15 @@ public struct ConstraintViolation: Sendable, Equatable {
         self.constraint = constraint
     }
 
+    /// The constraint's name as the schema declares it. A Citus worker reports the constraint of the
+    /// shard it wrote, named after the shard (`actions_tenant_id_owner_id_fkey_102011`): shard ids have
+    /// six digits or more, and no constraint of the schema ends in `_` and six digits.
+    static func schemaName(of reported: String) -> String {
+        let digits = reported.reversed().prefix { $0.isASCII && $0.isNumber }
+        guard digits.count >= 6, reported.dropLast(digits.count).hasSuffix("_") else { return reported }
+        return String(reported.dropLast(digits.count + 1))
+    }
+
     /// The violation a server error reports, or nil for any other error.
     init?(_ error: any Error) {
         guard let error = error as? PSQLError, let state = error.sqlState else { return nil }
@@ -26,7 +35,7 @@ public struct ConstraintViolation: Sendable, Equatable {
         case "23502": kind = .notNull
         default: return nil
         }
-        self.init(kind: kind, constraint: error.serverInfo?[.constraintName] ?? "")
+        self.init(kind: kind, constraint: Self.schemaName(of: error.serverInfo?[.constraintName] ?? ""))
     }
 }
 
