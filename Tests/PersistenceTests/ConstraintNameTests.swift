@@ -13,4 +13,11 @@ struct ConstraintNameTests {
         #expect(ConstraintViolation.schemaName(of: "period_12345") == "period_12345")
         #expect(ConstraintViolation.schemaName(of: "") == "")
     }
+
+    @Test("a message that names the constraint gives its name (a Citus coordinator passes no constraint field on)")
+    func fromTheMessage() {
+        #expect(ConstraintViolation.quotedName(in: #"insert or update on table "actions_103017" violates foreign key constraint "actions_tenant_id_owner_id_fkey_103017""#)
+                == "actions_tenant_id_owner_id_fkey_103017")
+        #expect(ConstraintViolation.quotedName(in: "duplicate key value") == "")
+    }
 }

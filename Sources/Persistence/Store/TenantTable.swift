@@ -23,6 +23,14 @@ public struct ConstraintViolation: Sendable, Equatable {
         return String(reported.dropLast(digits.count + 1))
     }
 
+    /// The constraint named in a message (`… violates foreign key constraint "name"`): a Citus
+    /// coordinator passes a worker's error on without its constraint field.
+    static func quotedName(in message: String) -> String {
+        guard let marker = message.range(of: "constraint \""),
+              let close = message[marker.upperBound...].firstIndex(of: "\"") else { return "" }
+        return String(message[marker.upperBound..<close])
+    }
+
     /// The violation a server error reports, or nil for any other error.
     init?(_ error: any Error) {
         guard let error = error as? PSQLError, let state = error.sqlState else { return nil }
@@ -35,7 +43,8 @@ public struct ConstraintViolation: Sendable, Equatable {
         case "23502": kind = .notNull
         default: return nil
         }
-        self.init(kind: kind, constraint: Self.schemaName(of: error.serverInfo?[.constraintName] ?? ""))
+        let reported = error.serverInfo?[.constraintName] ?? Self.quotedName(in: error.serverInfo?[.message] ?? "")
+        self.init(kind: kind, constraint: Self.schemaName(of: reported))
     }
 }
 
