@@ -1,5 +1,5 @@
 import App
-import Auth
+public import Auth
 public import Domain
 import Foundation
 import Hummingbird
@@ -44,9 +44,11 @@ public struct TestEnvironment: Sendable {
     /// `testing: .live` serves on a loopback port (requests then have a client address);
     /// `logger` replaces the suite's logger (to capture what the server logs).
     /// `ssoAllowsInsecureKeySets` lets SSO configurations name a local identity provider's http JWKS URL.
+    /// `authThrottle` replaces the failed-authentication limits.
     public func withApp<Result: Sendable>(
         environment: Domain.Environment = .live, usageFlushInterval: Duration = .seconds(3600),
         testing: TestingSetup = .router, logger: Logger? = nil, ssoAllowsInsecureKeySets: Bool = false,
+        authThrottle: FailedAuthThrottle.Limits = .init(),
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
     ) async throws -> Result {
         // Port 0: a live test server takes any free port. Three connections each: the pool opens
@@ -57,6 +59,7 @@ public struct TestEnvironment: Sendable {
         let configuration = AppConfiguration(signingKeySeal: TestKeys.signingKeySeal, port: 0, database: try appURL,
                                              databasePoolSize: 3, usageFlushInterval: usageFlushInterval,
                                              databaseProbeInterval: .seconds(5),
+                                             authThrottle: authThrottle,
                                              ssoAllowsInsecureKeySets: ssoAllowsInsecureKeySets,
                                              limits: ServerLimits(statementTimeout: .seconds(60), lockTimeout: .seconds(30),
                                                                   acquireTimeout: .seconds(30)))
