@@ -73,6 +73,23 @@ import TestSupport
         #expect(listed.contains("boss@example.com") && listed.contains("auditor@example.com") && listed.contains("invited"))
     }
 
+    /// On a single server the command refuses, saying why; on Citus (./infra/test-citus) the migrator
+    /// has placed every table already, and the command says so, table by table.
+    @Test func citusDistributeIsIdempotentAndSaysWhatItDid() async throws {
+        let env = try await TestEnvironment()
+        let run = try Self.admin(["citus", "distribute"], env: env)
+        guard TestCluster.isCitus else {
+            #expect(run.status != 0)
+            #expect(run.error.contains("no citus extension"), "\(run.error)")
+            return
+        }
+        #expect(run.status == 0, "\(run.error)")
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.contains("already reference tenants"))
+        #expect(lines.contains("already distributed projects"))
+        #expect(lines.last?.hasPrefix("0 tables placed now, ") == true, "\(run.output)")
+    }
+
     @Test func suspendAndResume() async throws {
         let env = try await TestEnvironment()
         let a = try await env.createTenant("cli-s")
