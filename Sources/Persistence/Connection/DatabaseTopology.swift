@@ -12,9 +12,12 @@ public final class DatabaseTopology: Sendable {
 
     public init() {}
 
+    /// The answer once known (every request after the first reads it here, without a suspension).
+    var known: Bool? { distributed.withLock { $0 } }
+
     /// The answer, asking over one of the database's connections the first time.
     func isDistributed(_ database: Database) async throws -> Bool {
-        if let known = distributed.withLock({ $0 }) { return known }
+        if let known { return known }
         let answer = try await database.withConnection { connection in
             try await CitusDistributor.isCitus(connection, logger: database.logger)
         }

@@ -45,7 +45,9 @@ public enum KeyedRead {
     ) async throws -> (StoredKey?, [[PostgresCell]]) where Statement.Row == [PostgresCell] {
         // On Citus the tenant the function sets reaches the shards only inside a transaction block
         // (DatabaseTopology): three round trips there, one on a single server.
-        if try await database.topology.isDistributed(database) {
+        var distributed = database.topology.known
+        if distributed == nil { distributed = try await database.topology.isDistributed(database) }
+        if distributed == true {
             return try await database.transaction { connection in
                 try await collect(statement, on: connection, logger: database.logger)
             }
