@@ -111,12 +111,15 @@ extension TenantTable {
     /// row lock a write needs, until the transaction ends.
     public func find(_ id: UUID, lock: Bool = false) async throws -> Row? {
         if lock && Self.columnsReadOtherTables {
-            return try await lockedRows(parent.map { parent in
+            let locking: PostgresQuery = if let parent {
                 """
                 select id from \(unescaped: Self.table)
                 where tenant_id = \(tenantID) and \(unescaped: parent.column) = \(parent.id) and id = \(id) for update
                 """
-            } ?? "select id from \(unescaped: Self.table) where tenant_id = \(tenantID) and id = \(id) for update").first
+            } else {
+                "select id from \(unescaped: Self.table) where tenant_id = \(tenantID) and id = \(id) for update"
+            }
+            return try await lockedRows(locking).first
         }
         let locking = lock ? "for update" : ""
         if let parent {
