@@ -28,9 +28,9 @@ public struct ManifestApplier: Sendable {
         return try await database.transaction { connection in
             // Serialise concurrent applies of the same tenant.
             try await connection.query("select pg_advisory_xact_lock(hashtext(\("pmo.tenant." + manifest.slug)))", logger: logger)
-            let tenant = try await TenantStore.first(connection.query("""
-                select id, slug, name, plan, status, created_at from tenants where slug = \(manifest.slug) for update
-                """, logger: logger))
+            let today = CalendarDate(utcDate: environment.now())
+            let tenant = try await TenantStore.find(slug: manifest.slug, today: today, lock: true,
+                                                    connection: connection, logger: logger)
             let tenantID = tenant?.id ?? TenantID(environment.newID())
             try await connection.query("select pmo.set_tenant(\(tenantID))", logger: logger)
             let scope = TenantScope(connection: connection, tenantID: tenantID, logger: logger)
@@ -45,20 +45,27 @@ public struct ManifestApplier: Sendable {
             }
             let plan = ManifestPlan(manifest: manifest, live: .init(
                 tenant: tenant, activeKeys: keys, projects: projects.mapValues(\.fields)))
+            // A plan the catalogue does not have (or archived) is refused by a dry run too.
+            let plans = PlanStore(connection: connection, logger: logger)
+            let newPlan = tenant?.plan == manifest.plan ? nil : try await plans.subscribable(code: manifest.plan)
             guard !dryRun, !plan.isEmpty else { return Outcome(plan: plan, createdKeys: []) }
 
-            if tenant == nil {
+            if tenant == nil, let version = newPlan {
                 try await connection.query("""
-                    insert into tenants (id, slug, name, plan, status)
-                    values (\(tenantID), \(manifest.slug), \(manifest.name), \(manifest.plan.rawValue),
-                            \((manifest.status ?? .active).rawValue))
+                    insert into tenants (id, slug, name, status)
+                    values (\(tenantID), \(manifest.slug), \(manifest.name), \((manifest.status ?? .active).rawValue))
                     """, logger: logger)
+                try await SubscriptionStore(scope).start(on: version, from: today, id: environment.newID())
             } else {
                 try await connection.query("""
-                    update tenants set name = \(manifest.name), plan = \(manifest.plan.rawValue),
-                        status = \((manifest.status ?? tenant!.status).rawValue), updated_at = now()
+                    update tenants set name = \(manifest.name), status = \((manifest.status ?? tenant!.status).rawValue),
+                        updated_at = now()
                     where id = \(tenantID)
                     """, logger: logger)
+                if let version = newPlan {
+                    // A manifest's plan change takes effect the day it is applied, prorated.
+                    try await SubscriptionStore(scope).change(to: version, from: today, today: today, id: environment.newID())
+                }
             }
             var created: [(name: String, token: String)] = []
             func audit(_ operation: String, _ type: String, _ id: UUID, _ fields: [String]) async throws {

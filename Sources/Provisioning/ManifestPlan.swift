@@ -6,7 +6,7 @@ public import Persistence
 /// when the tenant already matches (a second apply is a no-op and says so).
 public struct ManifestPlan: Equatable, Sendable {
     public enum Change: Equatable, Sendable, CustomStringConvertible {
-        case createTenant(slug: String, plan: Plan)
+        case createTenant(slug: String, plan: String)
         case setTenantField(field: String, from: String, to: String)
         case createKey(name: String, scopes: [Scope])
         case setKeyScopes(name: String, from: [String], to: [Scope])
@@ -15,7 +15,7 @@ public struct ManifestPlan: Equatable, Sendable {
 
         public var description: String {
             switch self {
-            case .createTenant(let slug, let plan): "+ tenant \(slug) (plan \(plan.rawValue))"
+            case .createTenant(let slug, let plan): "+ tenant \(slug) (plan \(plan))"
             case .setTenantField(let field, let from, let to): "~ tenant \(field): \(from) → \(to)"
             case .createKey(let name, let scopes): "+ api key \(name) [\(scopes.map(\.rawValue).joined(separator: ","))]"
             case .setKeyScopes(let name, let from, let to):
@@ -47,7 +47,7 @@ public struct ManifestPlan: Equatable, Sendable {
         if let tenant = live.tenant {
             if tenant.name != manifest.name { changes.append(.setTenantField(field: "name", from: tenant.name, to: manifest.name)) }
             if tenant.plan != manifest.plan {
-                changes.append(.setTenantField(field: "plan", from: tenant.plan.rawValue, to: manifest.plan.rawValue))
+                changes.append(.setTenantField(field: "plan", from: tenant.plan, to: manifest.plan))
             }
             if let status = manifest.status, tenant.status != status {
                 changes.append(.setTenantField(field: "status", from: tenant.status.rawValue, to: status.rawValue))

@@ -15,7 +15,8 @@ public struct TenantManifest: Equatable, Sendable {
 
     public var slug: String
     public var name: String
-    public var plan: Plan
+    /// A plan code of the catalogue.
+    public var plan: String
     /// The tenant's status when the manifest sets one; absent leaves a live tenant's status alone
     /// (new tenants start active), so re-applying never un-suspends a tenant by accident.
     public var status: TenantStatus?
@@ -61,7 +62,11 @@ extension TenantManifest {
         }
         let name = try reader.string("name")
         guard (1...200).contains(name.count) else { throw reader.error("name", "must be 1–200 characters") }
-        let plan: Plan = try reader.enumeration("plan")
+        // Whether the plan exists is the catalogue's to say, when the manifest is applied.
+        let plan = try reader.string("plan")
+        guard PlanTerms.isValidCode(plan) else {
+            throw reader.error("plan", "must be a plan code: 2 to 40 characters, lower-case letters, digits, - and _")
+        }
         let status: TenantStatus? = try reader.optionalEnumeration("status")
         if let status, ![.active, .suspended, .onboarding].contains(status) {
             throw reader.error("status", "a manifest may set active, onboarding or suspended")

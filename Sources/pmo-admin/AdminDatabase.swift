@@ -1,5 +1,6 @@
 import ArgumentParser
 import Auth
+import Domain
 import Foundation
 import Logging
 import Persistence
@@ -61,6 +62,11 @@ enum AdminDatabase {
         case let e as ManifestError: "invalid manifest: \(e)"
         case let e as UnknownOperator: "unknown operator: \(e.email)"
         case let e as DuplicateOperator: "an operator \(e.email) exists already"
+        case let e as UnknownPlan: "unknown plan \(e.code)" + (e.version.map { " version \($0)" } ?? "") + " (pmo-admin plan list shows the catalogue)"
+        case let e as ArchivedPlan: "plan \(e.code) is archived: no subscription may start on it"
+        case let e as ConcurrentPlanEdit: "plan \(e.code) was changed at the same time; run the command again"
+        case let e as RefusedPlanChange: "plan change refused: \(e.reason)"
+        case let e as ValidationFailure: "invalid plan: " + e.errors.map { "\($0.pointer) \($0.detail)" }.joined(separator: "; ")
         default: "\(error)"
         }
     }

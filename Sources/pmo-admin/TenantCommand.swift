@@ -13,18 +13,19 @@ struct TenantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant.")
         @Option(help: "URL-safe unique key, ^[a-z0-9][a-z0-9-]{1,62}$.") var slug: String
         @Option(help: "Display name.") var name: String
-        @Option(help: "starter, professional or enterprise.") var plan: String
+        @Option(help: "The code of a plan in the catalogue (pmo-admin plan list); the tenant starts on its newest version today.")
+        var plan: String
 
         func run() async throws {
             guard TenantSlug.isValid(slug) else { throw AdminFailure(message: "invalid slug \(slug): must match ^[a-z0-9][a-z0-9-]{1,62}$") }
             guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
-            guard let plan = Plan(rawValue: plan) else {
-                throw AdminFailure(message: "unknown plan \(plan): expected one of \(Plan.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let environment = Domain.Environment.live
             let tenant = try await AdminDatabase.run { database in
-                try await TenantStore(database: database).create(id: TenantID(Domain.Environment.live.newID()), slug: slug, name: name, plan: plan)
+                try await TenantStore(database: database).create(
+                    id: TenantID(environment.newID()), slug: slug, name: name, plan: plan,
+                    today: CalendarDate(utcDate: environment.now()), subscriptionID: environment.newID())
             }
-            print("created tenant \(tenant.slug) (\(tenant.id.uuidString.lowercased()), plan \(tenant.plan.rawValue))")
+            print("created tenant \(tenant.slug) (\(tenant.id.uuidString.lowercased()), plan \(tenant.plan))")
         }
     }
 
@@ -39,7 +40,7 @@ struct TenantCommand: AsyncParsableCommand {
             } else {
                 print(TableOutput.render(
                     headers: ["SLUG", "NAME", "PLAN", "STATUS", "ID"],
-                    rows: tenants.map { [$0.slug, $0.name, $0.plan.rawValue, $0.status.rawValue, $0.id.uuidString.lowercased()] }))
+                    rows: tenants.map { [$0.slug, $0.name, $0.plan, $0.status.rawValue, $0.id.uuidString.lowercased()] }))
             }
         }
     }
@@ -55,7 +56,7 @@ struct TenantCommand: AsyncParsableCommand {
                 print(TableOutput.json(TenantCommand.object(tenant)))
             } else {
                 print(TableOutput.render(headers: ["FIELD", "VALUE"], rows: [
-                    ["slug", tenant.slug], ["name", tenant.name], ["plan", tenant.plan.rawValue],
+                    ["slug", tenant.slug], ["name", tenant.name], ["plan", tenant.plan],
                     ["status", tenant.status.rawValue], ["id", tenant.id.uuidString.lowercased()],
                     ["created", TableOutput.timestamp(tenant.createdAt)],
                 ]))
@@ -143,7 +144,7 @@ struct TenantCommand: AsyncParsableCommand {
 
     static func object(_ tenant: TenantRecord) -> [String: Any] {
         ["id": tenant.id.uuidString.lowercased(), "slug": tenant.slug, "name": tenant.name,
-         "plan": tenant.plan.rawValue, "status": tenant.status.rawValue,
+         "plan": tenant.plan, "status": tenant.status.rawValue,
          "createdAt": TableOutput.timestamp(tenant.createdAt)]
     }
 }

@@ -176,17 +176,30 @@ import TestSupport
             .write(toFile: file, atomically: true, encoding: .utf8)
         let third = try Self.admin(["tenant", "apply", file], env: env)
         #expect(third.output.contains("~ tenant plan: starter → enterprise"), "\(third.output)")
+        // Changed on the day the subscription started: the one stretch now names enterprise.
+        #expect(try await env.count("subscriptions") == 1)
+        let shown = try Self.admin(["tenant", "show", "acme", "--json"], env: env)
+        #expect(shown.output.contains("enterprise") && !shown.output.contains("starter"), "\(shown.output)")
     }
 
     @Test func invalidManifestNamesTheFieldAndLine() async throws {
         let env = try await TestEnvironment()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
-        try "slug: acme\nname: Acme\nplan: gold\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "slug: acme\nname: Acme\nplan: Gold Plan\n".write(toFile: file, atomically: true, encoding: .utf8)
         let run = try Self.admin(["tenant", "apply", file], env: env)
         #expect(run.status != 0)
         #expect(run.error.contains("line 3"), "\(run.error)")
         #expect(run.error.contains("plan"), "\(run.error)")
+        // A well-formed code the catalogue does not have: refused by a dry run and by an apply.
+        try "slug: acme\nname: Acme\nplan: gold\n".write(toFile: file, atomically: true, encoding: .utf8)
+        for arguments in [["tenant", "apply", file, "--dry-run"], ["tenant", "apply", file]] {
+            let unknown = try Self.admin(arguments, env: env)
+            #expect(unknown.status != 0 && unknown.error.contains("unknown plan gold"), "\(unknown.error)")
+        }
+        let created = try Self.admin(["tenant", "create", "--slug", "acme", "--name", "Acme", "--plan", "gold"], env: env)
+        #expect(created.status != 0 && created.error.contains("unknown plan gold"), "\(created.error)")
         #expect(try await env.count("tenants") == 0)
+        #expect(try await env.count("subscriptions") == 0)
     }
 
     @Test func usageReportForAMonth() async throws {

@@ -23,7 +23,7 @@ import Testing
     @Test func parsesAValidManifest() throws {
         let manifest = try TenantManifest.parse(Self.valid)
         #expect(manifest.slug == "acme")
-        #expect(manifest.plan == .starter)
+        #expect(manifest.plan == "starter")
         #expect(manifest.status == nil)
         #expect(manifest.apiKeys == [.init(name: "feed", scopes: [.projectsRead, .usageRead])])
         #expect(manifest.projects.map(\.code) == ["A-1"])
@@ -53,7 +53,7 @@ import Testing
 
     @Test func planAgainstAMatchingTenantIsEmpty() throws {
         let manifest = try TenantManifest.parse(Self.valid)
-        let tenant = TenantRecord(id: TenantID(UUID()), slug: "acme", name: "Acme", plan: .starter, status: .active, createdAt: Date())
+        let tenant = TenantRecord(id: TenantID(UUID()), slug: "acme", name: "Acme", plan: "starter", status: .active, createdAt: Date())
         let key = APIKeyRecord(id: UUID(), publicID: "abc", name: "feed", scopes: ["usage:read", "projects:read"],
                                createdAt: Date(), expiresAt: nil, revokedAt: nil, lastUsedAt: nil)
         let same = ManifestPlan(manifest: manifest, live: .init(tenant: tenant, activeKeys: [key],

@@ -26,11 +26,13 @@ public struct MemberFixture: Sendable {
 
 extension TestEnvironment {
     public func createTenant(
-        _ slug: String, scopes: [Scope] = Scope.allCases, plan: Plan = .professional
+        _ slug: String, scopes: [Scope] = Scope.allCases, plan: String = "professional"
     ) async throws -> TenantFixture {
         try await withOwner { database in
+            let environment = Domain.Environment.live
             let tenant = try await TenantStore(database: database).create(
-                id: TenantID(Domain.Environment.live.newID()), slug: slug, name: "Tenant \(slug)", plan: plan)
+                id: TenantID(environment.newID()), slug: slug, name: "Tenant \(slug)", plan: plan,
+                today: CalendarDate(utcDate: environment.now()), subscriptionID: environment.newID())
             let (record, secret) = try await database.tenantTransaction(tenant.id) { scope in
                 try await APIKeyStore(scope).insert(name: "test", scopes: scopes, expiresAt: nil,
                                                     id: Domain.Environment.live.newID())

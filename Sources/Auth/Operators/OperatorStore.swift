@@ -98,18 +98,24 @@ public enum OperatorStore {
         return OperatorPrincipal(operatorID: id, role: role)
     }
 
-    /// The tenants the operator may see: a page after `after`, or the one with `id`.
+    /// The tenants the operator may see: a page after `after`, or the one with `id`; each with the
+    /// plan it is on `today`.
     public static func tenants(for principal: OperatorPrincipal, id: UUID? = nil, after: UUID? = nil, limit: Int,
-                               database: Database) async throws -> [PlatformTenantRecord] {
+                               today: CalendarDate, database: Database) async throws -> [PlatformTenantRecord] {
         let rows = try await database.query("""
             select * from pmo.operator_tenants(\(principal.operatorID), \(id), \(after), \(Int64(limit)))
             """)
-        var tenants: [PlatformTenantRecord] = []
-        for try await (id, slug, name, plan, status, createdAt, updatedAt) in rows.decode(
-            (UUID, String, String, String, String, Date, Date).self) {
-            tenants.append(PlatformTenantRecord(id: id, slug: slug, name: name, plan: plan, status: status,
-                                                createdAt: createdAt, updatedAt: updatedAt))
+        var found: [(UUID, String, String, String, Date, Date)] = []
+        for try await row in rows.decode((UUID, String, String, String, Date, Date).self) { found.append(row) }
+        guard !found.isEmpty else { return [] }
+        var plans: [UUID: String] = [:]
+        let planRows = try await database.query("""
+            select tenant_id, code from pmo.operator_tenant_plans(\(principal.operatorID), \(found.map(\.0)), \(today))
+            """)
+        for try await (tenant, code) in planRows.decode((UUID, String).self) { plans[tenant] = code }
+        return found.map { id, slug, name, status, createdAt, updatedAt in
+            PlatformTenantRecord(id: id, slug: slug, name: name, plan: plans[id] ?? "", status: status,
+                                 createdAt: createdAt, updatedAt: updatedAt)
         }
-        return tenants
     }
 }

@@ -7,11 +7,6 @@ public enum TenantStatus: String, CaseIterable, Sendable {
     public var mayUseAPI: Bool { self == .active || self == .onboarding }
 }
 
-/// Commercial plans; prices arrive with the billing work.
-public enum Plan: String, CaseIterable, Sendable {
-    case starter, professional, enterprise
-}
-
 /// A tenant's URL-safe unique key.
 public enum TenantSlug {
     /// `^[a-z0-9][a-z0-9-]{1,62}$`

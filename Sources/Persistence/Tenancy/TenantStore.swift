@@ -8,11 +8,12 @@ public struct TenantRecord: Sendable, Equatable {
     public var id: TenantID
     public var slug: String
     public var name: String
-    public var plan: Plan
+    /// The code of the plan the tenant is on today (empty before its first subscription starts).
+    public var plan: String
     public var status: TenantStatus
     public var createdAt: Date
 
-    public init(id: TenantID, slug: String, name: String, plan: Plan, status: TenantStatus, createdAt: Date) {
+    public init(id: TenantID, slug: String, name: String, plan: String, status: TenantStatus, createdAt: Date) {
         self.id = id
         self.slug = slug
         self.name = name
@@ -33,17 +34,22 @@ public struct TenantStore: Sendable {
         self.database = database
     }
 
-    public func create(id: TenantID, slug: String, name: String, plan: Plan) async throws -> TenantRecord {
+    /// A new active tenant on the newest version of plan `plan` from `today` (`UnknownPlan`,
+    /// `ArchivedPlan` when it cannot start on it).
+    public func create(id: TenantID, slug: String, name: String, plan: String, today: CalendarDate,
+                       subscriptionID: UUID) async throws -> TenantRecord {
         do {
             return try await database.transaction { connection in
-                let created = try await Self.first(connection.query("""
-                    insert into tenants (id, slug, name, plan, status) values (\(id), \(slug), \(name), \(plan.rawValue), 'active')
-                    returning id, slug, name, plan, status, created_at
-                    """, logger: database.logger))
+                let version = try await PlanStore(connection: connection, logger: database.logger).subscribable(code: plan)
+                let created = try await Self.all(connection.query("""
+                    insert into tenants (id, slug, name, status) values (\(id), \(slug), \(name), 'active')
+                    returning \(unescaped: Self.columns)
+                    """, logger: database.logger), plans: [id: plan]).first
                 guard let created else { throw UnknownTenant(slug: slug) }
-                try await AuditLog(TenantScope(connection: connection, tenantID: id, logger: database.logger))
-                    .recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
-                                    changedFields: ["slug", "name", "plan", "status"])
+                let scope = TenantScope(connection: connection, tenantID: id, logger: database.logger)
+                try await SubscriptionStore(scope).start(on: version, from: today, id: subscriptionID)
+                try await AuditLog(scope).recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
+                                                          changedFields: ["slug", "name", "plan", "status"])
                 return created
             }
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
@@ -51,33 +57,39 @@ public struct TenantStore: Sendable {
         }
     }
 
-    public func list() async throws -> [TenantRecord] {
+    public func list(today: CalendarDate = CalendarDate(utcDate: Date())) async throws -> [TenantRecord] {
         try await database.transaction { connection in
-            try await Self.all(connection.query(
-                "select id, slug, name, plan, status, created_at from tenants order by slug", logger: database.logger))
+            try await Self.read(connection.query(
+                "select \(unescaped: Self.columns) from tenants order by slug", logger: database.logger),
+                today: today, connection: connection, logger: database.logger)
         }
     }
 
-    public func find(slug: String) async throws -> TenantRecord {
+    public func find(slug: String, today: CalendarDate = CalendarDate(utcDate: Date())) async throws -> TenantRecord {
         let found = try await database.transaction { connection in
-            try await Self.first(connection.query(
-                "select id, slug, name, plan, status, created_at from tenants where slug = \(slug)",
-                logger: database.logger))
+            try await Self.find(slug: slug, today: today, lock: false, connection: connection, logger: database.logger)
         }
         guard let found else { throw UnknownTenant(slug: slug) }
         return found
     }
 
-    /// Changes name, plan or status; returns the stored tenant. `audit` names the operation to
-    /// record for the operator in the same transaction.
+    /// The tenant with `slug` (locked until the transaction ends when `lock`), or nil.
+    public static func find(slug: String, today: CalendarDate, lock: Bool, connection: PostgresConnection,
+                            logger: Logger) async throws -> TenantRecord? {
+        try await read(connection.query("""
+            select \(unescaped: columns) from tenants where slug = \(slug) \(unescaped: lock ? "for update" : "")
+            """, logger: logger), today: today, connection: connection, logger: logger).first
+    }
+
+    /// Changes name or status; returns the stored tenant. `audit` names the operation to record for
+    /// the operator in the same transaction. The plan changes through `SubscriptionStore`.
     public func update(_ tenant: TenantRecord, audit operation: String? = nil) async throws -> TenantRecord {
         try await database.transaction { connection in
-            let updated = try await Self.first(connection.query("""
-                update tenants set name = \(tenant.name), plan = \(tenant.plan.rawValue), status = \(tenant.status.rawValue),
-                    updated_at = now()
+            let updated = try await Self.all(connection.query("""
+                update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = now()
                 where id = \(tenant.id)
-                returning id, slug, name, plan, status, created_at
-                """, logger: database.logger))
+                returning \(unescaped: Self.columns)
+                """, logger: database.logger), plans: [tenant.id: tenant.plan]).first
             guard let updated else { throw UnknownTenant(slug: tenant.slug) }
             if let operation {
                 try await AuditLog(TenantScope(connection: connection, tenantID: tenant.id, logger: database.logger))
@@ -87,18 +99,34 @@ public struct TenantStore: Sendable {
         }
     }
 
-    public static func first(_ rows: PostgresRowSequence) async throws -> TenantRecord? {
-        try await all(rows).first
+    static let columns = "id, slug, name, status, created_at"
+
+    /// The tenants `rows` selects, each with the plan it is on `today` (a second statement: on Citus
+    /// the tenants are a reference table and the subscriptions are distributed).
+    static func read(_ rows: PostgresRowSequence, today: CalendarDate, connection: PostgresConnection,
+                     logger: Logger) async throws -> [TenantRecord] {
+        let tenants = try await all(rows, plans: [:])
+        guard !tenants.isEmpty else { return [] }
+        let planRows = try await connection.query("""
+            select s.tenant_id, p.code from subscriptions s join plans p on p.id = s.plan_id
+            where s.tenant_id = any(\(tenants.map(\.id))) and s.starts_on <= \(today)
+              and (s.ends_on is null or s.ends_on > \(today))
+            """, logger: logger)
+        var plans: [TenantID: String] = [:]
+        for try await (tenant, code) in planRows.decode((TenantID, String).self) { plans[tenant] = code }
+        return tenants.map { tenant in
+            var tenant = tenant
+            tenant.plan = plans[tenant.id] ?? ""
+            return tenant
+        }
     }
 
-    static func all(_ rows: PostgresRowSequence) async throws -> [TenantRecord] {
+    static func all(_ rows: PostgresRowSequence, plans: [TenantID: String]) async throws -> [TenantRecord] {
         var tenants: [TenantRecord] = []
-        for try await (id, slug, name, plan, status, createdAt) in rows.decode(
-            (TenantID, String, String, String, String, Date).self) {
-            guard let plan = Plan(rawValue: plan), let status = TenantStatus(rawValue: status) else {
-                throw CorruptRow(table: "tenants", id: id.uuid)
-            }
-            tenants.append(TenantRecord(id: id, slug: slug, name: name, plan: plan, status: status, createdAt: createdAt))
+        for try await (id, slug, name, status, createdAt) in rows.decode((TenantID, String, String, String, Date).self) {
+            guard let status = TenantStatus(rawValue: status) else { throw CorruptRow(table: "tenants", id: id.uuid) }
+            tenants.append(TenantRecord(id: id, slug: slug, name: name, plan: plans[id] ?? "", status: status,
+                                        createdAt: createdAt))
         }
         return tenants
     }
