@@ -37,5 +37,10 @@ extension TestResponse {
 
     public var text: String { String(buffer: body) }
 
+    /// The JSON pointers of a problem's field errors, in order.
+    public var errorPointers: [String] {
+        (object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+    }
+
     public func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
 }

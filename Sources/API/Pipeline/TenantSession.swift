@@ -77,6 +77,10 @@ struct TenantSession: Sendable {
         }
         scope.recordAuthentication { $0.checked = true }
         let principal = try await OperatorStore.authenticate(key, database: database)
+        // An account manager's key reaches the platform API, but not what only platform admins do.
+        guard principal.role.scopes.contains(operation.requiredScope) else {
+            throw AuthFailure.insufficientScope(required: operation.requiredScope)
+        }
         return try await work(principal, database)
     }
 

@@ -14,11 +14,11 @@ public enum Role: String, CaseIterable, Sendable {
         case .owner: return Set(Scope.allCases.filter { !$0.isPlatform })
         case .pmoAdmin:
             return everyMember.union([.projectsWrite, .usageRead, .membersRead, .membersWrite, .apiClientsRead,
-                                      .apiClientsWrite, .governanceWrite, .transitionsWrite])
+                                      .apiClientsWrite, .governanceWrite, .transitionsWrite, .billingRead])
         case .projectManager: return everyMember.union([.projectsWrite, .membersRead, .transitionsWrite])
         case .contributor: return everyMember.union([.projectsWrite])
         case .viewer: return everyMember
-        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead, .ssoRead])
+        case .auditor: return everyMember.union([.usageRead, .membersRead, .auditRead, .apiClientsRead, .ssoRead, .billingRead])
         }
     }
 
@@ -101,5 +101,10 @@ public enum OperatorRole: String, CaseIterable, Sendable {
     case accountManager = "account_manager"
     case platformAdmin = "platform_admin"
 
-    public var scopes: Set<Scope> { [.platformRead] }
+    public var scopes: Set<Scope> {
+        switch self {
+        case .accountManager: [.platformRead, .platformWrite]
+        case .platformAdmin: [.platformRead, .platformWrite, .platformAdmin]
+        }
+    }
 }

@@ -11,6 +11,10 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     case apiClientsWrite = "api-clients:write"
     /// The platform API (`/v1/platform/...`): held only by operators, never by a tenant's credential.
     case platformRead = "platform:read"
+    /// Platform writes for a tenant an operator looks after: its subscription, invoices, payments.
+    case platformWrite = "platform:write"
+    /// What only platform admins do: the plan catalogue.
+    case platformAdmin = "platform:admin"
     /// A member's own profile and personal access tokens.
     case profileRead = "profile:read"
     case profileWrite = "profile:write"
@@ -24,6 +28,8 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     /// Service transitions: stages, readiness criteria, sign-offs and gate decisions (docs/DOMAIN.md §6).
     case transitionsRead = "transitions:read"
     case transitionsWrite = "transitions:write"
+    /// The tenant's subscription, usage against its plan and its invoices (docs/DOMAIN.md §7).
+    case billingRead = "billing:read"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {

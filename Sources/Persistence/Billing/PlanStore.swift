@@ -95,6 +95,15 @@ public struct PlanStore: Sendable {
             """, logger: logger))
     }
 
+    /// One page of versions in id order (creation order) after the cursor.
+    public func page(after cursor: UUID?, limit: Int, includeArchived: Bool) async throws -> [PlanVersion] {
+        try await Self.decode(connection.query("""
+            select \(unescaped: Self.columns) from plans
+            where (\(includeArchived) or archived_at is null) and (\(cursor)::uuid is null or id > \(cursor))
+            order by id limit \(Int64(limit))
+            """, logger: logger))
+    }
+
     /// The newest version of `code`, or nil.
     public func latest(code: String, includeArchived: Bool = false) async throws -> PlanVersion? {
         try await Self.decode(connection.query("""

@@ -1,0 +1,134 @@
+import APIDefinition
+import Auth
+import Domain
+import Foundation
+import Persistence
+
+/// The plan catalogue (platform admins write it; every operator reads it) and the subscriptions of
+/// the tenants an operator looks after.
+extension APIHandler {
+    func listPlatformPlans(_ input: Operations.ListPlatformPlans.Input) async throws -> Operations.ListPlatformPlans.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let page = try await session.platform { _, database in
+            try await database.withConnection { connection in
+                try await PlanStore(connection: connection, logger: database.logger)
+                    .page(after: cursor, limit: limit + 1, includeArchived: input.query.includeArchived ?? false)
+            }
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.id)
+        return .ok(.init(body: .json(.init(items: items.map(BillingMapping.plan), nextCursor: next))))
+    }
+
+    func createPlatformPlan(_ input: Operations.CreatePlatformPlan.Input) async throws -> Operations.CreatePlatformPlan.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let outcome = try await define(BillingMapping.terms(body), requireNew: true)
+        return .created(.init(headers: .init(location: "/v1/platform/plans/\(outcome.plan.code)"),
+                              body: .json(BillingMapping.plan(outcome.plan))))
+    }
+
+    func getPlatformPlan(_ input: Operations.GetPlatformPlan.Input) async throws -> Operations.GetPlatformPlan.Output {
+        let code = input.path.planCode
+        let found = try await session.platform { _, database in
+            try await database.withConnection { connection in
+                let store = PlanStore(connection: connection, logger: database.logger)
+                let versions = try await store.list(includeArchived: true).filter { $0.code == code }
+                return input.query.version.map { wanted in versions.first { $0.version == wanted } } ?? versions.last
+            }
+        }
+        guard let found else {
+            throw APIProblem.notFound("Plan \(code)" + (input.query.version.map { " version \($0)" } ?? ""))
+        }
+        return .ok(.init(body: .json(BillingMapping.plan(found))))
+    }
+
+    func addPlatformPlanVersion(_ input: Operations.AddPlatformPlanVersion.Input) async throws -> Operations.AddPlatformPlanVersion.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let code = input.path.planCode
+        guard body.code == code else {
+            throw ValidationFailure([FieldError(pointer: "/code", detail: "must be the plan's code in the path (\(code))")])
+        }
+        let exists = try await session.platform { _, database in
+            try await database.withConnection { connection in
+                try await PlanStore(connection: connection, logger: database.logger).latest(code: code, includeArchived: true) != nil
+            }
+        }
+        guard exists else { throw APIProblem.notFound("Plan \(code)") }
+        switch try await define(BillingMapping.terms(body), requireNew: false) {
+        case .created(let plan):
+            return .created(.init(headers: .init(location: "/v1/platform/plans/\(plan.code)"), body: .json(BillingMapping.plan(plan))))
+        case .unchanged(let plan):
+            return .ok(.init(body: .json(BillingMapping.plan(plan))))
+        }
+    }
+
+    func archivePlatformPlan(_ input: Operations.ArchivePlatformPlan.Input) async throws -> Operations.ArchivePlatformPlan.Output {
+        let code = input.path.planCode
+        let now = session.environment.now()
+        let versions = try await session.platform { _, database in
+            try await database.withConnection { connection in
+                do {
+                    return try await PlanStore(connection: connection, logger: database.logger).archive(code: code, at: now)
+                } catch is UnknownPlan {
+                    throw APIProblem.notFound("Plan \(code)")
+                }
+            }
+        }
+        return .ok(.init(body: .json(BillingMapping.plan(versions.last!))))
+    }
+
+    func getPlatformTenantSubscription(_ input: Operations.GetPlatformTenantSubscription.Input) async throws
+        -> Operations.GetPlatformTenantSubscription.Output {
+        let today = CalendarDate(utcDate: session.environment.now())
+        let history = try await onPlatformTenant(input.path.tenantId) { scope, _ in try await SubscriptionStore(scope).history() }
+        return .ok(.init(body: .json(try BillingMapping.subscription(history, today: today))))
+    }
+
+    func changePlatformTenantSubscription(_ input: Operations.ChangePlatformTenantSubscription.Input) async throws
+        -> Operations.ChangePlatformTenantSubscription.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        let environment = session.environment
+        let today = CalendarDate(utcDate: environment.now())
+        var checks = FieldChecks()
+        let day = checks.date(body.effectiveOn, at: "/effectiveOn") ?? today
+        try checks.throwIfAny()
+        let history = try await onPlatformTenant(input.path.tenantId) { scope, principal in
+            let plan = try await PlanStore(connection: scope.connection, logger: scope.logger)
+                .subscribable(code: body.plan, version: body.version)
+            let store = SubscriptionStore(scope)
+            try await store.change(to: plan, from: day, today: today, id: environment.newID())
+            try await AuditLog(scope).record(
+                AuditEntry(actor: .operatorName("operator:" + principal.operatorID.uuidString.lowercased()), operation: Operations.ChangePlatformTenantSubscription.id,
+                           resourceType: "subscription", resourceID: scope.tenantID.uuid,
+                           requestID: RequestScope.current?.requestID, changedFields: ["plan", "effectiveOn"],
+                           clientAddress: RequestScope.current?.clientAddress),
+                id: environment.newID(), at: environment.now())
+            return try await store.history()
+        }
+        return .ok(.init(body: .json(try BillingMapping.subscription(history, today: today))))
+    }
+
+    /// Plan definitions shared by creating a plan and adding a version: one transaction.
+    private func define(_ terms: PlanTerms, requireNew: Bool) async throws -> PlanStore.Outcome {
+        let id = session.environment.newID()
+        return try await session.platform { _, database in
+            try await database.transaction { connection in
+                try await PlanStore(connection: connection, logger: database.logger).define(terms, id: id, requireNew: requireNew)
+            }
+        }
+    }
+
+    /// Work in the transaction of a tenant the operator looks after (404 for any other, as for
+    /// `getPlatformTenant`).
+    private func onPlatformTenant<Result: Sendable>(
+        _ tenantReference: String, _ work: (TenantScope, OperatorPrincipal) async throws -> Result
+    ) async throws -> Result {
+        guard let id = UUID(uuidString: tenantReference) else { throw APIProblem.notFound("Tenant \(tenantReference)") }
+        let today = CalendarDate(utcDate: session.environment.now())
+        return try await session.platform { principal, database in
+            guard let tenant = try await OperatorStore.tenants(for: principal, id: id, limit: 1, today: today, database: database).first
+            else { throw APIProblem.notFound("Tenant \(tenantReference)") }
+            return try await database.tenantTransaction(TenantID(tenant.id)) { scope in try await work(scope, principal) }
+        }
+    }
+}

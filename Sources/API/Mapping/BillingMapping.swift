@@ -1,0 +1,62 @@
+import APIDefinition
+import Domain
+import Foundation
+import Persistence
+
+/// Between the generated wire types and plans and subscriptions.
+enum BillingMapping {
+    static func plan(_ version: PlanVersion) -> Components.Schemas.Plan {
+        let terms = version.terms
+        return Components.Schemas.Plan(
+            id: version.id.wire, code: terms.code, version: version.version, name: terms.name, currency: terms.currency,
+            baseFee: terms.baseFee, rateLimit: .init(requestsPerSecond: terms.rateLimit.requestsPerSecond, burst: terms.rateLimit.burst),
+            metrics: metrics(terms.metrics), createdAt: version.createdAt, archivedAt: version.archivedAt)
+    }
+
+    static func metrics(_ metrics: [BillingMetric: MetricTerms]) -> Components.Schemas.PlanMetrics {
+        func wire(_ metric: BillingMetric) -> Components.Schemas.MetricTerms? {
+            metrics[metric].map { terms in
+                Components.Schemas.MetricTerms(
+                    included: terms.included, hardQuota: terms.hardQuota,
+                    tiers: terms.tiers.map { .init(upTo: $0.upTo, unitPrice: $0.unitPrice, per: $0.per) })
+            }
+        }
+        return Components.Schemas.PlanMetrics(apiRequests: wire(.apiRequests), activeProjects: wire(.activeProjects),
+                                              members: wire(.members), apiClients: wire(.apiClients))
+    }
+
+    /// The terms a plan body states; their rules are checked by `PlanTerms.check` when stored.
+    static func terms(_ body: Components.Schemas.PlanDefinition) -> PlanTerms {
+        func terms(_ wire: Components.Schemas.MetricTerms?) -> MetricTerms? {
+            wire.map { wire in
+                MetricTerms(included: wire.included ?? 0,
+                            tiers: (wire.tiers ?? []).map { PriceTier(upTo: $0.upTo, unitPrice: $0.unitPrice, per: $0.per ?? 1) },
+                            hardQuota: wire.hardQuota)
+            }
+        }
+        let wire = body.metrics
+        let pairs: [(BillingMetric, MetricTerms?)] = [
+            (.apiRequests, terms(wire?.apiRequests)), (.activeProjects, terms(wire?.activeProjects)),
+            (.members, terms(wire?.members)), (.apiClients, terms(wire?.apiClients)),
+        ]
+        return PlanTerms(code: body.code, name: body.name, currency: body.currency, baseFee: body.baseFee,
+                         metrics: Dictionary(uniqueKeysWithValues: pairs.compactMap { metric, terms in terms.map { (metric, $0) } }),
+                         rateLimit: RateLimitPolicy(requestsPerSecond: body.rateLimit.requestsPerSecond, burst: body.rateLimit.burst))
+    }
+
+    static func subscription(_ history: [SubscriptionRecord], today: CalendarDate) throws -> Components.Schemas.Subscription {
+        guard let first = history.first else { throw APIProblem.notFound("Subscription") }
+        let current = history.last { $0.isInForce(on: today) } ?? first
+        let scheduled = history.last.flatMap { $0.startsOn > today ? $0 : nil }
+        let period = BillingPeriod(containing: max(today, first.startsOn), anchorDay: current.anchorDay)
+        return Components.Schemas.Subscription(
+            plan: plan(current.plan), anchorDay: current.anchorDay,
+            currentPeriod: .init(start: period.start.description, end: period.end.description),
+            scheduledChange: scheduled.map(stretch), history: history.map(stretch))
+    }
+
+    static func stretch(_ record: SubscriptionRecord) -> Components.Schemas.SubscriptionStretch {
+        .init(planCode: record.plan.code, planVersion: record.plan.version, startsOn: record.startsOn.description,
+              endsOn: record.endsOn?.description)
+    }
+}
