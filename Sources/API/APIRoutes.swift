@@ -31,12 +31,17 @@ public enum APIRoutes {
         public var ssoAllowsInsecureKeySets: Bool
         /// Set once shutdown has begun (see `ServerDrain`).
         public var drain: ServerDrain
+        /// Tenants' rate limits; nil switches them off.
+        public var rateLimiter: RateLimiter?
+        /// Whether calls are metered (off only to measure what metering costs).
+        public var metering: Bool
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
                     health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
                     signingKeys: SigningKeyRing, tokenIssuer: String = "pmo",
-                    ssoAllowsInsecureKeySets: Bool = false, drain: ServerDrain = ServerDrain()) {
+                    ssoAllowsInsecureKeySets: Bool = false, drain: ServerDrain = ServerDrain(),
+                    rateLimiter: RateLimiter? = nil, metering: Bool = true) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -49,6 +54,8 @@ public enum APIRoutes {
             self.tokenIssuer = tokenIssuer
             self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
             self.drain = drain
+            self.rateLimiter = rateLimiter
+            self.metering = metering
         }
     }
 
@@ -81,9 +88,13 @@ public enum APIRoutes {
             // costs CPU and bytes on every response and helps no client.
             configuration: Configuration(dateTranscoder: RFC3339Timestamps(), jsonEncodingOptions: [.sortedKeys]),
             middlewares: [OperationMiddleware(access: catalog.access, nonNullable: catalog.nonNullable,
-                                              requiredQuery: catalog.requiredQuery, session: session, meter: dependencies.meter,
+                                              requiredQuery: catalog.requiredQuery, session: session, meter: dependencies.metering ? dependencies.meter : nil,
                                               environment: dependencies.environment, throttle: dependencies.throttle,
                                               tokens: tokens, sso: sso,
+                                              rateLimits: dependencies.rateLimiter.map {
+                                                  TenantRateLimits(limiter: $0, database: dependencies.database,
+                                                                   environment: dependencies.environment, logger: dependencies.logger)
+                                              },
                                               logger: dependencies.logger)])
     }
 }

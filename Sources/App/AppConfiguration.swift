@@ -28,12 +28,20 @@ public struct AppConfiguration: Sendable {
     public var limits: ServerLimits
     /// Seals the access-token signing keys in the database (`SIGNING_KEY_ENCRYPTION_KEY`).
     public var signingKeySeal: SigningKeySeal
+    /// Whether tenants' plans limit their request rate (`RATE_LIMITS`; off only for benchmarks).
+    public var rateLimits: Bool
+    /// How many server processes share the traffic (`RATE_LIMIT_PROCESSES`): each enforces this
+    /// share of every tenant's rate limit, so together they allow the plan's rate and no more.
+    public var rateLimitProcesses: Int
+    /// Whether authenticated calls are metered (`METERING`; off only for benchmarks).
+    public var metering: Bool
 
     public init(signingKeySeal: SigningKeySeal, host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
                 authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
-                ssoAllowsInsecureKeySets: Bool = false, limits: ServerLimits = .init()) {
+                ssoAllowsInsecureKeySets: Bool = false, limits: ServerLimits = .init(), rateLimits: Bool = true,
+                rateLimitProcesses: Int = 1, metering: Bool = true) {
         self.host = host
         self.port = port
         self.database = database
@@ -47,6 +55,9 @@ public struct AppConfiguration: Sendable {
         self.ssoAllowsInsecureKeySets = ssoAllowsInsecureKeySets
         self.limits = limits
         self.signingKeySeal = signingKeySeal
+        self.rateLimits = rateLimits
+        self.rateLimitProcesses = rateLimitProcesses
+        self.metering = metering
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -56,7 +67,8 @@ public struct AppConfiguration: Sendable {
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
     /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER`,
-    /// `SSO_JWKS_ALLOW_INSECURE` and the bounds of `ServerLimits`.
+    /// `SSO_JWKS_ALLOW_INSECURE`, `RATE_LIMITS`, `RATE_LIMIT_PROCESSES`, `METERING` and the bounds of
+    /// `ServerLimits`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
         func integer(_ key: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
@@ -71,6 +83,14 @@ public struct AppConfiguration: Sendable {
             case nil, "", "0", "false", "no": return false
             case "1", "true", "yes": return true
             case let other?: throw Invalid(description: "\(key)=\(other) must be true or false")
+            }
+        }
+        // A safeguard switched off only on purpose: unset or empty is on.
+        func switchedOn(_ key: String) throws -> Bool {
+            switch env[key]?.lowercased() {
+            case nil, "", "on", "1", "true", "yes": return true
+            case "off", "0", "false", "no": return false
+            case let other?: throw Invalid(description: "\(key)=\(other) must be on or off")
             }
         }
         let database: DatabaseURL
@@ -117,6 +137,9 @@ public struct AppConfiguration: Sendable {
                 headerTimeout: .seconds(try integer("HTTP_HEADER_TIMEOUT_SECONDS", default: 10, range: 1...600)),
                 idleTimeout: .seconds(try integer("HTTP_IDLE_TIMEOUT_SECONDS", default: 60, range: 1...3600)),
                 maxConnections: try integer("HTTP_MAX_CONNECTIONS", default: 4096, range: 1...1_000_000),
-                drain: .seconds(drain), shutdownTimeout: .seconds(shutdownTimeout)))
+                drain: .seconds(drain), shutdownTimeout: .seconds(shutdownTimeout)),
+            rateLimits: try switchedOn("RATE_LIMITS"),
+            rateLimitProcesses: try integer("RATE_LIMIT_PROCESSES", default: 1, range: 1...1000),
+            metering: try switchedOn("METERING"))
     }
 }

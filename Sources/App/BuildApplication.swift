@@ -38,6 +38,7 @@ public func buildApplication(
     let health = DatabaseHealth()
     let keyUsage = KeyUsageTracker()
     let signingKeys = SigningKeyRing(seal: configuration.signingKeySeal)
+    let rateLimiter = configuration.rateLimits ? RateLimiter(processes: configuration.rateLimitProcesses, clock: environment.monotonicSeconds) : nil
 
     let router = Router(context: ServerRequestContext.self)
     try APIRoutes.register(on: router, .init(database: database, meter: meter, keyUsage: keyUsage,
@@ -46,12 +47,15 @@ public func buildApplication(
                                              health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
                                              signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer,
                                              ssoAllowsInsecureKeySets: configuration.ssoAllowsInsecureKeySets,
-                                             drain: drain))
+                                             drain: drain, rateLimiter: rateLimiter, metering: configuration.metering))
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)
     let deliverableCheck = DeliverableCheckService(database: database, environment: environment, interval: .seconds(3600),
                                                    logger: logger)
+    let rateLimitRefresh = rateLimiter.map {
+        RateLimitRefreshService(limiter: $0, database: database, environment: environment, interval: .seconds(30), logger: logger)
+    }
     let watchdog = DatabaseWatchdog(health: health, probe: Database(pool: probePool, logger: logger), requests: pool,
                                     interval: configuration.databaseProbeInterval)
     // Slow clients: the head (then the body) must arrive within the header timeout, an idle
@@ -67,7 +71,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
         services: [DatabasePoolService(pool: pool), DatabasePoolService(pool: probePool), watchdog, refresher,
-                   deliverableCheck, flusher],
+                   deliverableCheck] + (rateLimitRefresh.map { [$0] } ?? []) + [flusher],
         logger: logger)
 }
 

@@ -21,7 +21,7 @@ import TestSupport
 
     @Test func accountManagersSeeTheirTenantsAndAdminsSeeAll() async throws {
         let env = try await TestEnvironment()
-        let mine = try await env.createTenant("platform-mine")
+        let mine = try await env.createTenant("platform-mine", plan: "professional")
         let other = try await env.createTenant("platform-other")
         let manager = try Self.operatorKey("am@pmo.example", role: "account_manager", env: env)
         let admin = try Self.operatorKey("admin@pmo.example", role: "platform_admin", env: env)

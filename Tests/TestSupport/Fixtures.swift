@@ -25,8 +25,10 @@ public struct MemberFixture: Sendable {
 }
 
 extension TestEnvironment {
+    /// A tenant with a key holding `scopes`, on `plan` (enterprise by default: its rate limit, 500 requests/s
+    /// with a burst of 1,000, is far above what one test sends, so only the rate-limit tests meet it).
     public func createTenant(
-        _ slug: String, scopes: [Scope] = Scope.allCases, plan: String = "professional"
+        _ slug: String, scopes: [Scope] = Scope.allCases, plan: String = "enterprise"
     ) async throws -> TenantFixture {
         try await withOwner { database in
             let environment = Domain.Environment.live

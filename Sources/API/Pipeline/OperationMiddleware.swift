@@ -14,11 +14,14 @@ struct OperationMiddleware: ServerMiddleware {
     let nonNullable: [String: NonNullableFields]
     let requiredQuery: [String: [String]]
     let session: TenantSession
-    let meter: UsageMeter
+    /// Nil when metering is switched off (`METERING=off`, for benchmarks only).
+    let meter: UsageMeter?
     let environment: Domain.Environment
     let throttle: FailedAuthThrottle
     let tokens: AccessTokens
     let sso: SSOTokenVerifier
+    /// Nil when rate limiting is switched off (`RATE_LIMITS=off`).
+    let rateLimits: TenantRateLimits?
     let logger: Logger
 
     /// Open operations whose credential travels in the body (or in HTTP Basic), and the statuses
@@ -35,8 +38,10 @@ struct OperationMiddleware: ServerMiddleware {
         guard let scope = RequestScope.current else { return try await next(request, body, metadata) }
         // The scope in force: the request's, then the routed one once the credential is read.
         var current = scope
-        let result: (HTTPResponse, HTTPBody?)
+        var result: (HTTPResponse, HTTPBody?)
         let guarded: Bool
+        // The tenant's bucket, when its tenant was known before the request ran.
+        var admission: TenantRateLimits.Admission?
         do {
             switch access[operationID] {
             case .open:
@@ -55,6 +60,10 @@ struct OperationMiddleware: ServerMiddleware {
                 // holds no platform scope, an operator's key no tenant scope.
                 let isOperator = if case .operatorKey = credential { true } else { false }
                 if isOperator != required.isPlatform { throw AuthFailure.insufficientScope(required: required) }
+                // Over the tenant's rate limit: 429 before any database work.
+                if let rateLimits, let tenant = rateLimits.tenant(of: credential) {
+                    admission = try rateLimits.admit(tenant)
+                }
             case nil:
                 logger.error("operation missing from the catalog", metadata: ["operation": "\(operationID)"])
                 throw APIProblem.internalError
@@ -106,8 +115,12 @@ struct OperationMiddleware: ServerMiddleware {
             await recordFailure(current)
         }
         if let tenantID = current.authentication.meteredTenant {
-            meter.record(tenantID: tenantID, operationID: operationID, status: result.0.status.code,
+            meter?.record(tenantID: tenantID, operationID: operationID, status: result.0.status.code,
                          at: environment.now())
+            if let rateLimits, let credential = current.operation?.credential {
+                if admission == nil { admission = await rateLimits.settle(tenantID, credential: credential) }
+                if let admission { TenantRateLimits.add(rateLimits.headers(admission), to: &result.0) }
+            }
         }
         return result
     }

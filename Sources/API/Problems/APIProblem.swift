@@ -86,6 +86,14 @@ extension APIProblem {
                    headers: [("Retry-After", String(seconds))])
     }
 
+    /// The tenant's plan allows no more requests right now (its rate limit); `headers` are the
+    /// `RateLimit` fields.
+    static func rateLimited(retryAfter seconds: Int, headers: [(String, String)]) -> APIProblem {
+        APIProblem(status: 429, type: "rate-limited", title: "Rate limit exceeded",
+                   detail: "The plan's rate limit allows no more requests right now; retry in \(seconds) s.",
+                   headers: [("Retry-After", String(seconds))] + headers)
+    }
+
     public static let internalError = APIProblem(
         status: 500, type: "internal", title: "Internal error",
         detail: "The error was logged with this request's id.")

@@ -1,0 +1,82 @@
+public import Domain
+import Synchronization
+
+/// A token bucket per tenant, sized by its plan's rate limit (docs/OPERATIONS.md, "Rate limits").
+///
+/// Everything a request needs is in memory, so a request over the limit does no database work: the
+/// tenant of an API key is remembered (with the hash of its secret) from the key's first
+/// authenticated request, and an access token or SSO token names its tenant itself. A tenant's policy
+/// is loaded on its first request and refreshed periodically (`RateLimitRefreshService`), so a plan
+/// change reaches the limit within the refresh interval.
+///
+/// With several server processes behind a load balancer each enforces an equal share of every
+/// policy (`processes`), so together they never allow more than the plan.
+public final class RateLimiter: Sendable {
+    /// How many processes share each tenant's traffic.
+    public let processes: Int
+    private let clock: @Sendable () -> Double
+    private let state = Mutex(State())
+
+    private struct State {
+        var policies: [TenantID: RateLimitPolicy] = [:]
+        var buckets: [TenantID: TokenBucket] = [:]
+        var keys: [String: (tenant: TenantID, secretHash: [UInt8])] = [:]
+    }
+
+    /// `clock`: seconds on a monotonic clock (`Environment.monotonicSeconds`).
+    public init(processes: Int = 1, clock: @escaping @Sendable () -> Double) {
+        self.processes = max(1, processes)
+        self.clock = clock
+    }
+
+    /// The tenant of an API key seen before, when the presented secret is the one that was accepted.
+    public func tenant(forKey publicID: String, secretHash: [UInt8]) -> TenantID? {
+        guard let known = state.withLock({ $0.keys[publicID] }), known.secretHash.count == secretHash.count else { return nil }
+        var difference: UInt8 = 0
+        for index in secretHash.indices { difference |= secretHash[index] ^ known.secretHash[index] }
+        return difference == 0 ? known.tenant : nil
+    }
+
+    /// Remembers an API key whose secret the database accepted. Keys are few per tenant; a key that
+    /// is revoked stays remembered, which only means its refused requests take a token too.
+    public func learn(key publicID: String, secretHash: [UInt8], tenant: TenantID) {
+        state.withLock { state in
+            if state.keys[publicID]?.secretHash != secretHash { state.keys[publicID] = (tenant, secretHash) }
+        }
+    }
+
+    public func policy(for tenant: TenantID) -> RateLimitPolicy? { state.withLock { $0.policies[tenant] } }
+
+    /// The tenants whose policies are held (the refresh reloads them).
+    public var knownTenants: [TenantID] { state.withLock { Array($0.policies.keys) } }
+
+    /// Sets policies (a loaded or refreshed plan); a changed policy starts from a full bucket.
+    public func setPolicies(_ policies: [TenantID: RateLimitPolicy]) {
+        let now = clock()
+        state.withLock { state in
+            for (tenant, policy) in policies where state.policies[tenant] != policy {
+                state.policies[tenant] = policy
+                let share = policy.share(among: processes)
+                state.buckets[tenant] = TokenBucket(capacity: share.capacity, refillPerSecond: share.refillPerSecond, now: now)
+            }
+        }
+    }
+
+    /// Takes a token for a request about to run; nil when the tenant's policy is not known yet.
+    public func take(_ tenant: TenantID) -> (RateLimitPolicy, TokenBucket.Decision)? {
+        let now = clock()
+        return state.withLock { state in
+            guard let policy = state.policies[tenant] else { return nil }
+            return (policy, state.buckets[tenant]!.take(now: now))
+        }
+    }
+
+    /// Charges a request that already ran (its tenant was learned only by running it).
+    public func charge(_ tenant: TenantID) -> (RateLimitPolicy, TokenBucket.Decision)? {
+        let now = clock()
+        return state.withLock { state in
+            guard let policy = state.policies[tenant] else { return nil }
+            return (policy, state.buckets[tenant]!.charge(now: now))
+        }
+    }
+}
