@@ -53,6 +53,7 @@ public func buildApplication(
                                          interval: configuration.usageFlushInterval, logger: logger)
     let deliverableCheck = DeliverableCheckService(database: database, environment: environment, interval: .seconds(3600),
                                                    logger: logger)
+    let usageSample = UsageSampleService(database: database, environment: environment, interval: .seconds(3600), logger: logger)
     let rateLimitRefresh = rateLimiter.map {
         RateLimitRefreshService(limiter: $0, database: database, environment: environment, interval: .seconds(30), logger: logger)
     }
@@ -71,7 +72,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
         services: [DatabasePoolService(pool: pool), DatabasePoolService(pool: probePool), watchdog, refresher,
-                   deliverableCheck] + (rateLimitRefresh.map { [$0] } ?? []) + [flusher],
+                   deliverableCheck, usageSample] + (rateLimitRefresh.map { [$0] } ?? []) + [flusher],
         logger: logger)
 }
 

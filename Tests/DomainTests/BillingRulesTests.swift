@@ -206,3 +206,34 @@ enum BillingRulesTests {
         }
     }
 }
+
+extension BillingRulesTests {
+    @Suite struct Projections {
+        @Test func countersProjectAtTheirDailyRateAndGaugesAtTheirPeak() {
+            // Day 10 of a 30-day period: 100,000 requests so far → 300,000 at the end; 10,000 included,
+            // so 90,000 overage now (4,500) and 290,000 projected (90,000 × 50/1,000 + 200,000 × 30/1,000 = 10,500).
+            let period = BillingPeriod(starting: YearMonth("2026-11")!, anchorDay: 1)
+            let terms = plan("pro", fee: 9_900, metrics: [.apiRequests: requests, .members: MetricTerms(included: 10, hardQuota: 12)])
+            let usage = UsageProjection.summary(period: period, today: date("2026-11-10"), terms: terms,
+                                                used: [.apiRequests: 100_000, .members: 9])
+            let requestsUsage = usage.first { $0.metric == .apiRequests }!
+            #expect(requestsUsage.overage == 90_000 && requestsUsage.overageAmount == 4_500)
+            #expect(requestsUsage.projected == 300_000 && requestsUsage.projectedAmount == 10_500)
+            let members = usage.first { $0.metric == .members }!
+            #expect(members.projected == 9 && members.hardQuota == 12 && members.overage == 0)
+            #expect(usage.map(\.metric) == BillingMetric.allCases)
+        }
+
+        @Test func alertsAt80And100PercentOfTheIncludedQuantity() {
+            let period = BillingPeriod(starting: YearMonth("2026-11")!, anchorDay: 1)
+            let terms = plan("pro", fee: 0, metrics: [.apiRequests: requests, .members: MetricTerms(included: 10)])
+            // 7,999 of 10,000 is under 80 %; 8,000 is 80 %; members 10 of 10 is both; api clients include nothing.
+            let under = UsageProjection.summary(period: period, today: date("2026-11-10"), terms: terms, used: [.apiRequests: 7_999])
+            #expect(UsageProjection.alerts(under).isEmpty)
+            let crossed = UsageProjection.summary(period: period, today: date("2026-11-10"), terms: terms,
+                                                  used: [.apiRequests: 8_000, .members: 10, .apiClients: 5])
+            #expect(UsageProjection.alerts(crossed).map { "\($0.metric.rawValue) \($0.threshold)" }
+                    == ["api_requests 80", "members 80", "members 100"])
+        }
+    }
+}

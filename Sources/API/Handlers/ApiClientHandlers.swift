@@ -30,6 +30,7 @@ extension APIHandler {
         try checks.throwIfAny()
         let client = try await session.run { context in
             try KeyMapping.requireWithin(scopes, context.principal.scopes, at: "/scopes", whose: "your credential")
+            try await QuotaGuard(context.scope).require(.apiClients, today: CalendarDate(utcDate: context.environment.now()))
             let client = try await Self.apiClient.store(context).insert(
                 id: context.environment.newID(), name: body.name, scopes: scopes, at: context.environment.now())
             // A new client is active: its status is no change of the caller's.

@@ -41,6 +41,7 @@ extension APIHandler {
         return try await session.run { context in
             guard role.isGrantable(by: context.principal.scopes) else { throw MemberRuleViolation.roleNotGrantable(role) }
             let now = context.environment.now()
+            try await QuotaGuard(context.scope).require(.members, today: CalendarDate(utcDate: now))
             let (member, invitation) = try await Self.member.store(context).invite(
                 id: context.environment.newID(), email: email!, name: body.name, role: role, at: now,
                 expiresAt: now.addingTimeInterval(Invitation.lifetime))
@@ -80,6 +81,10 @@ extension APIHandler {
             let changed = kind.changed(from: current, to: next)
             guard !changed.isEmpty else { return current }
             let now = context.environment.now()
+            // Reactivating takes a seat again, as an invitation does.
+            if current.status == .deactivated && next.status == .active {
+                try await QuotaGuard(context.scope).require(.members, today: CalendarDate(utcDate: now))
+            }
             if next.status != current.status { next.deactivatedAt = next.status == .deactivated ? now : nil }
             let updated = try await store.update(next, at: now)
             // The member's tokens follow at once: narrowed to the new role, revoked on deactivation.

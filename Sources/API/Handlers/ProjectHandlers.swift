@@ -50,6 +50,9 @@ extension APIHandler {
         let (created, etag) = try await create(Self.project, operation: Operations.CreateProject.id,
                                                location: { "/v1/projects/\($0.id.wire)" }) { context, store in
             var fields = fields
+            if fields.status.isOpen {
+                try await QuotaGuard(context.scope).require(.activeProjects, today: CalendarDate(utcDate: context.environment.now()))
+            }
             fields.customFields = try await CustomFieldApplying(context.scope).apply(
                 CustomFieldInput(values: context.body.customFields, current: [:], pointer: "/customFields"), to: .project)
             return try await store.insert(id: context.environment.newID(), fields: fields, at: context.environment.now())

@@ -75,6 +75,7 @@ extension APIHandler {
             fields.budgetAtCompletion = plan.entries.filter { !$0.key.hasPrefix("phase:") }.reduce(0) { $0 + $1.fields.budgetedCost }
             try fields.validate()
             let now = context.environment.now()
+            try await QuotaGuard(context.scope).require(.activeProjects, today: CalendarDate(utcDate: now))
             let project = try await Self.project.store(context).insert(id: context.environment.newID(), fields: fields, at: now)
             var ids: [String: UUID] = [:]
             var paths: [String: String] = [:]

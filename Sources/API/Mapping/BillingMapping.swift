@@ -2,6 +2,7 @@ import APIDefinition
 import Domain
 import Foundation
 import Persistence
+import UseCases
 
 /// Between the generated wire types and plans and subscriptions.
 enum BillingMapping {
@@ -58,5 +59,23 @@ enum BillingMapping {
     static func stretch(_ record: SubscriptionRecord) -> Components.Schemas.SubscriptionStretch {
         .init(planCode: record.plan.code, planVersion: record.plan.version, startsOn: record.startsOn.description,
               endsOn: record.endsOn?.description)
+    }
+
+    static func summary(_ usage: PeriodUsage) -> Components.Schemas.UsageSummary {
+        typealias Metric = Components.Schemas.MetricUsage.MetricPayload
+        return Components.Schemas.UsageSummary(
+            period: .init(start: usage.period.start.description, end: usage.period.end.description),
+            planCode: usage.plan.code, planVersion: usage.plan.version, currency: usage.plan.terms.currency,
+            baseFee: usage.plan.terms.baseFee,
+            metrics: usage.metrics.map { metric in
+                .init(metric: Metric(rawValue: metric.metric.rawValue)!, used: metric.used, included: metric.included,
+                      hardQuota: metric.hardQuota, overage: metric.overage, overageAmount: metric.overageAmount,
+                      projected: metric.projected, projectedAmount: metric.projectedAmount)
+            },
+            projectedTotal: usage.projectedTotal,
+            alerts: usage.alerts.map { alert, recordedAt in
+                .init(metric: .init(rawValue: alert.metric.rawValue)!, threshold: .init(rawValue: alert.threshold)!,
+                      used: alert.used, included: alert.included, recordedAt: recordedAt)
+            })
     }
 }

@@ -1,4 +1,5 @@
 import Domain
+import Foundation
 import Persistence
 
 // What the billing area's errors tell a client.
@@ -26,5 +27,16 @@ extension ConcurrentPlanEdit: ProblemStating {
 extension RefusedPlanChange: ProblemStating {
     var problem: APIProblem {
         APIProblem(status: 409, type: "plan-change-refused", title: "Plan change refused", detail: reason + ".")
+    }
+}
+
+extension QuotaExceeded: ProblemStating {
+    var problem: APIProblem {
+        var problem = APIProblem(
+            status: 403, type: "quota-exceeded", title: "Quota exceeded",
+            detail: "The plan allows at most \(limit) \(metric.rawValue.replacingOccurrences(of: "_", with: " ")); "
+                + "\(used) are in use, so this write would go beyond. Nothing was changed.")
+        problem.quota = (metric.rawValue, limit, used)
+        return problem
     }
 }

@@ -23,6 +23,9 @@ public enum ProjectStatus: String, CaseIterable, Sendable {
         }
     }
 
+    /// Not completed or cancelled: such a project counts as active towards the plan (docs/DOMAIN.md §7).
+    public var isOpen: Bool { self != .completed && self != .cancelled }
+
     /// Whether moving from this status to `next` is allowed; staying in the same status always is.
     public func canMove(to next: ProjectStatus) -> Bool {
         next == self || allowedNext.contains(next)
