@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "pmo-admin",
             dependencies: [
-                "Domain", "Persistence", "Auth", "Provisioning",
+                "Domain", "Persistence", "Auth", "Provisioning", "UseCases",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -6,6 +6,7 @@ import Logging
 import Persistence
 import PostgresNIO
 import Provisioning
+import UseCases
 
 /// Runs a command's work against the owner database and turns every failure into one clear line.
 enum AdminDatabase {
@@ -66,6 +67,10 @@ enum AdminDatabase {
         case let e as ArchivedPlan: "plan \(e.code) is archived: no subscription may start on it"
         case let e as ConcurrentPlanEdit: "plan \(e.code) was changed at the same time; run the command again"
         case let e as RefusedPlanChange: "plan change refused: \(e.reason)"
+        case let e as InvoiceRun.MonthNotClosed:
+            "period \(e.month) is not closed yet: the first of its periods ends on \(e.closesOn); invoice it after that"
+        case let e as RefusedInvoiceChange: "refused: \(e.reason)"
+        case let e as InvoiceCalculation.MixedCurrencies: "the period's plans are priced in \(e.currencies.joined(separator: " and ")); fix the subscription first"
         case let e as ValidationFailure: "invalid plan: " + e.errors.map { "\($0.pointer) \($0.detail)" }.joined(separator: "; ")
         default: "\(error)"
         }

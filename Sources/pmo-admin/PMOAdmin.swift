@@ -8,5 +8,5 @@ struct PMOAdmin: AsyncParsableCommand {
         abstract: "Provision and operate PMO tenants.",
         discussion: "Connects as the owner role: DATABASE_URL, or the embedded cluster under .pmo/ started by ./infra/run.",
         subcommands: [Migrate.self, TenantCommand.self, KeyCommand.self, MemberCommand.self, SigningKeyCommand.self,
-                      OperatorCommand.self, UsageCommand.self, PlanCommand.self, SubscriptionCommand.self, CitusCommand.self])
+                      OperatorCommand.self, UsageCommand.self, PlanCommand.self, SubscriptionCommand.self, InvoiceCommand.self, CitusCommand.self])
 }

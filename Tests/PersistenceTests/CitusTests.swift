@@ -10,9 +10,9 @@ import TestSupport
 /// table is placed by the migrator.
 @Suite(.enabled(if: TestCluster.isCitus, "needs a Citus cluster: ./infra/test-citus"))
 struct CitusTests {
-    /// Platform tables and the directories whose keys are global on purpose.
+    /// Platform tables (the plan catalogue among them) and the directories whose keys are global on purpose.
     static let referenceTables: Set<String> = [
-        "tenants", "operators", "operator_keys", "platform_templates", "signing_keys",
+        "tenants", "operators", "operator_keys", "platform_templates", "signing_keys", "plans",
         "api_key_directory", "invitation_directory", "sso_directory",
     ]
 

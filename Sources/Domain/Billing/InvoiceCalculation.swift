@@ -31,6 +31,17 @@ public struct InvoiceLineDraft: Equatable, Sendable {
     public var unitPrice: Int64
     public var per: Int64
     public var amount: Int64
+
+    public init(kind: Kind, description: String, metric: BillingMetric?, quantity: Int64, unitPrice: Int64, per: Int64,
+                amount: Int64) {
+        self.kind = kind
+        self.description = description
+        self.metric = metric
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.per = per
+        self.amount = amount
+    }
 }
 
 /// An invoice before it is stored: the period's lines and their total.

@@ -1,0 +1,204 @@
+public import Domain
+public import Foundation
+import PostgresNIO
+
+public enum InvoiceStatus: String, CaseIterable, Sendable {
+    case draft, issued, paid, void
+}
+
+/// An invoice as stored (docs/DOMAIN.md §7).
+public struct InvoiceRecord: Sendable, Equatable {
+    public let id: UUID
+    public let period: BillingPeriod
+    public let currency: String
+    public let total: Int64
+    public let status: InvoiceStatus
+    /// Set when issued: the tenant's next number, without gaps.
+    public let number: Int64?
+    public let issuedAt: Date?
+    public let paidAt: Date?
+    public let voidedAt: Date?
+    public let voidReason: String?
+    public let createdAt: Date
+    /// What has been paid so far.
+    public let paid: Int64
+}
+
+public struct InvoiceLineRecord: Sendable, Equatable {
+    public let position: Int
+    public let line: InvoiceLineDraft
+}
+
+/// A status change the invoice's state does not allow (issuing an issued invoice, paying a void one).
+public struct RefusedInvoiceChange: Error, Equatable {
+    public let reason: String
+}
+
+/// `invoices`, their lines and payments, in one tenant's transaction.
+public struct InvoiceStore: Sendable {
+    public let scope: TenantScope
+    public init(_ scope: TenantScope) { self.scope = scope }
+
+    static let columns = """
+        i.id, i.period_start, i.period_end, i.currency, i.total, i.status, i.number, i.issued_at, i.paid_at,
+        i.voided_at, i.void_reason, i.created_at, coalesce(paid.amount, 0)::bigint
+        """
+
+    // Each read below joins what has been paid of each invoice, both sides binding the tenant so the
+    // join stays on the tenant's shard on Citus.
+
+    /// The invoice in force for the period starting on `start` (not void), if any.
+    public func inForce(periodStart start: CalendarDate) async throws -> InvoiceRecord? {
+        try await select("""
+            select \(unescaped: Self.columns) from invoices i
+              left join (select invoice_id, sum(amount) as amount from invoice_payments
+                         where tenant_id = \(scope.tenantID) group by invoice_id) paid on paid.invoice_id = i.id
+            where i.tenant_id = \(scope.tenantID) and i.period_start = \(start) and i.status <> 'void'
+            """).first
+    }
+
+    public func find(_ id: UUID, lock: Bool = false) async throws -> InvoiceRecord? {
+        if lock {
+            // The lock in a statement of its own, routable on Citus (the select list reads payments).
+            for try await _ in try await scope.query(
+                "select id from invoices where tenant_id = \(scope.tenantID) and id = \(id) for update") {}
+        }
+        return try await select("""
+            select \(unescaped: Self.columns) from invoices i
+              left join (select invoice_id, sum(amount) as amount from invoice_payments
+                         where tenant_id = \(scope.tenantID) group by invoice_id) paid on paid.invoice_id = i.id
+            where i.tenant_id = \(scope.tenantID) and i.id = \(id)
+            """).first
+    }
+
+    /// A page in id order (creation order) after the cursor.
+    public func page(after cursor: UUID?, limit: Int) async throws -> [InvoiceRecord] {
+        try await select("""
+            select \(unescaped: Self.columns) from invoices i
+              left join (select invoice_id, sum(amount) as amount from invoice_payments
+                         where tenant_id = \(scope.tenantID) group by invoice_id) paid on paid.invoice_id = i.id
+            where i.tenant_id = \(scope.tenantID) and (\(cursor)::uuid is null or i.id > \(cursor))
+            order by i.id limit \(Int64(limit))
+            """)
+    }
+
+    private func select(_ query: PostgresQuery) async throws -> [InvoiceRecord] {
+        let rows = try await scope.query(query)
+        var invoices: [InvoiceRecord] = []
+        for try await (id, start, end, currency, total, status, number, issuedAt, paidAt, voidedAt, reason, createdAt, paid) in rows.decode(
+            (UUID, CalendarDate, CalendarDate, String, Int64, String, Int64?, Date?, Date?, Date?, String?, Date, Int64).self) {
+            guard let status = InvoiceStatus(rawValue: status), BillingPeriod.anchorDays.contains(start.day) else {
+                throw CorruptRow(table: "invoices", id: id)
+            }
+            let period = BillingPeriod(starting: YearMonth(start), anchorDay: start.day)
+            guard period.end == end else { throw CorruptRow(table: "invoices", id: id) }
+            invoices.append(InvoiceRecord(id: id, period: period, currency: currency, total: total, status: status, number: number,
+                                          issuedAt: issuedAt, paidAt: paidAt, voidedAt: voidedAt, voidReason: reason,
+                                          createdAt: createdAt, paid: paid))
+        }
+        return invoices
+    }
+
+    public func lines(of id: UUID) async throws -> [InvoiceLineRecord] {
+        let rows = try await scope.query("""
+            select position, kind, metric, description, quantity, unit_price, per, amount from invoice_lines
+            where tenant_id = \(scope.tenantID) and invoice_id = \(id) order by position
+            """)
+        var lines: [InvoiceLineRecord] = []
+        for try await (position, kind, metric, description, quantity, unitPrice, per, amount) in rows.decode(
+            (Int32, String, String?, String, Int64, Int64, Int64, Int64).self) {
+            guard let kind = InvoiceLineDraft.Kind(rawValue: kind) else { throw CorruptRow(table: "invoice_lines", id: id) }
+            lines.append(InvoiceLineRecord(position: Int(position), line: InvoiceLineDraft(
+                kind: kind, description: description, metric: metric.flatMap(BillingMetric.init(rawValue:)), quantity: quantity,
+                unitPrice: unitPrice, per: per, amount: amount)))
+        }
+        return lines
+    }
+
+    /// A draft for the period, with its lines, in one statement each.
+    public func createDraft(_ draft: InvoiceDraft, period: BillingPeriod, id: UUID, at now: Date) async throws -> InvoiceRecord {
+        try await scope.query("""
+            insert into invoices (tenant_id, id, period_start, period_end, currency, total, status, created_at)
+            values (\(scope.tenantID), \(id), \(period.start), \(period.end), \(draft.currency), \(draft.total), 'draft', \(now))
+            """)
+        if !draft.lines.isEmpty {
+            var insert = MultiRowInsert(into: "invoice_lines", columns: [
+                "tenant_id", "invoice_id", "position", "kind", "metric", "description", "quantity", "unit_price", "per", "amount"])
+            let tenant = try insert.shared(scope.tenantID)
+            let invoice = try insert.shared(id)
+            for (index, line) in draft.lines.enumerated() {
+                try insert.row { row in
+                    row.cite(tenant)
+                    row.cite(invoice)
+                    try row.bind(Int32(index + 1))
+                    try row.bind(line.kind.rawValue)
+                    try row.bind(line.metric?.rawValue)
+                    try row.bind(line.description)
+                    try row.bind(line.quantity)
+                    try row.bind(line.unitPrice)
+                    try row.bind(line.per)
+                    try row.bind(line.amount)
+                }
+            }
+            try await scope.query(insert.query())
+        }
+        return try await find(id)!
+    }
+
+    /// Issues a draft: it takes the tenant's next number and can no longer change.
+    public func issue(_ id: UUID, at now: Date) async throws -> InvoiceRecord? {
+        guard let invoice = try await find(id, lock: true) else { return nil }
+        guard invoice.status == .draft else {
+            throw RefusedInvoiceChange(reason: "invoice \(invoice.number.map { "number \($0)" } ?? "") is \(invoice.status.rawValue); only a draft is issued")
+        }
+        var number: Int64 = 1
+        for try await next in try await scope.query("""
+            insert into invoice_counters (tenant_id, last_number) values (\(scope.tenantID), 1)
+            on conflict (tenant_id) do update set last_number = invoice_counters.last_number + 1
+            returning last_number
+            """).decode(Int64.self) { number = next }
+        try await scope.query("""
+            update invoices set status = 'issued', number = \(number), issued_at = \(now)
+            where tenant_id = \(scope.tenantID) and id = \(id)
+            """)
+        return try await find(id)
+    }
+
+    /// Voids a draft or an issued invoice, giving the reason; a paid or void one is refused.
+    public func void(_ id: UUID, reason: String, at now: Date) async throws -> InvoiceRecord? {
+        guard let invoice = try await find(id, lock: true) else { return nil }
+        guard invoice.status == .draft || invoice.status == .issued else {
+            throw RefusedInvoiceChange(reason: "the invoice is \(invoice.status.rawValue); only a draft or an issued invoice is voided")
+        }
+        guard invoice.paid == 0 else {
+            throw RefusedInvoiceChange(reason: "\(invoice.paid) of the invoice has been paid; it cannot be voided")
+        }
+        try await scope.query("""
+            update invoices set status = 'void', voided_at = \(now), void_reason = \(reason)
+            where tenant_id = \(scope.tenantID) and id = \(id)
+            """)
+        return try await find(id)
+    }
+
+    /// Records a payment of an issued invoice; once the payments cover the total it is paid.
+    public func recordPayment(_ id: UUID, amount: Int64, paidOn: CalendarDate, reference: String, by operator: String,
+                              paymentID: UUID, at now: Date) async throws -> InvoiceRecord? {
+        guard let invoice = try await find(id, lock: true) else { return nil }
+        guard invoice.status == .issued else {
+            throw RefusedInvoiceChange(reason: "the invoice is \(invoice.status.rawValue); payments are recorded against issued invoices")
+        }
+        guard amount <= invoice.total - invoice.paid else {
+            throw RefusedInvoiceChange(reason: "\(amount) is more than the \(invoice.total - invoice.paid) still due")
+        }
+        try await scope.query("""
+            insert into invoice_payments (tenant_id, id, invoice_id, amount, paid_on, reference, recorded_by, recorded_at)
+            values (\(scope.tenantID), \(paymentID), \(id), \(amount), \(paidOn), \(reference), \(`operator`), \(now))
+            """)
+        if invoice.paid + amount == invoice.total {
+            try await scope.query("""
+                update invoices set status = 'paid', paid_at = \(now) where tenant_id = \(scope.tenantID) and id = \(id)
+                """)
+        }
+        return try await find(id)
+    }
+}
