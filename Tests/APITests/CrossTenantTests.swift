@@ -51,6 +51,12 @@ import TestSupport
         "revokeMyToken": { client, auth, victim in
             [try await client.call(.delete, "/v1/members/me/tokens/\(victim.tokenID)", auth: auth)]
         },
+        "getInvoice": { client, auth, victim in
+            [try await client.call(.get, "/v1/invoices/\(victim.id("invoice"))", auth: auth)]
+        },
+        "getInvoiceLinesCSV": { client, auth, victim in
+            [try await client.call(.get, "/v1/invoices/\(victim.id("invoice"))/lines.csv", auth: auth)]
+        },
         "getApiClient": { client, auth, victim in
             [try await client.call(.get, "/v1/api-clients/\(victim.clientID)", auth: auth)]
         },
@@ -471,7 +477,23 @@ import TestSupport
         "criterion": { "/v1/transitions/\($0.components(separatedBy: "/criteria/")[0])/criteria" },
         "ktSession": { "/v1/transitions/\($0.components(separatedBy: "/kt-sessions/")[0])/kt-sessions" },
         "metric": { "/v1/transitions/\($0)/values" },
+        "invoice": { "/v1/invoices/\($0)" },
     ]
+
+    /// An issued invoice of the tenant (made as the invoice run would), for the billing reads.
+    static func issuedInvoice(of tenant: TenantID, env: TestEnvironment) async throws -> String {
+        try await env.withOwner { database in
+            try await database.tenantTransaction(tenant) { scope in
+                let store = InvoiceStore(scope)
+                let draft = InvoiceDraft(currency: "EUR", lines: [InvoiceLineDraft(
+                    kind: .baseFee, description: "Base fee", metric: nil, quantity: 30, unitPrice: 1_000, per: 30, amount: 1_000)])
+                let invoice = try await store.createDraft(draft, period: BillingPeriod(starting: YearMonth("2026-10")!, anchorDay: 1),
+                                                          id: Domain.Environment.live.newID(), at: Date())
+                _ = try await store.issue(invoice.id, at: Date())
+                return invoice.id.uuidString.lowercased()
+            }
+        }
+    }
 
     /// Platform operations are not tenant operations: a tenant's credential is refused there (403),
     /// and which tenants an operator sees is checked in `PlatformAPITests`.
@@ -509,6 +531,7 @@ import TestSupport
             let clientSecret = try #require(clientKey.object["token"] as? String)
             let delivery = try await Self.deliveryOf(a.authorization, projectID: id, client)
                 .merging(try await Self.governanceOf(a.authorization, owner: aOwner.member.id.uuidString.lowercased(), client)) { first, _ in first }
+                .merging(["invoice": try await Self.issuedInvoice(of: a.tenant.id, env: env)]) { first, _ in first }
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
                                 clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)

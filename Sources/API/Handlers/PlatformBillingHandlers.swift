@@ -108,6 +108,73 @@ extension APIHandler {
         return .ok(.init(body: .json(try BillingMapping.subscription(history, today: today))))
     }
 
+    func listPlatformInvoices(_ input: Operations.ListPlatformInvoices.Input) async throws -> Operations.ListPlatformInvoices.Output {
+        let limit = try Pagination.limit(input.query.limit)
+        let cursor = try Pagination.decode(cursor: input.query.cursor)
+        let status = input.query.status.map { InvoiceStatus(rawValue: $0.rawValue)! }
+        let page = try await session.platform { principal, database in
+            try await InvoiceStore.forOperator(principal.operatorID, status: status, after: cursor, limit: limit + 1, database: database)
+        }
+        let (items, next) = Pagination.split(page, limit: limit, id: \.1.id)
+        return .ok(.init(body: .json(.init(items: items.map { BillingMapping.invoice($0.1, tenantID: $0.0) }, nextCursor: next))))
+    }
+
+    func issuePlatformInvoice(_ input: Operations.IssuePlatformInvoice.Input) async throws -> Operations.IssuePlatformInvoice.Output {
+        let invoice = try await changeInvoice(input.path.tenantId, input.path.invoiceId, Operations.IssuePlatformInvoice.id) { store, id, now, _ in
+            try await store.issue(id, at: now)
+        }
+        return .ok(.init(body: .json(invoice)))
+    }
+
+    func voidPlatformInvoice(_ input: Operations.VoidPlatformInvoice.Input) async throws -> Operations.VoidPlatformInvoice.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        var checks = FieldChecks()
+        checks.require((1...500).contains(body.reason.count), "/reason", "must be 1 to 500 characters")
+        try checks.throwIfAny()
+        let invoice = try await changeInvoice(input.path.tenantId, input.path.invoiceId, Operations.VoidPlatformInvoice.id) { store, id, now, _ in
+            try await store.void(id, reason: body.reason, at: now)
+        }
+        return .ok(.init(body: .json(invoice)))
+    }
+
+    func recordPlatformInvoicePayment(_ input: Operations.RecordPlatformInvoicePayment.Input) async throws
+        -> Operations.RecordPlatformInvoicePayment.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
+        var checks = FieldChecks()
+        checks.require(body.amount > 0, "/amount", "must be a positive number of minor units")
+        let paidOn = checks.date(body.paidOn, at: "/paidOn")
+        checks.require((1...200).contains(body.reference.count), "/reference", "must be 1 to 200 characters")
+        try checks.throwIfAny()
+        let environment = session.environment
+        let invoice = try await changeInvoice(input.path.tenantId, input.path.invoiceId, Operations.RecordPlatformInvoicePayment.id) {
+            store, id, now, actor in
+            try await store.recordPayment(id, amount: body.amount, paidOn: paidOn!, reference: body.reference,
+                                          by: actor, paymentID: environment.newID(), at: now)
+        }
+        return .ok(.init(body: .json(invoice)))
+    }
+
+    /// One invoice's status change for a tenant the operator looks after, audited as the operator.
+    private func changeInvoice(_ tenantReference: String, _ invoiceReference: String, _ operation: String,
+                               _ change: (InvoiceStore, UUID, Date, _ actor: String) async throws -> InvoiceRecord?) async throws
+        -> Components.Schemas.Invoice {
+        let id = try Self.invoiceID(invoiceReference)
+        let environment = session.environment
+        return try await onPlatformTenant(tenantReference) { scope, principal in
+            let store = InvoiceStore(scope)
+            let now = environment.now()
+            let actor = "operator:" + principal.operatorID.uuidString.lowercased()
+            guard let changed = try await change(store, id, now, actor) else { throw Self.invoiceNotFound(invoiceReference) }
+            try await AuditLog(scope).record(
+                AuditEntry(actor: .operatorName(actor), operation: operation,
+                           resourceType: "invoice", resourceID: id, requestID: RequestScope.current?.requestID,
+                           changedFields: ["status"], clientAddress: RequestScope.current?.clientAddress),
+                id: environment.newID(), at: now)
+            return BillingMapping.invoice(changed, tenantID: scope.tenantID, lines: try await store.lines(of: id),
+                                          payments: try await store.payments(of: id))
+        }
+    }
+
     /// Plan definitions shared by creating a plan and adding a version: one transaction.
     private func define(_ terms: PlanTerms, requireNew: Bool) async throws -> PlanStore.Outcome {
         let id = session.environment.newID()

@@ -79,3 +79,37 @@ enum BillingMapping {
             })
     }
 }
+
+extension BillingMapping {
+    static func invoice(_ record: InvoiceRecord, tenantID: TenantID, lines: [InvoiceLineRecord]? = nil,
+                        payments: [InvoicePaymentRecord]? = nil) -> Components.Schemas.Invoice {
+        Components.Schemas.Invoice(
+            id: record.id.wire, tenantId: tenantID.uuid.wire,
+            period: .init(start: record.period.start.description, end: record.period.end.description),
+            currency: record.currency, total: record.total, paid: record.paid,
+            status: Components.Schemas.InvoiceStatus(rawValue: record.status.rawValue)!, number: record.number,
+            issuedAt: record.issuedAt, paidAt: record.paidAt, voidedAt: record.voidedAt, voidReason: record.voidReason,
+            createdAt: record.createdAt,
+            lines: lines?.map { line in
+                .init(position: line.position, kind: .init(rawValue: line.line.kind.rawValue)!,
+                      metric: line.line.metric.flatMap { .init(rawValue: $0.rawValue) }, description: line.line.description,
+                      quantity: line.line.quantity, unitPrice: line.line.unitPrice, per: line.line.per, amount: line.line.amount)
+            },
+            payments: payments?.map { .init(amount: $0.amount, paidOn: $0.paidOn.description, reference: $0.reference) })
+    }
+
+    /// RFC 4180: a header row, CRLF line ends, fields quoted when they hold a comma, a quote or a line break.
+    static func linesCSV(_ lines: [InvoiceLineRecord]) -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var rows = ["position,kind,metric,description,quantity,unit_price,per,amount"]
+        for line in lines {
+            rows.append([String(line.position), line.line.kind.rawValue, line.line.metric?.rawValue ?? "", field(line.line.description),
+                         String(line.line.quantity), String(line.line.unitPrice), String(line.line.per),
+                         String(line.line.amount)].joined(separator: ","))
+        }
+        return rows.joined(separator: "\r\n") + "\r\n"
+    }
+}

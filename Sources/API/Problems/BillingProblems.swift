@@ -40,3 +40,9 @@ extension QuotaExceeded: ProblemStating {
         return problem
     }
 }
+
+extension RefusedInvoiceChange: ProblemStating {
+    var problem: APIProblem {
+        APIProblem(status: 409, type: "invoice-state", title: "Not allowed in the invoice's state", detail: reason + ".")
+    }
+}

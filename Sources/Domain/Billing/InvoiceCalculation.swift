@@ -49,6 +49,11 @@ public struct InvoiceDraft: Equatable, Sendable {
     public var currency: String
     public var lines: [InvoiceLineDraft]
     public var total: Int64 { lines.reduce(0) { $0 + $1.amount } }
+
+    public init(currency: String, lines: [InvoiceLineDraft]) {
+        self.currency = currency
+        self.lines = lines
+    }
 }
 
 /// Turns a closed period's subscription segments and usage into invoice lines (docs/DOMAIN.md,

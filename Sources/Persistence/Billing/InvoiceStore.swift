@@ -29,6 +29,12 @@ public struct InvoiceLineRecord: Sendable, Equatable {
     public let line: InvoiceLineDraft
 }
 
+public struct InvoicePaymentRecord: Sendable, Equatable {
+    public let amount: Int64
+    public let paidOn: CalendarDate
+    public let reference: String
+}
+
 /// A status change the invoice's state does not allow (issuing an issued invoice, paying a void one).
 public struct RefusedInvoiceChange: Error, Equatable {
     public let reason: String
@@ -71,30 +77,52 @@ public struct InvoiceStore: Sendable {
             """).first
     }
 
-    /// A page in id order (creation order) after the cursor.
-    public func page(after cursor: UUID?, limit: Int) async throws -> [InvoiceRecord] {
+    /// A page in id order (creation order) after the cursor; `issuedOnly` leaves drafts out (a tenant
+    /// sees an invoice once it is issued).
+    public func page(after cursor: UUID?, limit: Int, issuedOnly: Bool = false) async throws -> [InvoiceRecord] {
         try await select("""
             select \(unescaped: Self.columns) from invoices i
               left join (select invoice_id, sum(amount) as amount from invoice_payments
                          where tenant_id = \(scope.tenantID) group by invoice_id) paid on paid.invoice_id = i.id
             where i.tenant_id = \(scope.tenantID) and (\(cursor)::uuid is null or i.id > \(cursor))
+              and (not \(issuedOnly) or i.status <> 'draft')
             order by i.id limit \(Int64(limit))
             """)
     }
 
     private func select(_ query: PostgresQuery) async throws -> [InvoiceRecord] {
-        let rows = try await scope.query(query)
         var invoices: [InvoiceRecord] = []
-        for try await (id, start, end, currency, total, status, number, issuedAt, paidAt, voidedAt, reason, createdAt, paid) in rows.decode(
-            (UUID, CalendarDate, CalendarDate, String, Int64, String, Int64?, Date?, Date?, Date?, String?, Date, Int64).self) {
-            guard let status = InvoiceStatus(rawValue: status), BillingPeriod.anchorDays.contains(start.day) else {
-                throw CorruptRow(table: "invoices", id: id)
-            }
-            let period = BillingPeriod(starting: YearMonth(start), anchorDay: start.day)
-            guard period.end == end else { throw CorruptRow(table: "invoices", id: id) }
-            invoices.append(InvoiceRecord(id: id, period: period, currency: currency, total: total, status: status, number: number,
-                                          issuedAt: issuedAt, paidAt: paidAt, voidedAt: voidedAt, voidReason: reason,
-                                          createdAt: createdAt, paid: paid))
+        for try await row in try await scope.query(query).decode(Self.Row.self) { invoices.append(try Self.record(row)) }
+        return invoices
+    }
+
+    typealias Row = (UUID, CalendarDate, CalendarDate, String, Int64, String, Int64?, Date?, Date?, Date?, String?, Date, Int64)
+
+    static func record(_ row: Row) throws -> InvoiceRecord {
+        let (id, start, end, currency, total, status, number, issuedAt, paidAt, voidedAt, reason, createdAt, paid) = row
+        guard let status = InvoiceStatus(rawValue: status), BillingPeriod.anchorDays.contains(start.day) else {
+            throw CorruptRow(table: "invoices", id: id)
+        }
+        let period = BillingPeriod(starting: YearMonth(start), anchorDay: start.day)
+        guard period.end == end else { throw CorruptRow(table: "invoices", id: id) }
+        return InvoiceRecord(id: id, period: period, currency: currency, total: total, status: status, number: number,
+                             issuedAt: issuedAt, paidAt: paidAt, voidedAt: voidedAt, voidReason: reason, createdAt: createdAt,
+                             paid: paid)
+    }
+
+    /// The invoices of the tenants an operator looks after, in id order after `after` (see
+    /// `pmo.operator_invoices`), each with its tenant.
+    public static func forOperator(_ operatorID: UUID, status: InvoiceStatus?, after: UUID?, limit: Int,
+                                   database: Database) async throws -> [(TenantID, InvoiceRecord)] {
+        let rows = try await database.query("""
+            select * from pmo.operator_invoices(\(operatorID), \(status?.rawValue), \(after), \(Int64(limit)))
+            """)
+        var invoices: [(TenantID, InvoiceRecord)] = []
+        for try await (tenant, id, start, end, currency, total, status, number, issuedAt, paidAt, voidedAt, reason, createdAt, paid)
+            in rows.decode((TenantID, UUID, CalendarDate, CalendarDate, String, Int64, String, Int64?, Date?, Date?, Date?, String?,
+                            Date, Int64).self) {
+            invoices.append((tenant, try record((id, start, end, currency, total, status, number, issuedAt, paidAt, voidedAt,
+                                                 reason, createdAt, paid))))
         }
         return invoices
     }
@@ -113,6 +141,17 @@ public struct InvoiceStore: Sendable {
                 unitPrice: unitPrice, per: per, amount: amount)))
         }
         return lines
+    }
+
+    public func payments(of id: UUID) async throws -> [InvoicePaymentRecord] {
+        var payments: [InvoicePaymentRecord] = []
+        for try await (amount, paidOn, reference) in try await scope.query("""
+            select amount, paid_on, reference from invoice_payments
+            where tenant_id = \(scope.tenantID) and invoice_id = \(id) order by recorded_at, id
+            """).decode((Int64, CalendarDate, String).self) {
+            payments.append(InvoicePaymentRecord(amount: amount, paidOn: paidOn, reference: reference))
+        }
+        return payments
     }
 
     /// A draft for the period, with its lines, in one statement each.
