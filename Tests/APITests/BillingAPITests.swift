@@ -82,6 +82,10 @@ import TestSupport
             #expect(refused.status == .unprocessableContent, "\(refused.text)")
             let pointers = Set(refused.errorPointers)
             #expect(pointers == ["/metrics/api_requests/tiers/1/upTo", "/rateLimit/burst"], "\(refused.text)")
+            // A null where the contract has no null, however deep: named, not taken for "left out".
+            let nullPer = try await client.call(.post, "/v1/platform/plans", auth: admin,
+                                                json: Self.gold.replacingOccurrences(of: #""unitPrice":20,"per":1000"#, with: #""unitPrice":20,"per":null"#))
+            #expect(nullPer.status == .unprocessableContent && nullPer.errorPointers == ["/metrics/api_requests/tiers/0/per"], "\(nullPer.text)")
             for bad in [Self.gold.replacingOccurrences(of: "29900", with: "-1"),
                         Self.gold.replacingOccurrences(of: #""unitPrice":20"#, with: #""unitPrice":-20"#),
                         Self.gold.replacingOccurrences(of: #""hardQuota":40"#, with: #""hardQuota":10"#),

@@ -119,40 +119,48 @@ public struct OperationCatalog: Sendable {
 /// objects (bulk requests) are checked item by item.
 public struct NonNullableFields: Sendable, Equatable {
     public var fields: Set<String> = []
+    /// Object fields (a plan's `metrics`, a metric's terms), with those objects' own rules.
+    public var objects: [String: NonNullableFields] = [:]
     /// Array fields whose items are objects, with those objects' own rules.
-    public var arrays: [String: Set<String>] = [:]
+    public var arrays: [String: NonNullableFields] = [:]
 
-    public var isEmpty: Bool { fields.isEmpty && arrays.isEmpty }
+    public var isEmpty: Bool { fields.isEmpty && objects.isEmpty && arrays.isEmpty }
 
     public init() {}
 
-    init(schema: [String: Any], root: [String: Any]) {
-        guard let object = Self.resolve(schema, root), let properties = object["properties"] as? [String: Any] else { return }
+    /// The rules of `schema`, nested objects and arrays of objects included (a few levels deep: no
+    /// body of the contract nests further).
+    init(schema: [String: Any], root: [String: Any], depth: Int = 0) {
+        guard depth < 6, let object = Self.resolve(schema, root), let properties = object["properties"] as? [String: Any] else { return }
         let required = Set(object["required"] as? [String] ?? [])
         for (name, value) in properties {
             guard let property = value as? [String: Any] else { continue }
             if !required.contains(name), !Self.allowsNull(property) { fields.insert(name) }
-            if property["type"] as? String == "array", let items = property["items"] as? [String: Any],
-               let inner = Self.resolve(items, root), let innerProperties = inner["properties"] as? [String: Any] {
-                let innerRequired = Set(inner["required"] as? [String] ?? [])
-                let rules = Set(innerProperties.compactMap { key, value -> String? in
-                    guard let schema = value as? [String: Any], !innerRequired.contains(key), !Self.allowsNull(schema) else { return nil }
-                    return key
-                })
+            if let resolved = Self.resolve(property, root), resolved["properties"] != nil {
+                let rules = NonNullableFields(schema: resolved, root: root, depth: depth + 1)
+                if !rules.isEmpty { objects[name] = rules }
+            }
+            if property["type"] as? String == "array", let items = property["items"] as? [String: Any] {
+                let rules = NonNullableFields(schema: items, root: root, depth: depth + 1)
                 if !rules.isEmpty { arrays[name] = rules }
             }
         }
     }
 
-    /// The pointers of the fields of a body's top-level object that are `null` where the contract
-    /// forbids it.
+    /// The pointers of the fields of a body that are `null` where the contract forbids it.
     public func violations(in object: [String: Any]?) -> [String] {
+        violations(in: object, at: "")
+    }
+
+    private func violations(in object: [String: Any]?, at prefix: String) -> [String] {
         guard let object else { return [] }
-        var pointers = fields.filter { object[$0] is NSNull }.sorted().map { "/\($0)" }
+        var pointers = fields.filter { object[$0] is NSNull }.sorted().map { "\(prefix)/\($0)" }
+        for (name, rules) in objects.sorted(by: { $0.key < $1.key }) {
+            pointers += rules.violations(in: object[name] as? [String: Any], at: "\(prefix)/\(name)")
+        }
         for (name, rules) in arrays.sorted(by: { $0.key < $1.key }) {
             for (index, item) in (object[name] as? [Any] ?? []).enumerated() {
-                guard let item = item as? [String: Any] else { continue }
-                pointers += rules.filter { item[$0] is NSNull }.sorted().map { "/\(name)/\(index)/\($0)" }
+                pointers += rules.violations(in: item as? [String: Any], at: "\(prefix)/\(name)/\(index)")
             }
         }
         return pointers
