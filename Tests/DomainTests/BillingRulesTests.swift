@@ -74,6 +74,13 @@ enum BillingRulesTests {
             ])
         }
 
+        @Test func atMostTwentyTiers() {
+            let tiers = (1...21).map { PriceTier(upTo: Int64($0) * 10, unitPrice: 1) }
+            let terms = plan("many", fee: 0, metrics: [.members: MetricTerms(included: 0, tiers: tiers)])
+            #expect(Self.errors(terms).map(\.pointer) == ["/metrics/members/tiers"])
+            #expect(Self.errors(plan("some", fee: 0, metrics: [.members: MetricTerms(included: 0, tiers: Array(tiers.prefix(20)))])).isEmpty)
+        }
+
         @Test func ratesOutsideTheirBoundsAreRefused() {
             var terms = plan("starter", fee: 0)
             terms.rateLimit = RateLimitPolicy(requestsPerSecond: 0, burst: 10)

@@ -104,8 +104,12 @@ public struct PlanTerms: Equatable, Sendable {
 }
 
 extension MetricTerms {
+    /// More tiers than this price nothing a plan needs and make every invoice line list long.
+    public static let maximumTiers = 20
+
     func check(at pointer: String, into checks: inout FieldChecks) {
         checks.require(included >= 0, pointer + "/included", "must not be negative")
+        checks.require(tiers.count <= Self.maximumTiers, pointer + "/tiers", "must have at most \(Self.maximumTiers) tiers")
         if let hardQuota {
             checks.require(hardQuota >= included, pointer + "/hardQuota", "must be at least the included quantity")
         }
