@@ -64,9 +64,7 @@ struct PlanCommand: AsyncParsableCommand {
         func run() async throws {
             let found = try await AdminDatabase.run { database in
                 try await database.withConnection { connection in
-                    let store = PlanStore(connection: connection, logger: database.logger)
-                    let plans = try await store.list(includeArchived: true).filter { $0.code == code }
-                    return version.map { wanted in plans.first { $0.version == wanted } } ?? plans.last
+                    try await PlanStore(connection: connection, logger: database.logger).find(code: code, version: version)
                 }
             }
             guard let plan = found else { throw AdminFailure(message: AdminDatabase.message(for: UnknownPlan(code: code, version: version))) }

@@ -16,7 +16,7 @@ import TestSupport
 
     /// The JSON pointers a problem names, in order (empty when it names none).
     static func pointers(_ response: TestResponse) -> [String] {
-        (response.object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+        response.errorPointers
     }
 
     /// The problem `type` of a response.

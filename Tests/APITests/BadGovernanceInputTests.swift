@@ -11,7 +11,7 @@ import TestSupport
 /// naming the field, and nothing changes.
 @Suite struct BadGovernanceInputTests {
     func pointers(_ response: TestResponse) -> [String] {
-        (response.object["errors"] as? [[String: Any]] ?? []).compactMap { $0["pointer"] as? String }
+        response.errorPointers
     }
 
     @Test func refusedWritesNameTheFieldAndChangeNothing() async throws {

@@ -31,9 +31,7 @@ extension APIHandler {
         let code = input.path.planCode
         let found = try await session.platform { _, database in
             try await database.withConnection { connection in
-                let store = PlanStore(connection: connection, logger: database.logger)
-                let versions = try await store.list(includeArchived: true).filter { $0.code == code }
-                return input.query.version.map { wanted in versions.first { $0.version == wanted } } ?? versions.last
+                try await PlanStore(connection: connection, logger: database.logger).find(code: code, version: input.query.version)
             }
         }
         guard let found else {

@@ -113,17 +113,17 @@ public struct PlanStore: Sendable {
             """, logger: logger)).first
     }
 
+    /// `version` of `code`, or its newest version; archived ones included.
+    public func find(code: String, version: Int? = nil) async throws -> PlanVersion? {
+        guard let version else { return try await latest(code: code, includeArchived: true) }
+        return try await Self.decode(connection.query("""
+            select \(unescaped: Self.columns) from plans where code = \(code) and version = \(version)
+            """, logger: logger)).first
+    }
+
     /// The version a subscription may start on: `version` of `code`, or its newest, never archived.
     public func subscribable(code: String, version: Int? = nil) async throws -> PlanVersion {
-        let found: PlanVersion?
-        if let version {
-            found = try await Self.decode(connection.query("""
-                select \(unescaped: Self.columns) from plans where code = \(code) and version = \(version)
-                """, logger: logger)).first
-        } else {
-            found = try await latest(code: code, includeArchived: true)
-        }
-        guard let found else { throw UnknownPlan(code: code, version: version) }
+        guard let found = try await find(code: code, version: version) else { throw UnknownPlan(code: code, version: version) }
         guard found.archivedAt == nil else { throw ArchivedPlan(code: code) }
         return found
     }
