@@ -28,23 +28,40 @@ public enum InvoiceRun {
         public let closesOn: CalendarDate
     }
 
-    /// Runs `month` for `tenants` (slug order), one transaction per tenant; `issue` issues what it
-    /// creates. `progress` is told after each tenant (done, total).
+    /// Runs `month` for `tenants`, one transaction per tenant and up to `width` tenants at a time (the
+    /// database pool must have that many connections); `issue` issues what it creates. `progress` is
+    /// told after each tenant (done, total). The outcomes come back in the order of `tenants`.
     public static func run(month: YearMonth, today: CalendarDate, tenants: [(TenantID, String)], issue: Bool,
-                           database: Database, environment: Domain.Environment,
+                           database: Database, environment: Domain.Environment, width: Int = 1,
                            progress: (Int, Int) -> Void = { _, _ in }) async throws -> [TenantOutcome] {
         // The earliest a period starting in the month can close: anchor day 1.
         let earliest = BillingPeriod(starting: month, anchorDay: BillingPeriod.anchorDays.lowerBound)
         guard earliest.isClosed(today: today) else { throw MonthNotClosed(month: month, closesOn: earliest.end) }
-        var outcomes: [TenantOutcome] = []
-        for (index, (tenant, slug)) in tenants.enumerated() {
-            let outcome = try await database.tenantTransaction(tenant) { scope in
-                try await invoice(scope, month: month, today: today, issue: issue, environment: environment)
+        var outcomes = [Outcome?](repeating: nil, count: tenants.count)
+        try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < tenants.count else { return }
+                let (index, tenant) = (next, tenants[next].0)
+                next += 1
+                group.addTask {
+                    (index, try await database.tenantTransaction(tenant) { scope in
+                        try await invoice(scope, month: month, today: today, issue: issue, environment: environment)
+                    })
+                }
             }
-            outcomes.append(TenantOutcome(tenantID: tenant, slug: slug, outcome: outcome))
-            progress(index + 1, tenants.count)
+            for _ in 0..<max(1, width) { startNext() }
+            var done = 0
+            while let (index, outcome) = try await group.next() {
+                outcomes[index] = outcome
+                done += 1
+                progress(done, tenants.count)
+                startNext()
+            }
         }
-        return outcomes
+        return zip(tenants, outcomes).map { tenant, outcome in
+            TenantOutcome(tenantID: tenant.0, slug: tenant.1, outcome: outcome!)
+        }
     }
 
     /// One tenant's invoice for the period that starts in `month` on its anchor day.
@@ -65,9 +82,6 @@ public enum InvoiceRun {
         if let existing = try await store.inForce(periodStart: period.start) { return .exists(existing) }
         let used = try await UsageLedger(scope).use(in: period, today: today)
         guard let draft = try InvoiceCalculation.draft(period: period, segments: segments, usage: used) else { return .noSubscription }
-        let now = environment.now()
-        var invoice = try await store.createDraft(draft, period: period, id: environment.newID(), at: now)
-        if issue, let issued = try await store.issue(invoice.id, at: now) { invoice = issued }
-        return .created(invoice)
+        return .created(try await store.create(draft, period: period, issue: issue, id: environment.newID(), at: environment.now()))
     }
 }

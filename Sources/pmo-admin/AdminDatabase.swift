@@ -10,7 +10,8 @@ import UseCases
 
 /// Runs a command's work against the owner database and turns every failure into one clear line.
 enum AdminDatabase {
-    static func run<Result: Sendable>(_ work: (Database) async throws -> Result) async throws -> Result {
+    static func run<Result: Sendable>(limits: DatabasePool.Limits = .administration,
+                                      _ work: (Database) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "pmo-admin")
         // Failures reach the operator as the one line of the error thrown, not as log lines too.
         logger.logLevel = .critical
@@ -22,7 +23,7 @@ enum AdminDatabase {
             throw AdminFailure(message: "\(error)")
         }
         do {
-            return try await withDatabase(url, logger: logger) { database in
+            return try await withDatabase(url, logger: logger, limits: limits) { database in
                 try await probe(database, url: url)
                 return try await work(database)
             }

@@ -18,16 +18,22 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Flag(help: "Issue the invoices it creates (numbering them); otherwise they stay drafts.") var issue = false
         @Flag(help: "Print JSON instead of the table.") var json = false
 
+        static let width = 4
+
         func run() async throws {
             guard let month = YearMonth(period) else { throw AdminFailure(message: "invalid --period \(period): must be YYYY-MM") }
             let environment = Domain.Environment.live
             let today = CalendarDate(utcDate: environment.now())
             let bar = ProgressBar(enabled: !json && isatty(STDERR_FILENO) == 1)
             let started = Date()
-            let outcomes = try await AdminDatabase.run { database in
+            // Tenants are invoiced four at a time, each in its own transaction: the run waits on the
+            // database more than it computes.
+            var limits = DatabasePool.Limits.administration
+            limits.size = Self.width
+            let outcomes = try await AdminDatabase.run(limits: limits) { database in
                 let tenants = try await TenantStore(database: database).list().map { ($0.id, $0.slug) }
                 return try await InvoiceRun.run(month: month, today: today, tenants: tenants, issue: issue, database: database,
-                                                environment: environment, progress: bar.show)
+                                                environment: environment, width: Self.width, progress: bar.show)
             }
             bar.finish()
             if json {

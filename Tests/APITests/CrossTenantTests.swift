@@ -487,7 +487,7 @@ import TestSupport
                 let store = InvoiceStore(scope)
                 let draft = InvoiceDraft(currency: "EUR", lines: [InvoiceLineDraft(
                     kind: .baseFee, description: "Base fee", metric: nil, quantity: 30, unitPrice: 1_000, per: 30, amount: 1_000)])
-                let invoice = try await store.createDraft(draft, period: BillingPeriod(starting: YearMonth("2026-10")!, anchorDay: 1),
+                let invoice = try await store.create(draft, period: BillingPeriod(starting: YearMonth("2026-10")!, anchorDay: 1),
                                                           id: Domain.Environment.live.newID(), at: Date())
                 _ = try await store.issue(invoice.id, at: Date())
                 return invoice.id.uuidString.lowercased()

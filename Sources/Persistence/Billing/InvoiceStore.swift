@@ -24,6 +24,14 @@ public struct InvoiceRecord: Sendable, Equatable {
     public let paid: Int64
 }
 
+extension InvoiceRecord {
+    /// The same invoice with `paid` paid so far.
+    func paying(_ paid: Int64) -> InvoiceRecord {
+        InvoiceRecord(id: id, period: period, currency: currency, total: total, status: status, number: number, issuedAt: issuedAt,
+                      paidAt: paidAt, voidedAt: voidedAt, voidReason: voidReason, createdAt: createdAt, paid: paid)
+    }
+}
+
 public struct InvoiceLineRecord: Sendable, Equatable {
     public let position: Int
     public let line: InvoiceLineDraft
@@ -49,6 +57,9 @@ public struct InvoiceStore: Sendable {
         i.id, i.period_start, i.period_end, i.currency, i.total, i.status, i.number, i.issued_at, i.paid_at,
         i.voided_at, i.void_reason, i.created_at, coalesce(paid.amount, 0)::bigint
         """
+    /// The same columns of a written row, for `returning` (followed by what has been paid, which the
+    /// writer knows).
+    static let returned = "id, period_start, period_end, currency, total, status, number, issued_at, paid_at, voided_at, void_reason, created_at"
 
     // Each read below joins what has been paid of each invoice, both sides binding the tenant so the
     // join stays on the tenant's shard on Citus.
@@ -154,11 +165,17 @@ public struct InvoiceStore: Sendable {
         return payments
     }
 
-    /// A draft for the period, with its lines, in one statement each.
-    public func createDraft(_ draft: InvoiceDraft, period: BillingPeriod, id: UUID, at now: Date) async throws -> InvoiceRecord {
-        try await scope.query("""
-            insert into invoices (tenant_id, id, period_start, period_end, currency, total, status, created_at)
-            values (\(scope.tenantID), \(id), \(period.start), \(period.end), \(draft.currency), \(draft.total), 'draft', \(now))
+    /// An invoice for the period with its lines, in one statement each: a draft, or with `issue` an
+    /// invoice issued at once with the tenant's next number (what a run that issues does, without
+    /// storing a draft first).
+    public func create(_ draft: InvoiceDraft, period: BillingPeriod, issue: Bool = false, id: UUID,
+                       at now: Date) async throws -> InvoiceRecord {
+        let number = issue ? try await nextNumber() : nil
+        let created = try await select("""
+            insert into invoices (tenant_id, id, period_start, period_end, currency, total, status, number, issued_at, created_at)
+            values (\(scope.tenantID), \(id), \(period.start), \(period.end), \(draft.currency), \(draft.total),
+                    \(issue ? "issued" : "draft"), \(number), \(issue ? now : nil), \(now))
+            returning \(unescaped: Self.returned), 0::bigint
             """)
         if !draft.lines.isEmpty {
             var insert = MultiRowInsert(into: "invoice_lines", columns: [
@@ -181,7 +198,7 @@ public struct InvoiceStore: Sendable {
             }
             try await scope.query(insert.query())
         }
-        return try await find(id)!
+        return created[0]
     }
 
     /// Issues a draft: it takes the tenant's next number and can no longer change.
@@ -190,17 +207,24 @@ public struct InvoiceStore: Sendable {
         guard invoice.status == .draft else {
             throw RefusedInvoiceChange(reason: "invoice \(invoice.number.map { "number \($0)" } ?? "") is \(invoice.status.rawValue); only a draft is issued")
         }
+        // A draft has no payments (they are recorded against issued invoices).
+        return try await select("""
+            update invoices set status = 'issued', number = \(try await nextNumber()), issued_at = \(now)
+            where tenant_id = \(scope.tenantID) and id = \(id)
+            returning \(unescaped: Self.returned), 0::bigint
+            """).first
+    }
+
+    /// The tenant's next invoice number: its counter row is locked until the transaction ends, so
+    /// numbers are taken one after another and a rolled-back one is taken again (no gaps).
+    private func nextNumber() async throws -> Int64 {
         var number: Int64 = 1
         for try await next in try await scope.query("""
             insert into invoice_counters (tenant_id, last_number) values (\(scope.tenantID), 1)
             on conflict (tenant_id) do update set last_number = invoice_counters.last_number + 1
             returning last_number
             """).decode(Int64.self) { number = next }
-        try await scope.query("""
-            update invoices set status = 'issued', number = \(number), issued_at = \(now)
-            where tenant_id = \(scope.tenantID) and id = \(id)
-            """)
-        return try await find(id)
+        return number
     }
 
     /// Voids a draft or an issued invoice, giving the reason; a paid or void one is refused.
@@ -212,11 +236,11 @@ public struct InvoiceStore: Sendable {
         guard invoice.paid == 0 else {
             throw RefusedInvoiceChange(reason: "\(invoice.paid) of the invoice has been paid; it cannot be voided")
         }
-        try await scope.query("""
+        return try await select("""
             update invoices set status = 'void', voided_at = \(now), void_reason = \(reason)
             where tenant_id = \(scope.tenantID) and id = \(id)
-            """)
-        return try await find(id)
+            returning \(unescaped: Self.returned), 0::bigint
+            """).first
     }
 
     /// Records a payment of an issued invoice; once the payments cover the total it is paid.
@@ -233,11 +257,11 @@ public struct InvoiceStore: Sendable {
             insert into invoice_payments (tenant_id, id, invoice_id, amount, paid_on, reference, recorded_by, recorded_at)
             values (\(scope.tenantID), \(paymentID), \(id), \(amount), \(paidOn), \(reference), \(`operator`), \(now))
             """)
-        if invoice.paid + amount == invoice.total {
-            try await scope.query("""
-                update invoices set status = 'paid', paid_at = \(now) where tenant_id = \(scope.tenantID) and id = \(id)
-                """)
-        }
-        return try await find(id)
+        let paid = invoice.paid + amount
+        guard paid == invoice.total else { return invoice.paying(paid) }
+        return try await select("""
+            update invoices set status = 'paid', paid_at = \(now) where tenant_id = \(scope.tenantID) and id = \(id)
+            returning \(unescaped: Self.returned), \(paid)::bigint
+            """).first
     }
 }
