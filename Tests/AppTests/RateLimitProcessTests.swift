@@ -17,12 +17,12 @@ import TestSupport
         // Unknown policy: nothing to take.
         #expect(limiter.take(tenant) == nil)
         limiter.setPolicies([tenant: RateLimitPolicy(requestsPerSecond: 1, burst: 1)])
-        #expect(limiter.take(tenant)?.1.allowed == true && limiter.take(tenant)?.1.allowed == false)
+        #expect(limiter.take(tenant)?.decision.allowed == true && limiter.take(tenant)?.decision.allowed == false)
         // The same policy again keeps the empty bucket; a new one starts full.
         limiter.setPolicies([tenant: RateLimitPolicy(requestsPerSecond: 1, burst: 1)])
-        #expect(limiter.take(tenant)?.1.allowed == false)
+        #expect(limiter.take(tenant)?.decision.allowed == false)
         limiter.setPolicies([tenant: RateLimitPolicy(requestsPerSecond: 5, burst: 5)])
-        #expect(limiter.take(tenant)?.1.remaining == 4)
+        #expect(limiter.take(tenant)?.decision.remaining == 4)
         #expect(limiter.knownTenants == [tenant])
     }
 

@@ -119,7 +119,7 @@ struct OperationMiddleware: ServerMiddleware {
                          at: environment.now())
             if let rateLimits, let credential = current.operation?.credential {
                 if admission == nil { admission = await rateLimits.settle(tenantID, credential: credential) }
-                if let admission { TenantRateLimits.add(rateLimits.headers(admission), to: &result.0) }
+                if let admission { rateLimits.add(admission, to: &result.0) }
             }
         }
         return result

@@ -17,11 +17,7 @@ struct TenantRateLimits: Sendable {
     let environment: Domain.Environment
     let logger: Logger
 
-    /// What a request learned from its tenant's bucket.
-    struct Admission: Sendable {
-        let policy: RateLimitPolicy
-        let decision: TokenBucket.Decision
-    }
+    typealias Admission = RateLimiter.Admission
 
     /// The tenant a credential names without a database read: an access token's or an SSO token's
     /// claim, or a key this process has seen accepted (with this secret).
@@ -37,10 +33,10 @@ struct TenantRateLimits: Sendable {
     /// Takes a token for a request about to run; throws the 429 when the bucket is empty. Nil when
     /// the tenant's policy is not loaded yet (the request is charged after it runs).
     func admit(_ tenant: TenantID) throws -> Admission? {
-        guard let (policy, decision) = limiter.take(tenant) else { return nil }
-        let admission = Admission(policy: policy, decision: decision)
-        guard decision.allowed else {
-            throw APIProblem.rateLimited(retryAfter: decision.retryAfter, headers: headers(admission))
+        guard let admission = limiter.take(tenant) else { return nil }
+        guard admission.decision.allowed else {
+            throw APIProblem.rateLimited(retryAfter: admission.decision.retryAfter, headers: [
+                (Self.policyName.rawName, admission.policyField), (Self.limitName.rawName, field(admission))])
         }
         return admission
     }
@@ -58,20 +54,23 @@ struct TenantRateLimits: Sendable {
                 logger.warning("could not load a tenant's rate limit", metadata: ["error": "\(String(reflecting: error))"])
             }
         }
-        return limiter.charge(tenant).map { Admission(policy: $0.0, decision: $0.1) }
+        return limiter.charge(tenant)
     }
 
-    /// The two fields. With several processes the remaining count is this process's share scaled up:
-    /// an estimate that is exact when the load balancer spreads the tenant's requests evenly.
-    func headers(_ admission: Admission) -> [(String, String)] {
+    static let policyName = HTTPField.Name("RateLimit-Policy")!
+    static let limitName = HTTPField.Name("RateLimit")!
+
+    /// The `RateLimit` field. With several processes the remaining count is this process's share
+    /// scaled up: an estimate that is exact when the load balancer spreads the tenant's requests evenly.
+    func field(_ admission: Admission) -> String {
         var decision = admission.decision
         decision.remaining = min(admission.policy.burst, decision.remaining * limiter.processes)
-        return [("RateLimit-Policy", admission.policy.policyField), ("RateLimit", decision.field)]
+        return decision.field
     }
 
-    static func add(_ fields: [(String, String)], to response: inout HTTPResponse) {
-        for (name, value) in fields {
-            if let name = HTTPField.Name(name) { response.headerFields[name] = value }
-        }
+    /// Both fields on a response (on every authenticated tenant response).
+    func add(_ admission: Admission, to response: inout HTTPResponse) {
+        response.headerFields[Self.policyName] = admission.policyField
+        response.headerFields[Self.limitName] = field(admission)
     }
 }

@@ -18,9 +18,28 @@ public final class RateLimiter: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var policies: [TenantID: RateLimitPolicy] = [:]
-        var buckets: [TenantID: TokenBucket] = [:]
+        var tenants: [TenantID: Entry] = [:]
         var keys: [String: (tenant: TenantID, secretHash: [UInt8])] = [:]
+    }
+
+    /// A tenant's policy, its `RateLimit-Policy` field (formatted once, not per request) and bucket.
+    private struct Entry {
+        let policy: RateLimitPolicy
+        let policyField: String
+        var bucket: TokenBucket
+
+        /// Applies `draw` to the bucket (in place, in the dictionary) and says what it decided.
+        mutating func admit(_ draw: (inout TokenBucket) -> TokenBucket.Decision) -> Admission {
+            Admission(policy: policy, policyField: policyField, decision: draw(&bucket))
+        }
+    }
+
+    /// What one request learned from its tenant's bucket.
+    public struct Admission: Sendable {
+        public let policy: RateLimitPolicy
+        /// `policy.policyField`.
+        public let policyField: String
+        public var decision: TokenBucket.Decision
     }
 
     /// `clock`: seconds on a monotonic clock (`Environment.monotonicSeconds`).
@@ -45,38 +64,32 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    public func policy(for tenant: TenantID) -> RateLimitPolicy? { state.withLock { $0.policies[tenant] } }
+    public func policy(for tenant: TenantID) -> RateLimitPolicy? { state.withLock { $0.tenants[tenant]?.policy } }
 
     /// The tenants whose policies are held (the refresh reloads them).
-    public var knownTenants: [TenantID] { state.withLock { Array($0.policies.keys) } }
+    public var knownTenants: [TenantID] { state.withLock { Array($0.tenants.keys) } }
 
     /// Sets policies (a loaded or refreshed plan); a changed policy starts from a full bucket.
     public func setPolicies(_ policies: [TenantID: RateLimitPolicy]) {
         let now = clock()
         state.withLock { state in
-            for (tenant, policy) in policies where state.policies[tenant] != policy {
-                state.policies[tenant] = policy
+            for (tenant, policy) in policies where state.tenants[tenant]?.policy != policy {
                 let share = policy.share(among: processes)
-                state.buckets[tenant] = TokenBucket(capacity: share.capacity, refillPerSecond: share.refillPerSecond, now: now)
+                state.tenants[tenant] = Entry(policy: policy, policyField: policy.policyField, bucket: TokenBucket(
+                    capacity: share.capacity, refillPerSecond: share.refillPerSecond, now: now))
             }
         }
     }
 
     /// Takes a token for a request about to run; nil when the tenant's policy is not known yet.
-    public func take(_ tenant: TenantID) -> (RateLimitPolicy, TokenBucket.Decision)? {
+    public func take(_ tenant: TenantID) -> Admission? {
         let now = clock()
-        return state.withLock { state in
-            guard let policy = state.policies[tenant] else { return nil }
-            return (policy, state.buckets[tenant]!.take(now: now))
-        }
+        return state.withLock { state in state.tenants[tenant]?.admit { $0.take(now: now) } }
     }
 
     /// Charges a request that already ran (its tenant was learned only by running it).
-    public func charge(_ tenant: TenantID) -> (RateLimitPolicy, TokenBucket.Decision)? {
+    public func charge(_ tenant: TenantID) -> Admission? {
         let now = clock()
-        return state.withLock { state in
-            guard let policy = state.policies[tenant] else { return nil }
-            return (policy, state.buckets[tenant]!.charge(now: now))
-        }
+        return state.withLock { state in state.tenants[tenant]?.admit { $0.charge(now: now) } }
     }
 }
