@@ -63,6 +63,7 @@ enum AdminDatabase {
         case let e as DuplicateMemberEmail: "\(e.email) is already a member" + (e.memberID.map { " (\($0.uuidString.lowercased()))" } ?? "")
         case let e as ManifestError: "invalid manifest: \(e)"
         case let e as UnknownOperator: "unknown operator: \(e.email)"
+        case let e as UnknownOperatorKey: "unknown operator key: \(e.publicID)"
         case let e as DuplicateOperator: "an operator \(e.email) exists already"
         case let e as UnknownPlan: "unknown plan \(e.code)" + (e.version.map { " version \($0)" } ?? "") + " (pmo-admin plan list shows the catalogue)"
         case let e as ArchivedPlan: "plan \(e.code) is archived: no subscription may start on it"

@@ -68,18 +68,20 @@ struct TenantCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Suspend a tenant: every call with its credentials gets 403 tenant-suspended; data is kept.")
         @Argument var slug: String
+        @Option(help: "Why (stored with the status and on the platform audit log).") var reason: String
 
         func run() async throws {
-            try await TenantCommand.setStatus(slug: slug, to: .suspended)
+            try await TenantCommand.setStatus(slug: slug, to: .suspended, reason: reason)
         }
     }
 
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Resume a suspended tenant.")
         @Argument var slug: String
+        @Option(help: "Why (stored with the status and on the platform audit log).") var reason: String
 
         func run() async throws {
-            try await TenantCommand.setStatus(slug: slug, to: .active)
+            try await TenantCommand.setStatus(slug: slug, to: .active, reason: reason)
         }
     }
 
@@ -121,19 +123,23 @@ struct TenantCommand: AsyncParsableCommand {
         }
     }
 
-    static func setStatus(slug: String, to status: TenantStatus) async throws {
+    /// Moves a tenant as the platform API does (the lifecycle's moves, a reason), recorded on
+    /// both audit logs. Asking for the status it already has changes nothing.
+    static func setStatus(slug: String, to status: TenantStatus, reason: String) async throws {
+        guard (1...500).contains(reason.count) else { throw AdminFailure(message: "invalid --reason: must be 1–500 characters") }
         let (before, after) = try await AdminDatabase.run { database in
             let store = TenantStore(database: database)
             var tenant = try await store.find(slug: slug)
             let before = tenant.status
-            // Suspension applies to tenants in service, and only a suspended tenant is resumed.
-            let allowedFrom: [TenantStatus] = status == .suspended ? [.active, .onboarding, .suspended] : [.suspended, .active]
-            guard allowedFrom.contains(before) else {
-                throw AdminFailure(message: "tenant \(slug) is \(before.rawValue); cannot make it \(status.rawValue)")
+            guard before != status else { return (before, tenant) }
+            do throws(IllegalTenantMove) {
+                try TenantLifecycle.check(from: before, to: status)
+            } catch {
+                throw AdminFailure(message: "tenant \(slug) is \(before.rawValue); cannot make it \(status.rawValue) (allowed: "
+                                   + (error.allowed.isEmpty ? "none" : error.allowed.map(\.rawValue).joined(separator: ", ")) + ")")
             }
             tenant.status = status
-            guard before != status else { return (before, tenant) }
-            return (before, try await store.update(tenant, audit: status == .suspended ? "suspendTenant" : "resumeTenant"))
+            return (before, try await store.update(tenant, reason: reason, audit: status == .suspended ? "suspendTenant" : "resumeTenant"))
         }
         if before == after.status {
             print("tenant \(slug) is already \(status.rawValue)")

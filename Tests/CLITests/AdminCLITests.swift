@@ -93,14 +93,15 @@ import TestSupport
     @Test func suspendAndResume() async throws {
         let env = try await TestEnvironment()
         let a = try await env.createTenant("cli-s")
-        #expect(try Self.admin(["tenant", "suspend", "cli-s"], env: env).output.contains("active → suspended"))
+        #expect(try Self.admin(["tenant", "suspend", "cli-s"], env: env).status != 0, "a suspension states its reason")
+        #expect(try Self.admin(["tenant", "suspend", "cli-s", "--reason", "Unpaid"], env: env).output.contains("active → suspended"))
         try await env.withApp { client in
             let response = try await client.call(.get, "/v1/projects", auth: a.authorization)
             #expect(response.status == .forbidden)
         }
-        #expect(try Self.admin(["tenant", "resume", "cli-s"], env: env).status == 0)
+        #expect(try Self.admin(["tenant", "resume", "cli-s", "--reason", "Paid"], env: env).status == 0)
         #expect(try Self.admin(["tenant", "show", "cli-s"], env: env).output.contains("active"))
-        let resumeAgain = try Self.admin(["tenant", "resume", "cli-s"], env: env)
+        let resumeAgain = try Self.admin(["tenant", "resume", "cli-s", "--reason", "Paid"], env: env)
         #expect(resumeAgain.output.contains("already active"))
         // createTenant (fixture), suspendTenant, resumeTenant: all by an operator.
         let operations = try await env.withOwner { database in
@@ -113,6 +114,54 @@ import TestSupport
             return operations
         }
         #expect(operations == ["operator createTenant", "operator suspendTenant", "operator resumeTenant"])
+        // The platform audit log has them too, with the reasons, as the user who ran the CLI.
+        let platform = try await env.withOwner { database in
+            var events: [String] = []
+            for try await (operation, actor, reason) in try await database.query(
+                "select operation, actor, reason from platform_audit_events order by id"
+            ).decode((String, String, String?).self) {
+                events.append("\(actor.hasPrefix("pmo-admin:")) \(operation) \(reason ?? "-")")
+            }
+            return events
+        }
+        #expect(platform == ["true createTenant -", "true suspendTenant Unpaid", "true resumeTenant Paid"])
+    }
+
+    @Test func aSuspensionFollowsTheLifecycle() async throws {
+        let env = try await TestEnvironment()
+        _ = try await env.createTenant("cli-l")
+        try await env.withOwner { database in
+            _ = try await database.query("update tenants set status = 'offboarding' where slug = 'cli-l'")
+        }
+        let refused = try Self.admin(["tenant", "resume", "cli-l", "--reason", "Changed our mind"], env: env)
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("cannot make it active (allowed: none)"), "\(refused.error)")
+    }
+
+    @Test func operatorsAreDisabledAndTheirKeysRevoked() async throws {
+        let env = try await TestEnvironment()
+        _ = try await env.createTenant("cli-o")
+        let created = try Self.admin(["operator", "create", "--email", "gone@pmo.example", "--role", "platform_admin"], env: env)
+        let key = try #require(created.output.split(separator: "\n").last.map(String.init))
+        let second = try Self.admin(["operator", "create", "--email", "left@pmo.example", "--role", "account_manager"], env: env)
+        let other = try #require(second.output.split(separator: "\n").last.map(String.init))
+        try await env.withApp { client in
+            #expect(try await client.call(.get, "/v1/platform/tenants", auth: "Bearer \(key)").status == .ok)
+            let revoked = try Self.admin(["operator", "revoke-key", key], env: env)
+            let again = try Self.admin(["operator", "revoke-key", key], env: env)
+            #expect(revoked.output.contains("revoked operator key"))
+            #expect(again.output.contains("revoked already"))
+            #expect(try await client.call(.get, "/v1/platform/tenants", auth: "Bearer \(key)").status == .unauthorized)
+
+            #expect(try await client.call(.get, "/v1/platform/tenants", auth: "Bearer \(other)").status == .ok)
+            let disabled = try Self.admin(["operator", "disable", "--email", "Left@pmo.example"], env: env)
+            #expect(disabled.output.contains("disabled operator"))
+            #expect(try await client.call(.get, "/v1/platform/tenants", auth: "Bearer \(other)").status == .unauthorized)
+        }
+        let unknown = try Self.admin(["operator", "disable", "--email", "nobody@pmo.example"], env: env)
+        #expect(unknown.status != 0 && unknown.error.contains("unknown operator: nobody@pmo.example"))
+        #expect(try Self.admin(["operator", "revoke-key", "nokey"], env: env).error.contains("unknown operator key: nokey"))
+        #expect(try await env.count("platform_audit_events") == 3, "create tenant, revoke, disable")
     }
 
     @Test func failuresExitNonZeroWithOneClearLine() async throws {

@@ -22,7 +22,7 @@ extension APIHandler {
 
     func createPlatformPlan(_ input: Operations.CreatePlatformPlan.Input) async throws -> Operations.CreatePlatformPlan.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
-        let outcome = try await define(BillingMapping.terms(body), requireNew: true)
+        let outcome = try await define(BillingMapping.terms(body), requireNew: true, operation: Operations.CreatePlatformPlan.id)
         return .created(.init(headers: .init(location: "/v1/platform/plans/\(outcome.plan.code)"),
                               body: .json(BillingMapping.plan(outcome.plan))))
     }
@@ -52,7 +52,7 @@ extension APIHandler {
             }
         }
         guard exists else { throw APIProblem.notFound("Plan \(code)") }
-        switch try await define(BillingMapping.terms(body), requireNew: false) {
+        switch try await define(BillingMapping.terms(body), requireNew: false, operation: Operations.AddPlatformPlanVersion.id) {
         case .created(let plan):
             return .created(.init(headers: .init(location: "/v1/platform/plans/\(plan.code)"), body: .json(BillingMapping.plan(plan))))
         case .unchanged(let plan):
@@ -62,14 +62,20 @@ extension APIHandler {
 
     func archivePlatformPlan(_ input: Operations.ArchivePlatformPlan.Input) async throws -> Operations.ArchivePlatformPlan.Output {
         let code = input.path.planCode
-        let now = session.environment.now()
-        let versions = try await session.platform { _, database in
-            try await database.withConnection { connection in
+        let environment = session.environment
+        let now = environment.now()
+        let versions = try await session.platform { principal, database in
+            try await database.transaction { connection in
+                let versions: [PlanVersion]
                 do {
-                    return try await PlanStore(connection: connection, logger: database.logger).archive(code: code, at: now)
+                    versions = try await PlanStore(connection: connection, logger: database.logger).archive(code: code, at: now)
                 } catch is UnknownPlan {
                     throw APIProblem.notFound("Plan \(code)")
                 }
+                try await Self.platformAudit(principal, Operations.ArchivePlatformPlan.id, tenant: nil, resourceType: "plan",
+                                             resourceID: code, changed: ["archivedAt"], environment: environment,
+                                             on: connection, logger: database.logger)
+                return versions
             }
         }
         return .ok(.init(body: .json(BillingMapping.plan(versions.last!))))
@@ -78,7 +84,7 @@ extension APIHandler {
     func getPlatformTenantSubscription(_ input: Operations.GetPlatformTenantSubscription.Input) async throws
         -> Operations.GetPlatformTenantSubscription.Output {
         let today = CalendarDate(utcDate: session.environment.now())
-        let history = try await onPlatformTenant(input.path.tenantId) { scope, _ in try await SubscriptionStore(scope).history() }
+        let history = try await onPlatformTenant(input.path.tenantId) { platform in try await SubscriptionStore(platform.scope).history() }
         return .ok(.init(body: .json(try BillingMapping.subscription(history, today: today))))
     }
 
@@ -90,17 +96,13 @@ extension APIHandler {
         var checks = FieldChecks()
         let day = checks.date(body.effectiveOn, at: "/effectiveOn") ?? today
         try checks.throwIfAny()
-        let history = try await onPlatformTenant(input.path.tenantId) { scope, principal in
-            let plan = try await PlanStore(connection: scope.connection, logger: scope.logger)
+        let history = try await onPlatformTenant(input.path.tenantId) { platform in
+            let plan = try await PlanStore(connection: platform.scope.connection, logger: platform.scope.logger)
                 .subscribable(code: body.plan, version: body.version)
-            let store = SubscriptionStore(scope)
+            let store = SubscriptionStore(platform.scope)
             try await store.change(to: plan, from: day, today: today, id: environment.newID())
-            try await AuditLog(scope).record(
-                AuditEntry(actor: .operatorName("operator:" + principal.operatorID.uuidString.lowercased()), operation: Operations.ChangePlatformTenantSubscription.id,
-                           resourceType: "subscription", resourceID: scope.tenantID.uuid,
-                           requestID: RequestScope.current?.requestID, changedFields: ["plan", "effectiveOn"],
-                           clientAddress: RequestScope.current?.clientAddress),
-                id: environment.newID(), at: environment.now())
+            try await platform.audit(Operations.ChangePlatformTenantSubscription.id, resourceType: "subscription",
+                                     changed: ["plan", "effectiveOn"])
             return try await store.history()
         }
         return .ok(.init(body: .json(try BillingMapping.subscription(history, today: today))))
@@ -158,42 +160,30 @@ extension APIHandler {
         -> Components.Schemas.Invoice {
         let id = try Self.invoiceID(invoiceReference)
         let environment = session.environment
-        return try await onPlatformTenant(tenantReference) { scope, principal in
-            let store = InvoiceStore(scope)
-            let now = environment.now()
-            let actor = "operator:" + principal.operatorID.uuidString.lowercased()
-            guard let changed = try await change(store, id, now, actor) else { throw Self.invoiceNotFound(invoiceReference) }
-            try await AuditLog(scope).record(
-                AuditEntry(actor: .operatorName(actor), operation: operation,
-                           resourceType: "invoice", resourceID: id, requestID: RequestScope.current?.requestID,
-                           changedFields: ["status"], clientAddress: RequestScope.current?.clientAddress),
-                id: environment.newID(), at: now)
-            return BillingMapping.invoice(changed, tenantID: scope.tenantID, lines: try await store.lines(of: id),
+        return try await onPlatformTenant(tenantReference) { platform in
+            let store = InvoiceStore(platform.scope)
+            let actor = PlatformAuditEntry.actor(operator: platform.principal.operatorID)
+            guard let changed = try await change(store, id, environment.now(), actor) else { throw Self.invoiceNotFound(invoiceReference) }
+            try await platform.audit(operation, resourceType: "invoice", resourceID: id, changed: ["status"])
+            return BillingMapping.invoice(changed, tenantID: platform.scope.tenantID, lines: try await store.lines(of: id),
                                           payments: try await store.payments(of: id))
         }
     }
 
     /// Plan definitions shared by creating a plan and adding a version: one transaction.
-    private func define(_ terms: PlanTerms, requireNew: Bool) async throws -> PlanStore.Outcome {
-        let id = session.environment.newID()
-        return try await session.platform { _, database in
-            try await database.transaction { connection in
-                try await PlanStore(connection: connection, logger: database.logger).define(terms, id: id, requireNew: requireNew)
-            }
-        }
-    }
-
-    /// Work in the transaction of a tenant the operator looks after (404 for any other, as for
-    /// `getPlatformTenant`).
-    private func onPlatformTenant<Result: Sendable>(
-        _ tenantReference: String, _ work: (TenantScope, OperatorPrincipal) async throws -> Result
-    ) async throws -> Result {
-        guard let id = UUID(uuidString: tenantReference) else { throw APIProblem.notFound("Tenant \(tenantReference)") }
-        let today = CalendarDate(utcDate: session.environment.now())
+    private func define(_ terms: PlanTerms, requireNew: Bool, operation: String) async throws -> PlanStore.Outcome {
+        let environment = session.environment
+        let id = environment.newID()
         return try await session.platform { principal, database in
-            guard let tenant = try await OperatorStore.tenants(for: principal, id: id, limit: 1, today: today, database: database).first
-            else { throw APIProblem.notFound("Tenant \(tenantReference)") }
-            return try await database.tenantTransaction(TenantID(tenant.id)) { scope in try await work(scope, principal) }
+            try await database.transaction { connection in
+                let outcome = try await PlanStore(connection: connection, logger: database.logger).define(terms, id: id, requireNew: requireNew)
+                if case .created(let plan) = outcome {
+                    try await Self.platformAudit(principal, operation, tenant: nil, resourceType: "plan", resourceID: plan.code,
+                                                 changed: ["version \(plan.version)"], environment: environment,
+                                                 on: connection, logger: database.logger)
+                }
+                return outcome
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ public struct APIProblem: Error, Equatable, Sendable {
     public var unmetCriteria: [(id: String, title: String)]?
     public var openStages: [String]?
     public var unstableMetrics: [String]?
+    /// For `onboarding-incomplete`: the mandatory onboarding steps still open.
+    public var missingSteps: [String]?
     /// For `quota-exceeded`: the metric, the plan's hard quota, and the use when the write was refused.
     public var quota: (metric: String, limit: Int64, used: Int64)?
     /// Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
@@ -51,6 +53,7 @@ public struct APIProblem: Error, Equatable, Sendable {
         if let unmetCriteria { object["unmetCriteria"] = unmetCriteria.map { ["id": $0.id, "title": $0.title] } }
         if let openStages { object["openStages"] = openStages }
         if let unstableMetrics { object["unstableMetrics"] = unstableMetrics }
+        if let missingSteps { object["missingSteps"] = missingSteps }
         if let quota { object["quota"] = ["metric": quota.metric, "limit": quota.limit, "used": quota.used] as [String: Any] }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return Array(data)

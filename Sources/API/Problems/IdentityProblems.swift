@@ -132,3 +132,35 @@ extension SSOIssuerInUse: ProblemStating {
                    errors: [FieldError(pointer: "/audience", detail: "is already in use with this issuer")])
     }
 }
+
+/// Activation refused: mandatory onboarding steps are still open.
+struct OnboardingIncomplete: Error {
+    let missing: [OnboardingStep]
+}
+
+extension OnboardingIncomplete: ProblemStating {
+    var problem: APIProblem {
+        var problem = APIProblem(
+            status: 409, type: "onboarding-incomplete", title: "Onboarding incomplete",
+            detail: "The tenant can become active once every mandatory onboarding step is done or skipped; still open: "
+                + missing.map(\.rawValue).joined(separator: ", ") + ".")
+        problem.missingSteps = missing.map(\.rawValue)
+        return problem
+    }
+}
+
+extension IllegalTenantMove: ProblemStating {
+    var problem: APIProblem {
+        APIProblem(status: 409, type: "illegal-transition", title: "Status change not allowed",
+                   detail: "A tenant cannot move from \(from.rawValue) to \(to.rawValue)"
+                       + (to == .deleted ? "; it is deleted by erasing its data with the admin CLI." : "."),
+                   allowed: allowed.map(\.rawValue))
+    }
+}
+
+extension DuplicateTenantSlug: ProblemStating {
+    var problem: APIProblem {
+        APIProblem(status: 409, type: "duplicate", title: "Duplicate slug", detail: "A tenant with slug \(slug) exists already.",
+                   errors: [FieldError(pointer: "/slug", detail: "is already used")])
+    }
+}

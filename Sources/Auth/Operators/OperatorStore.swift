@@ -1,8 +1,8 @@
 public import Domain
 public import Foundation
-import Logging
+public import Logging
 public import Persistence
-import PostgresNIO
+public import PostgresNIO
 
 /// A platform operator, authenticated for one request.
 public struct OperatorPrincipal: Sendable, Equatable {
@@ -20,17 +20,6 @@ public struct OperatorRecord: Sendable, Equatable {
 
 public struct UnknownOperator: Error, Equatable { public let email: String }
 public struct DuplicateOperator: Error, Equatable { public let email: String }
-
-/// A tenant as the platform API shows it.
-public struct PlatformTenantRecord: Sendable, Equatable {
-    public let id: UUID
-    public let slug: String
-    public let name: String
-    public let plan: String
-    public let status: String
-    public let createdAt: Date
-    public let updatedAt: Date
-}
 
 /// SQL for operators: created and assigned with the admin CLI (owner role), authenticated and
 /// served through SECURITY DEFINER functions (app role).
@@ -97,25 +86,112 @@ public enum OperatorStore {
         guard let role = OperatorRole(rawValue: roleName) else { throw AuthFailure.unknownKey }
         return OperatorPrincipal(operatorID: id, role: role)
     }
+}
 
-    /// The tenants the operator may see: a page after `after`, or the one with `id`; each with the
-    /// plan it is on `today`.
-    public static func tenants(for principal: OperatorPrincipal, id: UUID? = nil, after: UUID? = nil, limit: Int,
-                               today: CalendarDate, database: Database) async throws -> [PlatformTenantRecord] {
-        let rows = try await database.query("""
-            select * from pmo.operator_tenants(\(principal.operatorID), \(id), \(after), \(Int64(limit)))
-            """)
-        var found: [(UUID, String, String, String, Date, Date)] = []
-        for try await row in rows.decode((UUID, String, String, String, Date, Date).self) { found.append(row) }
-        guard !found.isEmpty else { return [] }
-        var plans: [UUID: String] = [:]
-        let planRows = try await database.query("""
-            select tenant_id, code from pmo.operator_tenant_plans(\(principal.operatorID), \(found.map(\.0)), \(today))
-            """)
-        for try await (tenant, code) in planRows.decode((UUID, String).self) { plans[tenant] = code }
-        return found.map { id, slug, name, status, createdAt, updatedAt in
-            PlatformTenantRecord(id: id, slug: slug, name: name, plan: plans[id] ?? "", status: status,
-                                 createdAt: createdAt, updatedAt: updatedAt)
+/// An operator as the platform API lists them for platform admins, with their keys.
+public struct PlatformOperatorRecord: Sendable, Equatable {
+    public let id: UUID
+    public let email: String
+    public let role: OperatorRole
+    public let createdAt: Date
+    public let disabledAt: Date?
+    public var keys: [OperatorKeyRecord]
+}
+
+/// An operator key by its public id (the part before the secret); never its hash.
+public struct OperatorKeyRecord: Sendable, Equatable {
+    public let id: String
+    public let createdAt: Date
+    public let revokedAt: Date?
+}
+
+/// What platform admins do to operators through the platform API: list them, disable one (every
+/// key stops working), revoke one key. The functions refuse any other caller in the database too.
+extension OperatorStore {
+    public static func operators(for principal: OperatorPrincipal, on connection: PostgresConnection,
+                                 logger: Logger) async throws -> [PlatformOperatorRecord] {
+        let rows = try await connection.query("""
+            select id, email, role, created_at, disabled_at, key_id, key_created_at, key_revoked_at
+            from pmo.platform_operators(\(principal.operatorID))
+            """, logger: logger)
+        var operators: [PlatformOperatorRecord] = []
+        for try await (id, email, role, createdAt, disabledAt, key, keyCreatedAt, keyRevokedAt)
+            in rows.decode((UUID, String, String, Date, Date?, String?, Date?, Date?).self) {
+            guard let role = OperatorRole(rawValue: role) else { throw CorruptRow(table: "operators", id: id) }
+            if operators.last?.id != id {
+                operators.append(PlatformOperatorRecord(id: id, email: email, role: role, createdAt: createdAt,
+                                                        disabledAt: disabledAt, keys: []))
+            }
+            if let key, let keyCreatedAt {
+                operators[operators.count - 1].keys.append(OperatorKeyRecord(id: key, createdAt: keyCreatedAt, revokedAt: keyRevokedAt))
+            }
         }
+        return operators
+    }
+
+    /// Disables `target`; when it took effect (the first time, if already disabled), nil for no such operator.
+    public static func disable(_ target: UUID, by principal: OperatorPrincipal, on connection: PostgresConnection,
+                               logger: Logger) async throws -> Date? {
+        let rows = try await connection.query(
+            "select pmo.platform_disable_operator(\(principal.operatorID), \(target))", logger: logger)
+        for try await at in rows.decode(Date?.self) { return at }
+        return nil
+    }
+
+    /// Revokes the key with public id `key`: its operator and when (the first time), nil for no such key.
+    public static func revokeKey(_ key: String, by principal: OperatorPrincipal, on connection: PostgresConnection,
+                                 logger: Logger) async throws -> (operatorID: UUID, revokedAt: Date)? {
+        let rows = try await connection.query(
+            "select operator_id, revoked_at from pmo.platform_revoke_operator_key(\(principal.operatorID), \(key))", logger: logger)
+        for try await (id, at) in rows.decode((UUID, Date).self) { return (id, at) }
+        return nil
     }
 }
+
+/// The admin CLI's operator changes (owner role), each recorded on the platform audit log.
+extension OperatorStore {
+    /// Disables the operator with `email`; false when they were disabled already (`UnknownOperator`).
+    public static func disable(email: String, database: Database) async throws -> Bool {
+        try await database.transaction { connection in
+            let rows = try await connection.query("""
+                select id, disabled_at is null from operators where email = \(email) for update
+                """, logger: database.logger)
+            var found: (UUID, Bool)?
+            for try await row in rows.decode((UUID, Bool).self) { found = row }
+            guard let (id, enabled) = found else { throw UnknownOperator(email: email) }
+            guard enabled else { return false }
+            try await connection.query("update operators set disabled_at = now() where id = \(id)", logger: database.logger)
+            try await cliAudit("operator disable", type: "operator", id: id.uuidString.lowercased(), changed: ["disabledAt"],
+                               connection: connection, logger: database.logger)
+            return true
+        }
+    }
+
+    /// Revokes the operator key with `publicID`; false when it was revoked already (`UnknownOperatorKey`).
+    public static func revokeKey(publicID: String, database: Database) async throws -> Bool {
+        try await database.transaction { connection in
+            let rows = try await connection.query("""
+                select revoked_at is null from operator_keys where public_id = \(publicID) for update
+                """, logger: database.logger)
+            var found: Bool?
+            for try await live in rows.decode(Bool.self) { found = live }
+            guard let live = found else { throw UnknownOperatorKey(publicID: publicID) }
+            guard live else { return false }
+            try await connection.query("update operator_keys set revoked_at = now() where public_id = \(publicID)",
+                                       logger: database.logger)
+            try await cliAudit("operator revoke-key", type: "operator_key", id: publicID, changed: ["revokedAt"],
+                               connection: connection, logger: database.logger)
+            return true
+        }
+    }
+
+    private static func cliAudit(_ operation: String, type: String, id: String, changed: [String],
+                                 connection: PostgresConnection, logger: Logger) async throws {
+        try await PlatformAuditLog.record(
+            PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: nil,
+                               resourceType: type, resourceID: id, changedFields: changed),
+            id: Domain.Environment.live.newID(), at: Date(), on: connection, logger: logger)
+    }
+}
+
+public struct UnknownOperatorKey: Error, Equatable { public let publicID: String }

@@ -60,9 +60,10 @@ public struct AuditLog: Sendable {
     public init(_ scope: TenantScope) { self.scope = scope }
 
     /// The actor for writes made with the admin CLI: the operating-system user who ran it.
-    public static var cliOperator: Actor {
-        .operatorName("pmo-admin:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown"))
-    }
+    public static var cliOperator: Actor { .operatorName(cliOperatorName) }
+
+    /// `pmo-admin:<user>`, as both audit logs name the admin CLI's user.
+    public static var cliOperatorName: String { "pmo-admin:" + (ProcessInfo.processInfo.environment["USER"] ?? "unknown") }
 
     /// Records an operator's write (admin CLI).
     public func recordOperator(_ operation: String, resourceType: String, resourceID: UUID,

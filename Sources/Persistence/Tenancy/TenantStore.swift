@@ -23,7 +23,10 @@ public struct TenantRecord: Sendable, Equatable {
     }
 }
 
-public struct DuplicateTenantSlug: Error, Equatable { public let slug: String }
+public struct DuplicateTenantSlug: Error, Equatable {
+    public let slug: String
+    public init(slug: String) { self.slug = slug }
+}
 public struct UnknownTenant: Error, Equatable { public let slug: String }
 
 /// Platform-level SQL on `tenants`, run with the owner role (which bypasses row-level security).
@@ -50,6 +53,8 @@ public struct TenantStore: Sendable {
                 try await SubscriptionStore(scope).start(on: version, from: today, id: subscriptionID)
                 try await AuditLog(scope).recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
                                                           changedFields: ["slug", "name", "plan", "status"])
+                try await Self.auditOnPlatform("createTenant", tenant: id, changed: ["slug", "name", "plan", "status"],
+                                               connection: connection, logger: database.logger)
                 return created
             }
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
@@ -81,12 +86,15 @@ public struct TenantStore: Sendable {
             """, logger: logger), today: today, connection: connection, logger: logger).first
     }
 
-    /// Changes name or status; returns the stored tenant. `audit` names the operation to record for
-    /// the operator in the same transaction. The plan changes through `SubscriptionStore`.
-    public func update(_ tenant: TenantRecord, audit operation: String? = nil) async throws -> TenantRecord {
+    /// Changes name or status (with the reason, stored with it); returns the stored tenant. `audit`
+    /// names the operation to record for the admin CLI's user, on the tenant's audit log and the
+    /// platform's, in the same transaction. The plan changes through `SubscriptionStore`.
+    public func update(_ tenant: TenantRecord, reason: String? = nil, audit operation: String? = nil) async throws -> TenantRecord {
         try await database.transaction { connection in
             let updated = try await Self.all(connection.query("""
-                update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = now()
+                update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = now(),
+                    status_reason = case when status = \(tenant.status.rawValue) then status_reason else \(reason) end,
+                    status_changed_at = case when status = \(tenant.status.rawValue) then status_changed_at else now() end
                 where id = \(tenant.id)
                 returning \(unescaped: Self.columns)
                 """, logger: database.logger), plans: [tenant.id: tenant.plan]).first
@@ -94,9 +102,21 @@ public struct TenantStore: Sendable {
             if let operation {
                 try await AuditLog(TenantScope(connection: connection, tenantID: tenant.id, logger: database.logger))
                     .recordOperator(operation, resourceType: "tenant", resourceID: tenant.id.uuid, changedFields: ["status"])
+                try await Self.auditOnPlatform(operation, tenant: tenant.id, changed: ["status"], reason: reason,
+                                               connection: connection, logger: database.logger)
             }
             return updated
         }
+    }
+
+    /// Records an admin CLI write on the platform audit log, as the user who ran it.
+    static func auditOnPlatform(_ operation: String, tenant: TenantID, changed: [String], reason: String? = nil,
+                                connection: PostgresConnection, logger: Logger) async throws {
+        try await PlatformAuditLog.record(
+            PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: tenant.uuid,
+                               resourceType: "tenant", resourceID: tenant.uuid.uuidString.lowercased(),
+                               changedFields: changed, reason: reason),
+            id: Domain.Environment.live.newID(), at: Date(), on: connection, logger: logger)
     }
 
     static let columns = "id, slug, name, status, created_at"
