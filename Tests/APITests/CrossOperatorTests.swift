@@ -42,23 +42,25 @@ import TestSupport
         }
     }
 
-    /// What the attacks could change, read with the owner role.
+    /// What the attacks could change, read with the owner role: one statement per table, each bound
+    /// to the tenant (as every query must be on Citus).
     static func snapshot(_ tenant: TenantID, env: TestEnvironment) async throws -> [String] {
-        try await env.withOwner { database in
+        let statements: [PostgresQuery] = [
+            "select concat_ws('|', name, status, status_reason, updated_at::text) from tenants where id = \(tenant)",
+            "select count(*)::text from members where tenant_id = \(tenant)",
+            "select count(*)::text from onboarding_steps where tenant_id = \(tenant)",
+            "select count(*)::text from subscriptions where tenant_id = \(tenant)",
+            "select coalesce(string_agg(status, ',' order by id), '') from invoices where tenant_id = \(tenant)",
+            "select count(*)::text from invoice_payments where tenant_id = \(tenant)",
+            "select count(*)::text from operator_assignments where tenant_id = \(tenant)",
+            "select count(*)::text from audit_events where tenant_id = \(tenant)",
+            "select count(*)::text from pmo.platform_audit_log where subject_tenant_id = \(tenant)",
+        ]
+        return try await env.withOwner { database in
             var state: [String] = []
-            let rows = try await database.query("""
-                select concat_ws('|', t.name, t.status, t.status_reason, t.updated_at::text,
-                    (select count(*) from members m where m.tenant_id = t.id),
-                    (select count(*) from onboarding_steps s where s.tenant_id = t.id),
-                    (select count(*) from subscriptions s where s.tenant_id = t.id),
-                    (select string_agg(i.status, ',' order by i.id) from invoices i where i.tenant_id = t.id),
-                    (select count(*) from invoice_payments p where p.tenant_id = t.id),
-                    (select count(*) from operator_assignments a where a.tenant_id = t.id),
-                    (select count(*) from audit_events e where e.tenant_id = t.id),
-                    (select count(*) from platform_audit_events e where e.subject_tenant_id = t.id))
-                from tenants t where t.id = \(tenant)
-                """)
-            for try await row in rows.decode(String.self) { state.append(row) }
+            for statement in statements {
+                for try await value in try await database.query(statement).decode(String.self) { state.append(value) }
+            }
             return state
         }
     }
@@ -78,7 +80,7 @@ import TestSupport
             let managerID = try #require(Self.items(try await client.call(.get, "/v1/platform/operators", auth: admin))
                 .first { $0["email"] as? String == "am@pmo.example" }?["id"] as? String)
             let before = try await Self.snapshot(victim, env: env)
-            #expect(before.count == 1)
+            #expect(before.count == 9, "one value per table: \(before)")
 
             for operation in try Self.tenantOperations() {
                 let path = operation.path

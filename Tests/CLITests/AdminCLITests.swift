@@ -118,7 +118,7 @@ import TestSupport
         let platform = try await env.withOwner { database in
             var events: [String] = []
             for try await (operation, actor, reason) in try await database.query(
-                "select operation, actor, reason from platform_audit_events order by id"
+                "select operation, actor, reason from pmo.platform_audit_log order by id"
             ).decode((String, String, String?).self) {
                 events.append("\(actor.hasPrefix("pmo-admin:")) \(operation) \(reason ?? "-")")
             }
@@ -161,7 +161,7 @@ import TestSupport
         let unknown = try Self.admin(["operator", "disable", "--email", "nobody@pmo.example"], env: env)
         #expect(unknown.status != 0 && unknown.error.contains("unknown operator: nobody@pmo.example"))
         #expect(try Self.admin(["operator", "revoke-key", "nokey"], env: env).error.contains("unknown operator key: nokey"))
-        #expect(try await env.count("platform_audit_events") == 3, "create tenant, revoke, disable")
+        #expect(try await env.count("pmo.platform_audit_log") == 3, "create tenant, revoke, disable")
     }
 
     @Test func failuresExitNonZeroWithOneClearLine() async throws {

@@ -40,10 +40,7 @@ extension APIHandler {
             try await database.tenantTransaction(id) { scope in
                 let plan = try await PlanStore(connection: scope.connection, logger: scope.logger).subscribable(code: body.plan)
                 let store = PlatformTenantStore(connection: scope.connection, logger: scope.logger, principal: principal)
-                // Nil only when the operator was disabled since their key was checked.
-                guard let created = try await store.create(id: id, slug: body.slug, name: body.name) else {
-                    throw AuthFailure.revokedKey
-                }
+                let created = try await store.create(in: scope, slug: body.slug, name: body.name, at: environment.now())
                 try await SubscriptionStore(scope).start(on: plan, from: today, id: environment.newID())
                 let platform = PlatformTenantContext(scope: scope, principal: principal, tenant: created, store: store,
                                                      environment: environment)
@@ -64,9 +61,8 @@ extension APIHandler {
         try checks.throwIfAny()
         let tenant = try await onPlatformTenant(input.path.tenantId, locking: true) { platform in
             guard let name = patch.name, name != platform.tenant.name else { return try await platform.completed(platform.tenant) }
-            guard let updated = try await platform.store.update(platform.tenant.id, name: name, status: nil, reason: nil) else {
-                throw APIProblem.notFound("Tenant \(input.path.tenantId)")
-            }
+            let updated = try await platform.store.update(in: platform.scope, name: name, status: nil, reason: nil,
+                                                          at: platform.environment.now())
             try await platform.audit(Operations.UpdatePlatformTenant.id, changed: ["name"])
             return try await platform.completed(updated)
         }
@@ -90,9 +86,8 @@ extension APIHandler {
                 let missing = try await OnboardingStore(platform.scope).checklist().missingMandatory
                 guard missing.isEmpty else { throw OnboardingIncomplete(missing: missing) }
             }
-            guard let updated = try await platform.store.update(platform.tenant.id, name: nil, status: target, reason: body.reason) else {
-                throw APIProblem.notFound("Tenant \(input.path.tenantId)")
-            }
+            let updated = try await platform.store.update(in: platform.scope, name: nil, status: target, reason: body.reason,
+                                                          at: platform.environment.now())
             try await platform.audit(Operations.ChangePlatformTenantStatus.id, changed: ["status"], reason: body.reason)
             return try await platform.completed(updated)
         }
@@ -118,12 +113,12 @@ extension APIHandler {
                                                           Operations.UnassignPlatformAccountManager.id))))
     }
 
-    /// Assigns or unassigns an account manager (platform admins only, checked by scope and again
-    /// in the database); a change is audited, a repeat is not.
+    /// Assigns or unassigns an account manager (platform admins only, checked by scope and again by
+    /// the store); a change is audited, a repeat is not.
     private func assignment(_ tenantReference: String, _ manager: UUID, assign: Bool, _ operation: String) async throws
         -> Components.Schemas.PlatformTenant {
         try await onPlatformTenant(tenantReference, locking: true) { platform in
-            switch try await platform.store.assign(manager, to: platform.tenant.id, assign) {
+            switch try await platform.store.assign(manager, in: platform.scope, assign) {
             case .done:
                 try await platform.audit(operation, resourceType: "account_manager", resourceID: manager, changed: ["assigned"])
             case .unchanged where !assign:
@@ -149,7 +144,8 @@ extension APIHandler {
         checks.require(email != nil, "/email", "must be an e-mail address: printable ASCII, one @, 3–254 characters")
         checks.requireName(body.name)
         try checks.throwIfAny()
-        let (member, invitation) = try await onPlatformTenant(input.path.tenantId, locking: true) { platform in
+        // Not locking: the invitation's directory entry is written by an owner function.
+        let (member, invitation) = try await onPlatformTenant(input.path.tenantId) { platform in
             try Self.requireOnboarding(platform.tenant, to: "invite its first owner")
             let now = platform.environment.now()
             try await QuotaGuard(platform.scope).require(.members, today: CalendarDate(utcDate: now))

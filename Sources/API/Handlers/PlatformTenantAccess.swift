@@ -34,14 +34,16 @@ struct PlatformTenantContext {
     /// The tenant after a change, with its plan and account managers.
     func completed(_ record: PlatformTenantRecord) async throws -> Components.Schemas.PlatformTenant {
         let today = CalendarDate(utcDate: environment.now())
-        return APIHandler.platformTenant(try await store.completed([record], today: today)[0])
+        return APIHandler.platformTenant(try await store.completed(record, in: scope, today: today))
     }
 }
 
 extension APIHandler {
     /// Runs `work` in the transaction of a tenant the operator looks after; any other tenant is 404,
     /// as for `getPlatformTenant` (nothing tells an account manager it exists). `locking` holds the
-    /// tenant's row until the transaction ends, so that status checks and changes serialize.
+    /// tenant's row until the transaction ends, so that status checks and changes serialize; a write
+    /// that calls an owner function writing a platform table (an invitation's directory entry) must
+    /// not lock: on Citus the two roles' locks on the platform tables would wait for each other.
     func onPlatformTenant<Result: Sendable>(
         _ tenantReference: String, locking: Bool = false, _ work: (PlatformTenantContext) async throws -> Result
     ) async throws -> Result {
@@ -50,7 +52,7 @@ extension APIHandler {
         return try await session.platform { principal, database in
             try await database.tenantTransaction(TenantID(id)) { scope in
                 let store = PlatformTenantStore(connection: scope.connection, logger: scope.logger, principal: principal)
-                let found = locking ? try await store.lock(id) : try await store.find(id)
+                let found = locking ? try await store.lock(in: scope) : try await store.find(id)
                 guard let found else { throw APIProblem.notFound("Tenant \(tenantReference)") }
                 return try await work(PlatformTenantContext(scope: scope, principal: principal, tenant: found, store: store,
                                                             environment: environment))

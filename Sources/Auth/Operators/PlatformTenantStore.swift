@@ -1,7 +1,7 @@
 public import Domain
 public import Foundation
 public import Logging
-import Persistence
+public import Persistence
 public import PostgresNIO
 
 /// A tenant as the platform API shows it.
@@ -34,9 +34,12 @@ public enum AssignmentOutcome: String, Sendable {
     case notAccountManager = "not-account-manager"
 }
 
-/// Tenants as operators read and change them, through SECURITY DEFINER functions that answer only
-/// for the tenants the operator looks after (every tenant for a platform admin). Nothing here reads
-/// tenant data: the tenant's own tables are written in its transaction by the tenant stores.
+/// Tenants as operators read and change them. Reads go through SECURITY DEFINER functions that
+/// answer only for the tenants the operator looks after (every tenant for a platform admin); writes
+/// run as the server's role in the tenant's transaction, after `find` or `lock` has found the tenant
+/// through those functions. On Citus one transaction's writes to the platform tables must all come
+/// from one role (docs/ARCHITECTURE.md, "Citus-ready queries"), and the tenant's own rows (audit,
+/// subscription) are written by the server's role.
 public struct PlatformTenantStore: Sendable {
     let connection: PostgresConnection
     let logger: Logger
@@ -66,43 +69,96 @@ public struct PlatformTenantStore: Sendable {
             """, logger: logger)).first
     }
 
-    /// Creates a tenant in `provisioning` (nil when the operator may not); `DuplicateTenantSlug`.
-    /// Its subscription starts in the same transaction, by the caller.
-    public func create(id: TenantID, slug: String, name: String) async throws -> PlatformTenantRecord? {
+    /// Creates a tenant in `provisioning`, in the transaction of `scope` (bound to the new id); an
+    /// account manager who creates one looks after it from then on. `DuplicateTenantSlug` when the
+    /// slug is taken. The subscription starts in the same transaction, by the caller.
+    public func create(in scope: TenantScope, slug: String, name: String, at now: Date) async throws -> PlatformTenantRecord {
+        let created: PlatformTenantRecord?
         do {
-            return try await Self.decode(connection.query("""
-                select \(unescaped: Self.columns)
-                from pmo.platform_create_tenant(\(principal.operatorID), \(id), \(slug), \(name))
-                """, logger: logger)).first
+            created = try await Self.decode(scope.query("""
+                insert into tenants (id, slug, name, status, status_changed_at, created_at, updated_at)
+                values (\(scope.tenantID), \(slug), \(name), 'provisioning', \(now), \(now), \(now))
+                returning \(unescaped: Self.columns)
+                """)).first
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             throw DuplicateTenantSlug(slug: slug)
         }
-    }
-
-    /// The tenant, locked until the transaction ends; nil when not one the operator looks after.
-    public func lock(_ id: UUID) async throws -> PlatformTenantRecord? {
-        try await Self.decode(connection.query("""
-            select \(unescaped: Self.columns) from pmo.platform_lock_tenant(\(principal.operatorID), \(id))
-            """, logger: logger)).first
-    }
-
-    /// Renames it (`name`) or moves its status with a reason; nil arguments keep what is there.
-    public func update(_ id: UUID, name: String?, status: TenantStatus?, reason: String?) async throws
-        -> PlatformTenantRecord? {
-        try await Self.decode(connection.query("""
-            select \(unescaped: Self.columns)
-            from pmo.platform_update_tenant(\(principal.operatorID), \(id), \(name), \(status?.rawValue), \(reason))
-            """, logger: logger)).first
-    }
-
-    public func assign(_ accountManager: UUID, to tenant: UUID, _ assign: Bool) async throws -> AssignmentOutcome {
-        let rows = try await connection.query("""
-            select pmo.platform_assign(\(principal.operatorID), \(tenant), \(accountManager), \(assign))
-            """, logger: logger)
-        for try await outcome in rows.decode(String.self) {
-            if let outcome = AssignmentOutcome(rawValue: outcome) { return outcome }
+        guard let created else { throw CorruptRow(table: "tenants", id: scope.tenantID.uuid) }
+        if principal.role == .accountManager {
+            try await scope.query("""
+                insert into operator_assignments (operator_id, tenant_id) values (\(principal.operatorID), \(scope.tenantID))
+                """)
         }
-        throw CorruptRow(table: "operator_assignments", id: tenant)
+        return created
+    }
+
+    /// The tenant of `scope`, locked until the transaction ends, if the operator looks after it.
+    /// `for no key update`: the tenant's own rows point at it, and their foreign-key checks must not
+    /// wait for the lock.
+    public func lock(in scope: TenantScope) async throws -> PlatformTenantRecord? {
+        guard try await find(scope.tenantID.uuid) != nil else { return nil }
+        return try await Self.decode(scope.query("""
+            select \(unescaped: Self.columns) from tenants where id = \(scope.tenantID) for no key update
+            """)).first
+    }
+
+    /// Renames the tenant of `scope` (`name`) or moves its status with a reason; nil arguments keep
+    /// what is there. The caller found the tenant through `find` or `lock` first.
+    public func update(in scope: TenantScope, name: String?, status: TenantStatus?, reason: String?, at now: Date) async throws
+        -> PlatformTenantRecord {
+        // The time is bound, not `now()`: Citus refuses a non-immutable function inside CASE.
+        let updated = try await Self.decode(scope.query("""
+            update tenants
+            set name = coalesce(\(name), name), status = coalesce(\(status?.rawValue), status),
+                status_reason = case when \(status?.rawValue)::text is null then status_reason else \(reason) end,
+                status_changed_at = case when \(status?.rawValue)::text is null then status_changed_at else \(now) end,
+                updated_at = \(now)
+            where id = \(scope.tenantID)
+            returning \(unescaped: Self.columns)
+            """)).first
+        guard let updated else { throw CorruptRow(table: "tenants", id: scope.tenantID.uuid) }
+        return updated
+    }
+
+    /// Assigns an account manager to the tenant of `scope` (`assign`) or takes them off it; platform
+    /// admins only.
+    public func assign(_ accountManager: UUID, in scope: TenantScope, _ assign: Bool) async throws -> AssignmentOutcome {
+        guard principal.role == .platformAdmin else { return .notAdmin }
+        var changed = false
+        if assign {
+            let role = try await scope.query("select role from operators where id = \(accountManager)")
+            var isAccountManager = false
+            for try await role in role.decode(String.self) { isAccountManager = role == OperatorRole.accountManager.rawValue }
+            guard isAccountManager else { return .notAccountManager }
+            for try await _ in try await scope.query("""
+                insert into operator_assignments (operator_id, tenant_id) values (\(accountManager), \(scope.tenantID))
+                on conflict do nothing returning operator_id
+                """) { changed = true }
+        } else {
+            for try await _ in try await scope.query("""
+                delete from operator_assignments where tenant_id = \(scope.tenantID) and operator_id = \(accountManager)
+                returning operator_id
+                """) { changed = true }
+        }
+        return changed ? .done : .unchanged
+    }
+
+    /// The tenant of `scope` with its plan on `today` and its account managers, read as the server's
+    /// role in the tenant's transaction: after a platform write, where the owner's functions may not
+    /// read what this role wrote (Citus keeps one role's writes on its own connections).
+    public func completed(_ record: PlatformTenantRecord, in scope: TenantScope, today: CalendarDate) async throws
+        -> PlatformTenantRecord {
+        var record = record
+        record.plan = try await SubscriptionStore(scope).inForce(on: today)?.plan.code ?? ""
+        let managers = try await scope.query("""
+            select a.operator_id, o.email from operator_assignments a join operators o on o.id = a.operator_id
+            where a.tenant_id = \(scope.tenantID) order by o.email
+            """)
+        record.accountManagers = []
+        for try await (id, email) in managers.decode((UUID, String).self) {
+            record.accountManagers.append(AccountManagerRecord(id: id, email: email))
+        }
+        return record
     }
 
     /// Adds each tenant's plan on `today` and its account managers (two statements: on Citus the

@@ -1,9 +1,11 @@
 -- Onboarding and the tenant lifecycle through the platform API (docs/DOMAIN.md §1): operators
 -- create tenants, move them through their lifecycle, tick their onboarding checklist, assign account
 -- managers and disable operators or revoke their keys; every such write is on the platform audit log.
--- Operators are platform-level, so these writes go through SECURITY DEFINER functions that check
--- the calling operator's role (and an account manager's assignment) in the database as well. On
--- Citus the role is read first and assignments joined on tenant_id, as operator_tenant_plans does.
+-- What an operator may see is read through SECURITY DEFINER functions (their role, an account
+-- manager's assignments); the tenant writes that follow run as the server's role in the tenant's
+-- transaction, under the tenants' row-level security. On Citus one transaction's writes to the
+-- platform's reference tables must come from one role: a row one role wrote (or locked) cannot be
+-- read or written by the other in the same transaction (docs/ARCHITECTURE.md, "Citus-ready queries").
 
 -- Why and when the status last changed (what a tenant's people will ask about a suspension).
 alter table tenants
@@ -11,6 +13,9 @@ alter table tenants
     add column status_changed_at timestamptz;
 
 -- pmo.operator_tenants as 0029 left it, with the two new columns (a new row type: drop, create).
+-- Asked for one tenant, it reads that tenant's assignments only (one shard on Citus): a platform
+-- write follows in the same transaction, and Citus refuses to write a reference table after a
+-- statement that ran on every shard.
 drop function pmo.operator_tenants(uuid, uuid, uuid, bigint);
 create function pmo.operator_tenants(p_operator uuid, p_id uuid, p_after uuid, p_limit bigint)
 returns table (id uuid, slug text, name text, status text, status_reason text, status_changed_at timestamptz,
@@ -18,6 +23,16 @@ returns table (id uuid, slug text, name text, status text, status_reason text, s
 language plpgsql stable security definer set search_path = pg_catalog, public as $$
 #variable_conflict use_column
 begin
+    if p_id is not null then
+        return query
+        select t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at
+        from public.tenants t join public.operators o on o.id = p_operator
+        where t.id = p_id and t.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000')
+          and (o.role = 'platform_admin'
+               or t.id in (select a.tenant_id from public.operator_assignments a
+                           where a.tenant_id = p_id and a.operator_id = p_operator));
+        return;
+    end if;
     return query
     select t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at
     from public.tenants t join public.operators o on o.id = p_operator
@@ -47,8 +62,10 @@ grant select, insert, update, delete on onboarding_steps to pmo_app;
 
 -- Every platform write: who (an operator, or pmo-admin and the user who ran it), what, on which
 -- tenant. The tenant is a plain column, not `tenant_id` with a foreign key: the log must outlive a
--- tenant's erasure, and it is platform-level (a reference table on Citus).
-create table platform_audit_events (
+-- tenant's erasure. It lives in schema pmo, so on Citus it stays a table of the coordinator (the
+-- migrator places the tables of `public` only): both roles append to it in transactions that write
+-- reference tables, which a reference table of its own would forbid; it is never joined.
+create table pmo.platform_audit_log (
     id                uuid primary key,
     occurred_at       timestamptz not null,
     actor             text not null check (length(actor) between 1 and 200),
@@ -62,77 +79,18 @@ create table platform_audit_events (
     request_id        text check (request_id is null or length(request_id) <= 200),
     client_address    text check (client_address is null or length(client_address) <= 100)
 );
-create index platform_audit_events_operator on platform_audit_events (operator_id, id);
-create index platform_audit_events_tenant on platform_audit_events (subject_tenant_id, id);
-grant insert on platform_audit_events to pmo_app;
+create index platform_audit_log_operator on pmo.platform_audit_log (operator_id, id);
+create index platform_audit_log_tenant on pmo.platform_audit_log (subject_tenant_id, id);
+grant insert on pmo.platform_audit_log to pmo_app;
 
--- A tenant an operator creates starts in provisioning; an account manager who creates one looks
--- after it from then on. Null when the operator does not exist or is disabled; a taken slug raises
--- unique_violation as an insert would.
-create function pmo.platform_create_tenant(p_operator uuid, p_id uuid, p_slug text, p_name text)
-returns table (id uuid, slug text, name text, status text, status_reason text, status_changed_at timestamptz,
-               created_at timestamptz, updated_at timestamptz)
-language plpgsql security definer set search_path = pg_catalog, public as $$
-#variable_conflict use_column
-declare
-    v_role text;
-begin
-    select o.role into v_role from public.operators o where o.id = p_operator and o.disabled_at is null;
-    if v_role is null then
-        return;
-    end if;
-    insert into public.tenants (id, slug, name, status, status_changed_at) values (p_id, p_slug, p_name, 'provisioning', now());
-    if v_role = 'account_manager' then
-        insert into public.operator_assignments (operator_id, tenant_id) values (p_operator, p_id);
-    end if;
-    return query
-    select t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at
-    from public.tenants t where t.id = p_id;
-end
-$$;
-
--- A tenant the operator looks after, locked until the transaction ends (no row: not theirs).
-create function pmo.platform_lock_tenant(p_operator uuid, p_tenant uuid)
-returns table (id uuid, slug text, name text, status text, status_reason text, status_changed_at timestamptz,
-               created_at timestamptz, updated_at timestamptz)
-language plpgsql security definer set search_path = pg_catalog, public as $$
-#variable_conflict use_column
-declare
-    v_role text;
-begin
-    select o.role into v_role from public.operators o where o.id = p_operator and o.disabled_at is null;
-    if v_role is null or (v_role <> 'platform_admin' and not exists (
-            select from public.operator_assignments a where a.tenant_id = p_tenant and a.operator_id = p_operator)) then
-        return;
-    end if;
-    return query
-    select t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at
-    from public.tenants t where t.id = p_tenant for update;
-end
-$$;
-
--- Renames a tenant or changes its status (the server checked the move on the locked row); a null
--- argument keeps the value. A status change stores its reason (null when none was given).
-create function pmo.platform_update_tenant(p_operator uuid, p_tenant uuid, p_name text, p_status text, p_reason text)
-returns table (id uuid, slug text, name text, status text, status_reason text, status_changed_at timestamptz,
-               created_at timestamptz, updated_at timestamptz)
-language plpgsql security definer set search_path = pg_catalog, public as $$
-#variable_conflict use_column
-begin
-    if not exists (select from pmo.platform_lock_tenant(p_operator, p_tenant)) then
-        return;
-    end if;
-    return query
-    update public.tenants t
-    set name = coalesce(p_name, t.name),
-        status = coalesce(p_status, t.status),
-        status_reason = case when p_status is null then t.status_reason else p_reason end,
-        status_changed_at = case when p_status is null then t.status_changed_at else now() end,
-        updated_at = now()
-    where t.id = p_tenant
-    returning t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at;
-end
-$$;
+-- Operators create tenants and change them as the server's role: row-level security on tenants
+-- (`id = pmo.current_tenant()`) keeps each write to the tenant its transaction is bound to.
+grant insert on tenants to pmo_app;
+grant update (name, status, status_reason, status_changed_at, updated_at) on tenants to pmo_app;
+-- Platform admins assign account managers (the server checks the role; row-level security the tenant).
+grant select, insert, delete on operator_assignments to pmo_app;
+-- Which operators look after a tenant, and whether an operator is an account manager (never keys).
+grant select (id, email, role) on operators to pmo_app;
 
 -- The tenants' account managers, for the operators who may see those tenants.
 create function pmo.platform_tenant_managers(p_operator uuid, p_tenants uuid[])
@@ -154,35 +112,6 @@ begin
              join public.operators m on m.id = a.operator_id
         where a.tenant_id = any (p_tenants) order by a.tenant_id, m.email;
     end if;
-end
-$$;
-
--- A platform admin assigns an account manager to a tenant (p_assign) or takes them off it.
--- Answers 'done', 'unchanged', 'not-admin', 'no-tenant' or 'not-account-manager'.
-create function pmo.platform_assign(p_operator uuid, p_tenant uuid, p_account_manager uuid, p_assign boolean)
-returns text
-language plpgsql security definer set search_path = pg_catalog, public as $$
-declare
-    v_count bigint;
-begin
-    if not exists (select from public.operators o where o.id = p_operator and o.role = 'platform_admin'
-                   and o.disabled_at is null) then
-        return 'not-admin';
-    end if;
-    if not exists (select from public.tenants t where t.id = p_tenant) then
-        return 'no-tenant';
-    end if;
-    if p_assign then
-        if not exists (select from public.operators o where o.id = p_account_manager and o.role = 'account_manager') then
-            return 'not-account-manager';
-        end if;
-        insert into public.operator_assignments (operator_id, tenant_id) values (p_account_manager, p_tenant)
-        on conflict do nothing;
-    else
-        delete from public.operator_assignments a where a.tenant_id = p_tenant and a.operator_id = p_account_manager;
-    end if;
-    get diagnostics v_count = row_count;
-    return case when v_count = 0 then 'unchanged' else 'done' end;
 end
 $$;
 
@@ -211,12 +140,13 @@ returns timestamptz
 language plpgsql security definer set search_path = pg_catalog, public as $$
 declare
     v_at timestamptz;
+    v_now timestamptz := now();   -- a variable: Citus refuses now() inside COALESCE
 begin
     if not exists (select from public.operators o where o.id = p_operator and o.role = 'platform_admin'
                    and o.disabled_at is null) then
         return null;
     end if;
-    update public.operators o set disabled_at = coalesce(o.disabled_at, now()) where o.id = p_target
+    update public.operators o set disabled_at = coalesce(o.disabled_at, v_now) where o.id = p_target
     returning o.disabled_at into v_at;
     return v_at;
 end
@@ -227,13 +157,15 @@ create function pmo.platform_revoke_operator_key(p_operator uuid, p_key text)
 returns table (operator_id uuid, revoked_at timestamptz)
 language plpgsql security definer set search_path = pg_catalog, public as $$
 #variable_conflict use_column
+declare
+    v_now timestamptz := now();   -- a variable: Citus refuses now() inside COALESCE
 begin
     if not exists (select from public.operators o where o.id = p_operator and o.role = 'platform_admin'
                    and o.disabled_at is null) then
         return;
     end if;
     return query
-    update public.operator_keys k set revoked_at = coalesce(k.revoked_at, now()) where k.public_id = p_key
+    update public.operator_keys k set revoked_at = coalesce(k.revoked_at, v_now) where k.public_id = p_key
     returning k.operator_id, k.revoked_at;
 end
 $$;
@@ -261,7 +193,7 @@ begin
     return query
     select e.id, e.occurred_at, e.actor, e.operator_id, e.operation, e.subject_tenant_id, e.resource_type,
            e.resource_id, e.changed_fields, e.reason, e.request_id, e.client_address
-    from public.platform_audit_events e
+    from pmo.platform_audit_log e
     where (v_role = 'platform_admin' or e.operator_id = p_operator or e.subject_tenant_id = any (v_mine))
       and (p_tenant is null or e.subject_tenant_id = p_tenant)
       and e.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000')
@@ -270,11 +202,7 @@ end
 $$;
 
 grant execute on function pmo.operator_tenants(uuid, uuid, uuid, bigint),
-    pmo.platform_create_tenant(uuid, uuid, text, text),
-    pmo.platform_lock_tenant(uuid, uuid),
-    pmo.platform_update_tenant(uuid, uuid, text, text, text),
     pmo.platform_tenant_managers(uuid, uuid[]),
-    pmo.platform_assign(uuid, uuid, uuid, boolean),
     pmo.platform_operators(uuid),
     pmo.platform_disable_operator(uuid, uuid),
     pmo.platform_revoke_operator_key(uuid, text),

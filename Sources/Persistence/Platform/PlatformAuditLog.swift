@@ -42,14 +42,15 @@ public struct PlatformAuditEvent: Sendable, Equatable {
     public let entry: PlatformAuditEntry
 }
 
-/// `platform_audit_events`: written by the app role directly, read through
+/// `pmo.platform_audit_log`: written by either role directly (it stays on the coordinator on Citus,
+/// so it never joins a distributed transaction's placements), read through
 /// `pmo.platform_audit_events`, which shows an account manager only their own writes and those on
 /// the tenants they look after.
 public enum PlatformAuditLog {
     public static func record(_ entry: PlatformAuditEntry, id: UUID, at now: Date, on connection: PostgresConnection,
                               logger: Logger) async throws {
         try await connection.query("""
-            insert into platform_audit_events (id, occurred_at, actor, operator_id, operation, subject_tenant_id,
+            insert into pmo.platform_audit_log (id, occurred_at, actor, operator_id, operation, subject_tenant_id,
                 resource_type, resource_id, changed_fields, reason, request_id, client_address)
             values (\(id), \(now), \(entry.actor), \(entry.operatorID), \(entry.operation), \(entry.tenantID),
                 \(entry.resourceType), \(entry.resourceID), \(entry.changedFields), \(entry.reason),

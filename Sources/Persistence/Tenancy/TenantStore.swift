@@ -27,7 +27,10 @@ public struct DuplicateTenantSlug: Error, Equatable {
     public let slug: String
     public init(slug: String) { self.slug = slug }
 }
-public struct UnknownTenant: Error, Equatable { public let slug: String }
+public struct UnknownTenant: Error, Equatable {
+    public let slug: String
+    public init(slug: String) { self.slug = slug }
+}
 
 /// Platform-level SQL on `tenants`, run with the owner role (which bypasses row-level security).
 public struct TenantStore: Sendable {
@@ -90,11 +93,13 @@ public struct TenantStore: Sendable {
     /// names the operation to record for the admin CLI's user, on the tenant's audit log and the
     /// platform's, in the same transaction. The plan changes through `SubscriptionStore`.
     public func update(_ tenant: TenantRecord, reason: String? = nil, audit operation: String? = nil) async throws -> TenantRecord {
-        try await database.transaction { connection in
+        // The time is bound, not `now()`: Citus refuses a non-immutable function inside CASE.
+        let now = Date()
+        return try await database.transaction { connection in
             let updated = try await Self.all(connection.query("""
-                update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = now(),
+                update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = \(now),
                     status_reason = case when status = \(tenant.status.rawValue) then status_reason else \(reason) end,
-                    status_changed_at = case when status = \(tenant.status.rawValue) then status_changed_at else now() end
+                    status_changed_at = case when status = \(tenant.status.rawValue) then status_changed_at else \(now) end
                 where id = \(tenant.id)
                 returning \(unescaped: Self.columns)
                 """, logger: database.logger), plans: [tenant.id: tenant.plan]).first
@@ -109,8 +114,8 @@ public struct TenantStore: Sendable {
         }
     }
 
-    /// Records an admin CLI write on the platform audit log, as the user who ran it.
-    static func auditOnPlatform(_ operation: String, tenant: TenantID, changed: [String], reason: String? = nil,
+    /// Records a write of the admin CLI on the platform audit log, in the write's transaction.
+    public static func auditOnPlatform(_ operation: String, tenant: TenantID, changed: [String], reason: String? = nil,
                                 connection: PostgresConnection, logger: Logger) async throws {
         try await PlatformAuditLog.record(
             PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: tenant.uuid,
