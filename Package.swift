@@ -201,7 +201,10 @@ let package = Package(
             ]
         ),
         // The admin CLI as a process.
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "Provisioning", "Persistence", .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,18 +20,7 @@ import Yams
 /// Structural mistakes are reported with their line; the plan's own rules (`PlanTerms.check`) after.
 public enum PlanDocument {
     public static func parse(_ text: String) throws(ManifestError) -> PlanTerms {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ManifestError(line: TenantManifest.line(of: error), field: "(document)", message: "not valid YAML: \(error)")
-        } catch {
-            throw ManifestError(line: nil, field: "(document)", message: "not valid YAML: \(error)")
-        }
-        guard let root, let mapping = root.mapping else {
-            throw ManifestError(line: root?.mark?.line, field: "(document)", message: "must be a mapping of plan fields")
-        }
-        let reader = FieldReader(mapping: mapping, path: "")
+        let reader = try FieldReader.document(text, of: "plan fields")
         try reader.allow(["code", "name", "currency", "baseFee", "rateLimit", "metrics"])
         let rate = try reader.mapping("rateLimit")
         try rate.allow(["requestsPerSecond", "burst"])
@@ -68,19 +57,5 @@ public enum PlanDocument {
         }
         return MetricTerms(included: try reader.optionalInteger("included") ?? 0, tiers: tiers,
                            hardQuota: try reader.optionalInteger("hardQuota"))
-    }
-}
-
-extension FieldReader {
-    func requiredInteger(_ key: String) throws(ManifestError) -> Int64 {
-        guard let value = try optionalInteger(key) else { throw error(key, "is required") }
-        return value
-    }
-
-    /// A nested mapping (required).
-    func mapping(_ key: String) throws(ManifestError) -> FieldReader {
-        guard let node = node(key), node.null == nil else { throw error(key, "is required") }
-        guard let nested = node.mapping else { throw error(key, "must be a mapping") }
-        return FieldReader(mapping: nested, path: path + key + ".")
     }
 }

@@ -1,9 +1,38 @@
+public import Auth
 public import Domain
-import Yams
 
-/// `tenants/<slug>.yaml`: the declarative description of a tenant (see tenants/README.md).
+/// `tenants/<slug>.yaml`: the declarative description of a tenant (see tenants/README.md). Every
+/// section but the tenant's own fields is optional: a section left out leaves that part of the live
+/// tenant alone, and nothing listed is ever deleted by applying a manifest.
 public struct TenantManifest: Equatable, Sendable {
+    /// A person the tenant should have, with this role: invited when the address is not a member yet.
+    public struct Member: Equatable, Sendable {
+        /// Normalised (`EmailAddress.normalize`): members are matched by it.
+        public var email: String
+        /// Used for the invitation only; a member sets their own name afterwards.
+        public var name: String?
+        public var role: Role
+
+        public init(email: String, name: String? = nil, role: Role) {
+            self.email = email
+            self.name = name
+            self.role = role
+        }
+    }
+
+    /// A key that belongs to neither a member nor an API client (what `pmo-admin key create` makes).
     public struct APIKey: Equatable, Sendable {
+        public var name: String
+        public var scopes: [Scope]
+
+        public init(name: String, scopes: [Scope]) {
+            self.name = name
+            self.scopes = scopes
+        }
+    }
+
+    /// A service account (`/v1/api-clients`); its keys are made through the API, not by a manifest.
+    public struct APIClient: Equatable, Sendable {
         public var name: String
         public var scopes: [Scope]
 
@@ -20,8 +49,52 @@ public struct TenantManifest: Equatable, Sendable {
     /// The tenant's status when the manifest sets one; absent leaves a live tenant's status alone
     /// (new tenants start active), so re-applying never un-suspends a tenant by accident.
     public var status: TenantStatus?
+    public var members: [Member]
     public var apiKeys: [APIKey]
+    public var apiClients: [APIClient]
+    /// The tenant's single sign-on configuration, as `PUT /v1/sso` sets it.
+    public var sso: SSOConfigFields?
+    /// Names of platform templates to copy into the tenant's own library.
+    public var templates: [String]
+    /// `settings.workingWeekdays` and `settings.holidays`: the tenant's working calendar.
+    public var calendar: WorkingCalendar?
     public var projects: [ProjectFields]
+
+    public init(slug: String, name: String, plan: String, status: TenantStatus? = nil, members: [Member] = [],
+                apiKeys: [APIKey] = [], apiClients: [APIClient] = [], sso: SSOConfigFields? = nil,
+                templates: [String] = [], calendar: WorkingCalendar? = nil, projects: [ProjectFields] = []) {
+        self.slug = slug
+        self.name = name
+        self.plan = plan
+        self.status = status
+        self.members = members
+        self.apiKeys = apiKeys
+        self.apiClients = apiClients
+        self.sso = sso
+        self.templates = templates
+        self.calendar = calendar
+        self.projects = projects
+    }
+
+    /// The fields a manifest may hold, by the path of the mapping that holds them ("" for the top
+    /// level). The parser allows exactly these, and the test of tenants/README.md checks that the
+    /// guide documents each of them.
+    public static let fields: [String: [String]] = [
+        "": ["slug", "name", "plan", "status", "members", "apiKeys", "apiClients", "sso", "templates", "settings", "projects"],
+        "members[]": ["email", "name", "role"],
+        "apiKeys[]": ["name", "scopes"],
+        "apiClients[]": ["name", "scopes"],
+        "sso": ["issuer", "audience", "jwksUrl", "jwks", "emailClaim"],
+        "settings": ["workingWeekdays", "holidays"],
+        "projects[]": ["code", "name", "methodology", "phase", "status", "sponsor", "manager",
+                       "plannedStart", "plannedFinish", "budgetAtCompletion", "currency"],
+    ]
+
+    /// The statuses a manifest may set: the rest are reached through the lifecycle's own commands.
+    public static let settableStatuses: [TenantStatus] = [.onboarding, .active, .suspended]
+
+    /// The scopes a tenant's keys and clients may hold (platform scopes belong to operators).
+    public static var tenantScopes: [Scope] { Scope.allCases.filter { !$0.isPlatform } }
 }
 
 /// A manifest problem, located so an operator can fix it: `demo.yaml:7: plan: must be one of ...`.
@@ -38,156 +111,5 @@ public struct ManifestError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(line.map { "line \($0): " } ?? "")\(field): \(message)"
-    }
-}
-
-extension TenantManifest {
-    public static func parse(_ text: String) throws(ManifestError) -> TenantManifest {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ManifestError(line: Self.line(of: error), field: "(document)", message: "not valid YAML: \(error)")
-        } catch {
-            throw ManifestError(line: nil, field: "(document)", message: "not valid YAML: \(error)")
-        }
-        guard let root, let mapping = root.mapping else {
-            throw ManifestError(line: root?.mark?.line, field: "(document)", message: "must be a mapping of fields")
-        }
-        let reader = FieldReader(mapping: mapping, path: "")
-        try reader.allow(["slug", "name", "plan", "status", "apiKeys", "projects"])
-        let slug = try reader.string("slug")
-        guard TenantSlug.isValid(slug) else {
-            throw reader.error("slug", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
-        }
-        let name = try reader.string("name")
-        guard (1...200).contains(name.count) else { throw reader.error("name", "must be 1–200 characters") }
-        // Whether the plan exists is the catalogue's to say, when the manifest is applied.
-        let plan = try reader.string("plan")
-        guard PlanTerms.isValidCode(plan) else {
-            throw reader.error("plan", "must be a plan code: 2 to 40 characters, lower-case letters, digits, - and _")
-        }
-        let status: TenantStatus? = try reader.optionalEnumeration("status")
-        if let status, ![.active, .suspended, .onboarding].contains(status) {
-            throw reader.error("status", "a manifest may set active, onboarding or suspended")
-        }
-        var keys: [APIKey] = []
-        for (index, node) in try reader.sequence("apiKeys").enumerated() {
-            guard let item = node.mapping else { throw reader.error("apiKeys[\(index)]", "must be a mapping", node) }
-            let keyReader = FieldReader(mapping: item, path: "apiKeys[\(index)].")
-            try keyReader.allow(["name", "scopes"])
-            let keyName = try keyReader.string("name")
-            var scopes: [Scope] = []
-            for scopeNode in try keyReader.sequence("scopes") {
-                guard let text = scopeNode.string, let scope = Scope(rawValue: text) else {
-                    throw keyReader.error("scopes", "unknown scope \(scopeNode.string ?? "?"); known: \(Scope.allCases.map(\.rawValue).joined(separator: ", "))", scopeNode)
-                }
-                scopes.append(scope)
-            }
-            guard !scopes.isEmpty else { throw keyReader.error("scopes", "must name at least one scope") }
-            guard !keys.contains(where: { $0.name == keyName }) else { throw keyReader.error("name", "is used twice") }
-            keys.append(APIKey(name: keyName, scopes: Array(Set(scopes)).sorted()))
-        }
-        var projects: [ProjectFields] = []
-        for (index, node) in try reader.sequence("projects").enumerated() {
-            guard let item = node.mapping else { throw reader.error("projects[\(index)]", "must be a mapping", node) }
-            let projectReader = FieldReader(mapping: item, path: "projects[\(index)].")
-            try projectReader.allow(["code", "name", "methodology", "phase", "status", "sponsor", "manager",
-                                     "plannedStart", "plannedFinish", "budgetAtCompletion", "currency"])
-            let fields = ProjectFields(
-                code: try projectReader.string("code"), name: try projectReader.string("name"),
-                methodology: try projectReader.optionalEnumeration("methodology") ?? .predictive,
-                phase: try projectReader.optionalEnumeration("phase") ?? .initiating,
-                status: try projectReader.optionalEnumeration("status") ?? .proposed,
-                sponsor: try projectReader.optionalString("sponsor"), manager: try projectReader.optionalString("manager"),
-                plannedStart: try projectReader.optionalDate("plannedStart"),
-                plannedFinish: try projectReader.optionalDate("plannedFinish"),
-                budgetAtCompletion: try projectReader.optionalInteger("budgetAtCompletion") ?? 0,
-                currency: try projectReader.string("currency"))
-            do {
-                try fields.validate()
-            } catch {
-                let first = error.errors[0]
-                let field = String(first.pointer.dropFirst())
-                throw projectReader.error(field, first.detail)
-            }
-            guard !projects.contains(where: { $0.code == fields.code }) else {
-                throw projectReader.error("code", "\(fields.code) is used twice")
-            }
-            projects.append(fields)
-        }
-        return TenantManifest(slug: slug, name: name, plan: plan, status: status, apiKeys: keys, projects: projects)
-    }
-
-    static func line(of error: YamlError) -> Int? {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
-        default:
-            return nil
-        }
-    }
-}
-
-/// Reads typed fields from a YAML mapping, reporting errors with the field's path and line.
-struct FieldReader {
-    let mapping: Node.Mapping
-    let path: String
-
-    func node(_ key: String) -> Node? { mapping[key] }
-
-    func error(_ field: String, _ message: String, _ at: Node? = nil) -> ManifestError {
-        ManifestError(line: (at ?? node(field))?.mark?.line ?? mapping.mark?.line, field: path + field, message: message)
-    }
-
-    func allow(_ keys: Set<String>) throws(ManifestError) {
-        for (key, _) in mapping {
-            guard let name = key.string, keys.contains(name) else {
-                throw ManifestError(line: key.mark?.line, field: path + (key.string ?? "?"),
-                                    message: "unknown field; expected one of \(keys.sorted().joined(separator: ", "))")
-            }
-        }
-    }
-
-    func string(_ key: String) throws(ManifestError) -> String {
-        guard let value = try optionalString(key) else { throw error(key, "is required") }
-        return value
-    }
-
-    func optionalString(_ key: String) throws(ManifestError) -> String? {
-        guard let node = node(key), node.null == nil else { return nil }
-        guard let scalar = node.scalar else { throw error(key, "must be text") }
-        return scalar.string
-    }
-
-    func optionalInteger(_ key: String) throws(ManifestError) -> Int64? {
-        guard let text = try optionalString(key) else { return nil }
-        guard let value = Int64(text) else { throw error(key, "must be a whole number") }
-        return value
-    }
-
-    func optionalDate(_ key: String) throws(ManifestError) -> CalendarDate? {
-        guard let text = try optionalString(key) else { return nil }
-        guard let date = CalendarDate(text) else { throw error(key, "must be a date YYYY-MM-DD") }
-        return date
-    }
-
-    func enumeration<T: RawRepresentable & CaseIterable>(_ key: String) throws(ManifestError) -> T where T.RawValue == String {
-        guard let value: T = try optionalEnumeration(key) else { throw error(key, "is required") }
-        return value
-    }
-
-    func optionalEnumeration<T: RawRepresentable & CaseIterable>(_ key: String) throws(ManifestError) -> T? where T.RawValue == String {
-        guard let text = try optionalString(key) else { return nil }
-        guard let value = T(rawValue: text) else {
-            throw error(key, "must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return value
-    }
-
-    func sequence(_ key: String) throws(ManifestError) -> [Node] {
-        guard let node = node(key), node.null == nil else { return [] }
-        guard let sequence = node.sequence else { throw error(key, "must be a list") }
-        return Array(sequence)
     }
 }

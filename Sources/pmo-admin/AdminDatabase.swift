@@ -62,6 +62,7 @@ enum AdminDatabase {
         case let e as DuplicateProjectCode: "duplicate project code: \(e.code)"
         case let e as DuplicateMemberEmail: "\(e.email) is already a member" + (e.memberID.map { " (\($0.uuidString.lowercased()))" } ?? "")
         case let e as ManifestError: "invalid manifest: \(e)"
+        case let e as ManifestRefusal: "cannot apply the manifest: \(e)"
         case let e as UnknownOperator: "unknown operator: \(e.email)"
         case let e as UnknownOperatorKey: "unknown operator key: \(e.publicID)"
         case let e as DuplicateOperator: "an operator \(e.email) exists already"

@@ -6,8 +6,8 @@ import Provisioning
 
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Create, inspect, suspend and apply tenants.",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Apply.self])
+        commandName: "tenant", abstract: "Create, inspect, suspend and resume tenants; apply, diff and export their manifests.",
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Apply.self, Diff.self, Export.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant.")
@@ -82,44 +82,6 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await TenantCommand.setStatus(slug: slug, to: .active, reason: reason)
-        }
-    }
-
-    struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Apply a tenant manifest (idempotent); prints what changes.")
-        @Argument(help: "Path of the manifest, e.g. tenants/demo.yaml.") var manifest: String
-        @Flag(help: "Show what would change without changing anything.") var dryRun = false
-
-        func run() async throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: manifest, encoding: .utf8)
-            } catch {
-                throw AdminFailure(message: "cannot read \(manifest): \(error.localizedDescription)")
-            }
-            let parsed: TenantManifest
-            do {
-                parsed = try TenantManifest.parse(text)
-            } catch {
-                throw AdminFailure(message: "invalid manifest \(manifest): \(error)")
-            }
-            let outcome = try await AdminDatabase.run { database in
-                try await ManifestApplier(database: database).apply(parsed, dryRun: dryRun)
-            }
-            if outcome.plan.isEmpty {
-                print("tenant \(parsed.slug) matches \(manifest): no changes")
-                return
-            }
-            for change in outcome.plan.changes { print(change) }
-            if dryRun {
-                print("dry run: \(outcome.plan.changes.count) change(s) not applied")
-            } else {
-                print("applied \(outcome.plan.changes.count) change(s) to tenant \(parsed.slug)")
-                for key in outcome.createdKeys {
-                    print("api key \(key.name): \(key.token)  (shown once; store it now)")
-                }
-            }
         }
     }
 

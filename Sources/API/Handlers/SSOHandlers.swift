@@ -64,14 +64,14 @@ extension APIHandler {
     /// The request's fields, checked: 422 naming every field that breaks a rule.
     private func ssoFields(_ body: Components.Schemas.SSOConfigurationInput) async throws -> SSOConfigFields {
         var checks = FieldChecks()
-        checks.require(SSOMapping.isToken(body.issuer, maxLength: 2048), "/issuer",
+        checks.require(SSOConfigFields.isToken(body.issuer, maxLength: 2048), "/issuer",
                        "must be 1–2048 printable ASCII characters without spaces")
         checks.require(body.issuer != tokens.issuer, "/issuer",
                        "is this service's own access-token issuer")
-        checks.require(SSOMapping.isToken(body.audience, maxLength: 2048), "/audience",
+        checks.require(SSOConfigFields.isToken(body.audience, maxLength: 2048), "/audience",
                        "must be 1–2048 printable ASCII characters without spaces")
         let emailClaim = body.emailClaim ?? "email"
-        checks.require(SSOMapping.isToken(emailClaim, maxLength: 100), "/emailClaim",
+        checks.require(SSOConfigFields.isToken(emailClaim, maxLength: 100), "/emailClaim",
                        "must be 1–100 printable ASCII characters without spaces")
         var keys: SSOKeySource?
         switch (body.jwksUrl, body.jwks) {

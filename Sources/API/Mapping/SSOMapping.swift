@@ -11,9 +11,4 @@ enum SSOMapping {
             emailClaim: record.emailClaim, createdAt: record.createdAt, updatedAt: record.updatedAt,
             version: record.version)
     }
-
-    /// An issuer, audience or claim name: printable ASCII without spaces, as they appear in tokens.
-    static func isToken(_ text: String, maxLength: Int) -> Bool {
-        (1...maxLength).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
-    }
 }

@@ -81,6 +81,15 @@ public struct ClientStore: UpdatableTable {
             """)
     }
 
+    /// Every client of the tenant in id order, without the latest use of their keys (`lastUsedAt`
+    /// nil): one shard on Citus, where the correlated column of `columns` reads every shard.
+    public func everyWithoutKeyUse() async throws -> [ClientRecord] {
+        try await rows("""
+            select \(unescaped: Self.ownColumns), null::timestamptz from api_clients
+            where tenant_id = \(tenantID) order by id
+            """)
+    }
+
     /// Writes name, scopes and status and bumps the version; a second client with the new name is a duplicate.
     public func update(_ client: ClientRecord, at now: Date) async throws -> ClientRecord {
         if let other = try await firstID("""

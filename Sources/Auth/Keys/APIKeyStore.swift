@@ -148,6 +148,16 @@ public struct APIKeyStore: TenantTable {
             "select \(unescaped: Self.columns) from api_keys where tenant_id = \(tenantID) and revoked_at is null order by created_at, id")
     }
 
+    /// The active keys that belong to neither a member nor a client (`pmo-admin key create` and
+    /// manifests make them), oldest first.
+    public func activeUnowned() async throws -> [APIKeyRecord] {
+        try await rows("""
+            select \(unescaped: Self.columns) from api_keys
+            where tenant_id = \(tenantID) and revoked_at is null and member_id is null and client_id is null
+            order by created_at, id
+            """)
+    }
+
     /// Every key of the tenant, oldest first.
     public func all() async throws -> [APIKeyRecord] {
         try await rows("select \(unescaped: Self.columns) from api_keys where tenant_id = \(tenantID) order by created_at, id")

@@ -30,6 +30,11 @@ public struct SSOConfigFields: Sendable, Equatable {
         self.keys = keys
         self.emailClaim = emailClaim
     }
+
+    /// An issuer, audience or claim name: printable ASCII without spaces, as they appear in tokens.
+    public static func isToken(_ text: String, maxLength: Int) -> Bool {
+        (1...maxLength).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
 }
 
 /// Where an identity provider's signing keys come from.

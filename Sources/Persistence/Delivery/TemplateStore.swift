@@ -77,6 +77,11 @@ public struct TemplateStore: TenantTable {
             """)
     }
 
+    /// The platform template with this name (names are unique in the platform library).
+    public func platform(named name: String) async throws -> TemplateRecord? {
+        try await rows("select \(unescaped: Self.platformColumns) from platform_templates where name = \(name)").first
+    }
+
     public func insert(_ template: TemplateRecord) async throws -> TemplateRecord {
         let content = String(decoding: try JSONEncoder().encode(template.content), as: UTF8.self)
         return try await write("""
