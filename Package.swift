@@ -131,11 +131,13 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        // Tenant manifests: parsing, planning and applying them (used by pmo-admin and the tests).
+        // Tenant manifests (parsing, planning, applying, exporting) and a tenant's data export and
+        // erasure (used by pmo-admin and the tests).
         .target(
             name: "Provisioning",
             dependencies: [
                 "Domain", "Persistence", "Auth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -203,7 +205,12 @@ let package = Package(
         // The admin CLI as a process.
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Provisioning", "Persistence", .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                "TestSupport", "Provisioning", "Persistence", "Domain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,8 +6,9 @@ import Provisioning
 
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Create, inspect, suspend and resume tenants; apply, diff and export their manifests.",
-        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Apply.self, Diff.self, Export.self])
+        commandName: "tenant", abstract: "Create, inspect, suspend, resume and offboard tenants; apply, diff and export their manifests; export and erase their data.",
+        subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Offboard.self, Apply.self, Diff.self, Export.self,
+                      ExportData.self, Erase.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant.")
@@ -85,6 +86,17 @@ struct TenantCommand: AsyncParsableCommand {
         }
     }
 
+    struct Offboard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start offboarding a tenant: its credentials stop working; export its data, then erase it.")
+        @Argument var slug: String
+        @Option(help: "Why (stored with the status and on the platform audit log).") var reason: String
+
+        func run() async throws {
+            try await TenantCommand.setStatus(slug: slug, to: .offboarding, reason: reason)
+        }
+    }
+
     /// Moves a tenant as the platform API does (the lifecycle's moves, a reason), recorded on
     /// both audit logs. Asking for the status it already has changes nothing.
     static func setStatus(slug: String, to status: TenantStatus, reason: String) async throws {
@@ -101,7 +113,12 @@ struct TenantCommand: AsyncParsableCommand {
                                    + (error.allowed.isEmpty ? "none" : error.allowed.map(\.rawValue).joined(separator: ", ")) + ")")
             }
             tenant.status = status
-            return (before, try await store.update(tenant, reason: reason, audit: status == .suspended ? "suspendTenant" : "resumeTenant"))
+            let operation = switch status {
+            case .suspended: "suspendTenant"
+            case .offboarding: "offboardTenant"
+            default: "resumeTenant"
+            }
+            return (before, try await store.update(tenant, reason: reason, audit: operation))
         }
         if before == after.status {
             print("tenant \(slug) is already \(status.rawValue)")

@@ -1,0 +1,115 @@
+import Domain
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Persistence
+import PostgresNIO
+import Provisioning
+import Testing
+import TestSupport
+
+/// Offboarding through the admin CLI: a tenant's data exported as files that check against their
+/// manifest, and the tenant erased, proven by counting every tenant table the catalog has.
+@Suite struct TenantDataCLITests {
+    /// Rows of `tenant` in every table with a `tenant_id` column, found in the catalog by the test
+    /// itself (not by the code under test).
+    static func rowsEverywhere(_ tenant: UUID, env: TestEnvironment) async throws -> [String: Int64] {
+        try await env.withOwner { database in
+            var tables: [String] = []
+            for try await name in try await database.query("""
+                select c.relname from pg_attribute a join pg_class c on c.oid = a.attrelid
+                join pg_namespace n on n.oid = c.relnamespace
+                where a.attname = 'tenant_id' and not a.attisdropped and n.nspname = 'public' and c.relkind in ('r', 'p')
+                """).decode(String.self) { tables.append(name) }
+            var counts: [String: Int64] = [:]
+            for table in tables {
+                for try await count in try await database.query(
+                    "select count(*) from \(unescaped: table) where tenant_id = \(tenant)").decode(Int64.self) {
+                    counts[table] = count
+                }
+            }
+            return counts
+        }
+    }
+
+    @Test func anOffboardedTenantIsExportedThenErasedAndNothingOfItRemains() async throws {
+        let env = try await TestEnvironment()
+        let leaving = try await env.createTenant("leaving")
+        let staying = try await env.createTenant("staying")
+        _ = try await env.createMember(in: leaving.tenant, role: .projectManager, email: "pm@leaving.example")
+        try await env.withApp { client in
+            for tenant in [leaving, staying] {
+                let project = try await client.call(.post, "/v1/projects", auth: tenant.authorization,
+                                                    json: #"{"code":"P-1","name":"Project","currency":"EUR"}"#)
+                #expect(project.status == .created)
+                let item = try await client.call(.post, "/v1/projects/P-1/work-items", auth: tenant.authorization,
+                                                 json: #"{"title":"Mobilise"}"#)
+                #expect(item.status == .created, "\(item.body)")
+            }
+        }
+        let before = try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env)
+        let stayingBefore = try await Self.rowsEverywhere(staying.tenant.id.uuid, env: env)
+        #expect(before["projects"] == 1 && before["work_items"] == 1 && before["members"] == 1)
+
+        // The export: a file per tenant table, each matching its count and checksum.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pmo-export-\(UUID().uuidString)")
+        let exported = try AdminCLITests.admin(["tenant", "export-data", "leaving", "--out", directory.path], env: env)
+        #expect(exported.status == 0, "\(exported.error)")
+        let manifest = try JSONDecoder.iso8601.decode(TenantDataExport.Manifest.self,
+                                                      from: Data(contentsOf: directory.appendingPathComponent("manifest.json")))
+        #expect(manifest.tenant.slug == "leaving")
+        #expect(Set(manifest.tables.map(\.table)) == Set(before.keys), "every tenant table, from the catalog")
+        for file in manifest.tables {
+            let data = try Data(contentsOf: directory.appendingPathComponent(file.file))
+            #expect(TenantDataExport.sha256(data) == file.sha256, "\(file.file)")
+            let lines = data.split(separator: UInt8(ascii: "\n"))
+            #expect(lines.count == file.rows && Int64(file.rows) == before[file.table], "\(file.table)")
+            for line in lines {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+                #expect(object["tenant_id"] as? String == leaving.tenant.id.uuid.uuidString.lowercased())
+                #expect(!object.keys.contains { $0.hasSuffix("_hash") }, "\(file.table) leaks a secret hash")
+            }
+        }
+        #expect(manifest.omittedColumns["api_keys"] == ["secret_hash"])
+
+        // Erasing needs offboarding first, and the slug repeated; a refusal erases nothing.
+        let early = try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "leaving"], env: env)
+        #expect(early.status != 0)
+        #expect(early.error.contains("tenant leaving is active: only an offboarding tenant is erased"), "\(early.error)")
+        #expect(try AdminCLITests.admin(["tenant", "offboard", "leaving", "--reason", "Contract ended"], env: env).status == 0)
+        try await env.withApp { client in
+            let refused = try await client.call(.get, "/v1/projects", auth: leaving.authorization)
+            #expect(refused.status == .forbidden)
+        }
+        let offboarded = try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env)
+        let mistyped = try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "staying"], env: env)
+        #expect(mistyped.status != 0)
+        #expect(try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env) == offboarded)
+
+        let erased = try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "leaving"], env: env)
+        #expect(erased.status == 0, "\(erased.error)")
+        #expect(erased.output.contains("tables counted, 0 rows left; status deleted"), "\(erased.output)")
+        let after = try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env)
+        #expect(after.keys.count == before.keys.count && after.values.allSatisfy { $0 == 0 }, "\(after.filter { $0.value > 0 })")
+        #expect(try await Self.rowsEverywhere(staying.tenant.id.uuid, env: env) == stayingBefore, "the other tenant is untouched")
+        let shown = try AdminCLITests.admin(["tenant", "show", "leaving", "--json"], env: env).output
+        #expect(shown.contains("\"deleted\""), "\(shown)")
+        let audit = try await env.withOwner { database in
+            var reasons: [String] = []
+            for try await reason in try await database.query("""
+                select reason from pmo.platform_audit_log where operation = 'eraseTenant' and subject_tenant_id = \(leaving.tenant.id)
+                """).decode(String.self) { reasons.append(reason) }
+            return reasons
+        }
+        #expect(audit.count == 1 && audit[0].contains("every table counted empty afterwards"), "\(audit)")
+        #expect(try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "leaving"], env: env).status != 0, "erased once")
+    }
+}
+
+extension JSONDecoder {
+    static var iso8601: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
