@@ -63,6 +63,7 @@ enum AdminDatabase {
         case let e as DuplicateMemberEmail: "\(e.email) is already a member" + (e.memberID.map { " (\($0.uuidString.lowercased()))" } ?? "")
         case let e as ManifestError: "invalid manifest: \(e)"
         case let e as ManifestRefusal: "cannot apply the manifest: \(e)"
+        case let e as TenantDataImport.DamagedExport: "damaged export: \(e); nothing was imported"
         case let e as TenantErasure.NotOffboarding:
             "tenant \(e.slug) is \(e.status.rawValue): only an offboarding tenant is erased (pmo-admin tenant offboard first); nothing was erased"
         case let e as UnknownOperator: "unknown operator: \(e.email)"

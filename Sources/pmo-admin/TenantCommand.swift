@@ -8,7 +8,7 @@ struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenant", abstract: "Create, inspect, suspend, resume and offboard tenants; apply, diff and export their manifests; export and erase their data.",
         subcommands: [Create.self, List.self, Show.self, Suspend.self, Resume.self, Offboard.self, Apply.self, Diff.self, Export.self,
-                      ExportData.self, Erase.self])
+                      ExportData.self, ImportData.self, Erase.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a tenant.")

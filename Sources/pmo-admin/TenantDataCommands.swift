@@ -1,9 +1,10 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Persistence
 import Provisioning
 
-/// Offboarding a tenant's data: `tenant export-data` and `tenant erase`.
+/// A tenant's data: `tenant export-data`, `tenant import-data` and `tenant erase`.
 extension TenantCommand {
     struct ExportData: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,6 +43,30 @@ extension TenantCommand {
                                      rows: outcome.remaining.map { [$0.table, String(deleted[$0.table] ?? 0), String($0.rows)] }))
             let total = outcome.deleted.reduce(0) { $0 + $1.rows }
             print("erased tenant \(slug): \(total) rows deleted; \(outcome.tablesChecked) tables counted, 0 rows left; status deleted")
+        }
+    }
+
+    struct ImportData: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-data",
+            abstract: "Create a tenant from a tenant export-data directory (checked against its manifest first); credentials, billing and usage are not copied.")
+        @Argument(help: "The directory tenant export-data wrote.") var directory: String
+        @Option(help: "The new tenant's slug.") var slug: String
+        @Option(help: "The new tenant's display name.") var name: String
+        @Option(help: "The plan the new tenant starts on today.") var plan: String
+
+        func run() async throws {
+            guard TenantSlug.isValid(slug) else { throw AdminFailure(message: "invalid slug \(slug): must match ^[a-z0-9][a-z0-9-]{1,62}$") }
+            guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
+            let outcome = try await AdminDatabase.run { database in
+                try await TenantDataImport(database: database).load(
+                    from: URL(fileURLWithPath: directory), slug: slug, name: name, plan: plan,
+                    id: TenantID(Domain.Environment.live.newID()))
+            }
+            print(TableOutput.render(headers: ["TABLE", "ROWS"],
+                                     rows: outcome.copied.filter { $0.rows > 0 }.map { [$0.table, String($0.rows)] }))
+            let rows = outcome.copied.reduce(0) { $0 + $1.rows }
+            print("created tenant \(slug) (\(outcome.tenant.id.uuidString.lowercased()), plan \(plan)) with \(rows) rows from \(directory)")
         }
     }
 }

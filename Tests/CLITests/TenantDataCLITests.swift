@@ -72,6 +72,31 @@ import TestSupport
         }
         #expect(manifest.omittedColumns["api_keys"] == ["secret_hash"])
 
+        // The export loaded into a new tenant answers the API as the old one did.
+        let imported = try AdminCLITests.admin(["tenant", "import-data", directory.path, "--slug", "arrived",
+                                                "--name", "Arrived Ltd", "--plan", "starter"], env: env)
+        #expect(imported.status == 0, "\(imported.error)")
+        let arrivedTenant = try await env.withOwner { try await TenantStore(database: $0).find(slug: "arrived") }
+        let arrived = try await env.createKey(for: arrivedTenant, scopes: [.projectsRead, .membersRead])
+        try await env.withApp { client in
+            for path in ["/v1/projects", "/v1/projects/P-1", "/v1/projects/P-1/work-items", "/v1/members"] {
+                let old = try await client.call(.get, path, auth: leaving.authorization)
+                let new = try await client.call(.get, path, auth: arrived.authorization)
+                #expect(old.status == .ok && new.status == .ok, "\(path)")
+                #expect(old.body == new.body, "\(path): \(old.body) vs \(new.body)")
+            }
+        }
+        // A file that no longer matches its checksum is refused before anything is written.
+        let tenantsBefore = try await env.count("tenants")
+        let projects = directory.appendingPathComponent("projects.ndjson")
+        try (try String(contentsOf: projects, encoding: .utf8)).replacingOccurrences(of: "Project", with: "Tampered")
+            .write(to: projects, atomically: true, encoding: .utf8)
+        let tampered = try AdminCLITests.admin(["tenant", "import-data", directory.path, "--slug", "tampered",
+                                                "--name", "Tampered", "--plan", "starter"], env: env)
+        #expect(tampered.status != 0)
+        #expect(tampered.error.contains("projects.ndjson does not match its SHA-256"), "\(tampered.error)")
+        #expect(try await env.count("tenants") == tenantsBefore)
+
         // Erasing needs offboarding first, and the slug repeated; a refusal erases nothing.
         let early = try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "leaving"], env: env)
         #expect(early.status != 0)
