@@ -66,8 +66,9 @@ public struct ManifestApplier: Sendable {
             let run = Run(manifest: manifest, live: live, scope: scope, environment: environment)
             if tenant == nil, let version = newPlan {
                 try await connection.query("""
-                    insert into tenants (id, slug, name, status)
-                    values (\(tenantID), \(manifest.slug), \(manifest.name), \((manifest.status ?? .active).rawValue))
+                    insert into tenants (id, slug, name, status, status_changed_at)
+                    values (\(tenantID), \(manifest.slug), \(manifest.name), \((manifest.status ?? .active).rawValue),
+                            \(environment.now()))
                     """, logger: logger)
                 try await SubscriptionStore(scope).start(on: version, from: today, id: environment.newID())
             } else if let tenant {

@@ -71,7 +71,8 @@ public struct TenantDataImport: Sendable {
             let known = Set(try await TenantTables.inForeignKeyOrder(connection, logger: logger))
             do {
                 try await connection.query("""
-                    insert into tenants (id, slug, name, status) values (\(id), \(slug), \(name), 'active')
+                    insert into tenants (id, slug, name, status, status_changed_at)
+                    values (\(id), \(slug), \(name), 'active', \(Date()))
                     """, logger: logger)
             } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
                 throw DuplicateTenantSlug(slug: slug)

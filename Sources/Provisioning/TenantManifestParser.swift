@@ -15,7 +15,9 @@ extension TenantManifest {
             throw reader.error("slug", "must match ^[a-z0-9][a-z0-9-]{1,62}$")
         }
         let name = try reader.string("name")
-        guard (1...200).contains(name.count) else { throw reader.error("name", "must be 1–200 characters") }
+        guard TextRules.isPrintable(name, maxLength: 200), !TextRules.isBlank(name) else {
+            throw reader.error("name", "must be 1–200 characters, not blank, without control characters")
+        }
         let plan = try reader.string("plan")
         guard PlanTerms.isValidCode(plan) else {
             throw reader.error("plan", "must be a plan code: 2 to 40 characters, lower-case letters, digits, - and _")
@@ -89,6 +91,10 @@ extension TenantManifest {
             // The keys themselves are checked when the manifest is applied, as `PUT /v1/sso` checks them.
             guard (try? JSONSerialization.jsonObject(with: Data(document.utf8))) is [String: Any] else {
                 throw sso.error("jwks", "must be a JWKS document: a JSON object as text")
+            }
+            // PostgreSQL's jsonb holds no NUL character; nothing in a key set needs one.
+            guard !document.contains("\\u0000"), !document.unicodeScalars.contains("\u{0}") else {
+                throw sso.error("jwks", "must not contain NUL characters")
             }
             return SSOConfigFields(issuer: issuer, audience: audience, keys: .inline(document), emailClaim: emailClaim)
         default:

@@ -58,6 +58,7 @@ enum AdminDatabase {
         switch error {
         case let e as UnknownTenant: "unknown tenant: \(e.slug)"
         case let e as DuplicateTenantSlug: "a tenant with slug \(e.slug) exists already"
+        case let e as TenantChangedMeanwhile: "tenant \(e.slug) changed status at the same time; nothing was changed; run the command again"
         case let e as UnknownAPIKey: "unknown API key: \(e.reference)"
         case let e as DuplicateProjectCode: "duplicate project code: \(e.code)"
         case let e as DuplicateMemberEmail: "\(e.email) is already a member" + (e.memberID.map { " (\($0.uuidString.lowercased()))" } ?? "")

@@ -91,7 +91,9 @@ struct InvoiceCommand: AsyncParsableCommand {
         @Argument(help: "The invoice's id.") var invoice: String
 
         func run() async throws {
-            guard (1...500).contains(reason.count) else { throw AdminFailure(message: "invalid --reason: must be 1–500 characters") }
+            guard TextRules.isReason(reason) else {
+            throw AdminFailure(message: "invalid --reason: must be 1–500 characters, not blank, without control characters")
+        }
             let voided = try await InvoiceCommand.change(tenant, invoice, "voidInvoice") { store, id, now in
                 try await store.void(id, reason: reason, at: now)
             }

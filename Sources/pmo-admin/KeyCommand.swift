@@ -18,7 +18,9 @@ struct KeyCommand: AsyncParsableCommand {
         @Flag(help: "Revoke the tenant's other active keys with this name (rotation).") var rotate = false
 
         func run() async throws {
-            guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
+            guard TextRules.isPrintable(name, maxLength: 200), !TextRules.isBlank(name) else {
+                throw AdminFailure(message: "invalid --name: 1–200 characters, not blank, without control characters")
+            }
             let parsed: [Scope]
             switch Scope.parseList(scopes) {
             case .success(let list) where !list.isEmpty: parsed = list

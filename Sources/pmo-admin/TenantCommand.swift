@@ -19,7 +19,9 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard TenantSlug.isValid(slug) else { throw AdminFailure(message: "invalid slug \(slug): must match ^[a-z0-9][a-z0-9-]{1,62}$") }
-            guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
+            guard TextRules.isPrintable(name, maxLength: 200), !TextRules.isBlank(name) else {
+                throw AdminFailure(message: "invalid --name: 1–200 characters, not blank, without control characters")
+            }
             let environment = Domain.Environment.live
             let tenant = try await AdminDatabase.run { database in
                 try await TenantStore(database: database).create(
@@ -100,7 +102,9 @@ struct TenantCommand: AsyncParsableCommand {
     /// Moves a tenant as the platform API does (the lifecycle's moves, a reason), recorded on
     /// both audit logs. Asking for the status it already has changes nothing.
     static func setStatus(slug: String, to status: TenantStatus, reason: String) async throws {
-        guard (1...500).contains(reason.count) else { throw AdminFailure(message: "invalid --reason: must be 1–500 characters") }
+        guard TextRules.isReason(reason) else {
+            throw AdminFailure(message: "invalid --reason: must be 1–500 characters, not blank, without control characters")
+        }
         let (before, after) = try await AdminDatabase.run { database in
             let store = TenantStore(database: database)
             var tenant = try await store.find(slug: slug)
@@ -118,7 +122,7 @@ struct TenantCommand: AsyncParsableCommand {
             case .offboarding: "offboardTenant"
             default: "resumeTenant"
             }
-            return (before, try await store.update(tenant, reason: reason, audit: operation))
+            return (before, try await store.update(tenant, reason: reason, audit: operation, expecting: before))
         }
         if before == after.status {
             print("tenant \(slug) is already \(status.rawValue)")

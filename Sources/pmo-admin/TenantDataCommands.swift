@@ -57,7 +57,9 @@ extension TenantCommand {
 
         func run() async throws {
             guard TenantSlug.isValid(slug) else { throw AdminFailure(message: "invalid slug \(slug): must match ^[a-z0-9][a-z0-9-]{1,62}$") }
-            guard (1...200).contains(name.count) else { throw AdminFailure(message: "invalid name: must be 1–200 characters") }
+            guard TextRules.isPrintable(name, maxLength: 200), !TextRules.isBlank(name) else {
+                throw AdminFailure(message: "invalid --name: 1–200 characters, not blank, without control characters")
+            }
             let outcome = try await AdminDatabase.run { database in
                 try await TenantDataImport(database: database).load(
                     from: URL(fileURLWithPath: directory), slug: slug, name: name, plan: plan,

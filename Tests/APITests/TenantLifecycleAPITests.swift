@@ -100,6 +100,12 @@ import TestSupport
             // Suspending needs a reason; then the tenant's credentials are refused, its data kept.
             let silent = try await client.call(.post, tenant + "/status-changes", auth: manager, json: #"{"status":"suspended"}"#)
             #expect(silent.status.code == 422)
+            for reason in [#""   ""#, #""Unpaid\u0007""#] {
+                let blank = try await client.call(.post, tenant + "/status-changes", auth: manager,
+                                                  json: #"{"status":"suspended","reason":"# + reason + "}")
+                #expect(blank.status.code == 422, "reason \(reason)")
+                #expect(blank.errorPointers == ["/reason"], "\(blank.body)")
+            }
             let suspended = try await client.call(.post, tenant + "/status-changes", auth: manager,
                                                   json: #"{"status":"suspended","reason":"Invoice 7 unpaid"}"#)
             #expect(suspended.object["status"] as? String == "suspended")
@@ -162,6 +168,8 @@ import TestSupport
             #expect(try await client.call(.get, path, auth: manager).status == .notFound)
             #expect(try await client.call(.post, path + "/account-managers", auth: manager,
                                           json: #"{"operatorId":"\#(managerID)"}"#).status == .forbidden, "admins assign")
+            #expect(try await client.call(.post, path + "/account-managers", auth: manager,
+                                          json: #"{"operatorId":"x"}"#).status == .forbidden, "refused before the body is read")
             let notManager = try await client.call(.post, path + "/account-managers", auth: admin, json: #"{"operatorId":"\#(adminID)"}"#)
             #expect(notManager.status.code == 422)
             for _ in 0..<2 {

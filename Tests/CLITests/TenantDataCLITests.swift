@@ -128,6 +128,21 @@ import TestSupport
         }
         #expect(audit.count == 1 && audit[0].contains("every table counted empty afterwards"), "\(audit)")
         #expect(try AdminCLITests.admin(["tenant", "erase", "leaving", "--confirm", "leaving"], env: env).status != 0, "erased once")
+
+        // The tombstone takes no platform write, and is still there to read.
+        let admin = try #require(try AdminCLITests.admin(["operator", "create", "--email", "admin@pmo.example", "--role",
+                                                          "platform_admin"], env: env).output.split(separator: "\n").last)
+        try await env.withApp { client in
+            let path = "/v1/platform/tenants/\(leaving.tenant.id.uuid.uuidString.lowercased())"
+            let read = try await client.call(.get, path, auth: "Bearer \(admin)")
+            #expect(read.status == .ok && read.object["status"] as? String == "deleted", "\(read.body)")
+            let rename = try await client.call(.patch, path, auth: "Bearer \(admin)", json: #"{"name":"Back"}"#)
+            #expect(rename.status == .conflict && rename.object["type"] as? String == "/problems/tenant-state", "\(rename.body)")
+            let plan = try await client.call(.post, path + "/subscription", auth: "Bearer \(admin)", json: #"{"plan":"enterprise"}"#)
+            #expect(plan.status == .conflict, "\(plan.body)")
+        }
+        #expect(try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env).values.allSatisfy { $0 == 0 })
+        #expect(try AdminCLITests.admin(["tenant", "suspend", "staying", "--reason", "   "], env: env).status != 0, "a blank reason")
     }
 }
 

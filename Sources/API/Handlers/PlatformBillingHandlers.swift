@@ -96,7 +96,7 @@ extension APIHandler {
         var checks = FieldChecks()
         let day = checks.date(body.effectiveOn, at: "/effectiveOn") ?? today
         try checks.throwIfAny()
-        let history = try await onPlatformTenant(input.path.tenantId) { platform in
+        let history = try await onPlatformTenant(input.path.tenantId, writing: true) { platform in
             let plan = try await PlanStore(connection: platform.scope.connection, logger: platform.scope.logger)
                 .subscribable(code: body.plan, version: body.version)
             let store = SubscriptionStore(platform.scope)
@@ -129,7 +129,7 @@ extension APIHandler {
     func voidPlatformInvoice(_ input: Operations.VoidPlatformInvoice.Input) async throws -> Operations.VoidPlatformInvoice.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         var checks = FieldChecks()
-        checks.require((1...500).contains(body.reason.count), "/reason", "must be 1 to 500 characters")
+        checks.requireReason(body.reason)
         try checks.throwIfAny()
         let invoice = try await changeInvoice(input.path.tenantId, input.path.invoiceId, Operations.VoidPlatformInvoice.id) { store, id, now, _ in
             try await store.void(id, reason: body.reason, at: now)

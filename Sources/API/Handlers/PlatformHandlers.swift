@@ -74,7 +74,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("Expected a JSON body.") }
         let target = TenantStatus(rawValue: body.status.rawValue)!
         var checks = FieldChecks()
-        checks.require(body.reason.map { (1...500).contains($0.count) } ?? true, "/reason", "must be 1 to 500 characters")
+        checks.requireReason(body.reason)
         try checks.throwIfAny()
         let tenant = try await onPlatformTenant(input.path.tenantId, locking: true) { platform in
             let current = platform.tenant.status
@@ -129,8 +129,6 @@ extension APIHandler {
                 throw ValidationFailure([FieldError(pointer: "/operatorId", detail: "names no operator whose role is account_manager")])
             case .notAdmin:
                 throw AuthFailure.insufficientScope(required: .platformAdmin)
-            case .noTenant:
-                throw APIProblem.notFound("Tenant \(tenantReference)")
             }
             return try await platform.completed(platform.tenant)
         }

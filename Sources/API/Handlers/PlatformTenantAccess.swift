@@ -44,8 +44,11 @@ extension APIHandler {
     /// tenant's row until the transaction ends, so that status checks and changes serialize; a write
     /// that calls an owner function writing a platform table (an invitation's directory entry) must
     /// not lock: on Citus the two roles' locks on the platform tables would wait for each other.
+    /// A write (`writing`, or any `locking` call) on an erased tenant is 409 `tenant-state`: its
+    /// tombstone keeps the slug and the audit trail, and nothing may be added to it again.
     func onPlatformTenant<Result: Sendable>(
-        _ tenantReference: String, locking: Bool = false, _ work: (PlatformTenantContext) async throws -> Result
+        _ tenantReference: String, locking: Bool = false, writing: Bool = false,
+        _ work: (PlatformTenantContext) async throws -> Result
     ) async throws -> Result {
         guard let id = UUID(uuidString: tenantReference) else { throw APIProblem.notFound("Tenant \(tenantReference)") }
         let environment = session.environment
@@ -54,6 +57,10 @@ extension APIHandler {
                 let store = PlatformTenantStore(connection: scope.connection, logger: scope.logger, principal: principal)
                 let found = locking ? try await store.lock(in: scope) : try await store.find(id)
                 guard let found else { throw APIProblem.notFound("Tenant \(tenantReference)") }
+                if (locking || writing) && found.status == .deleted {
+                    throw APIProblem(status: 409, type: "tenant-state", title: "Not allowed in the tenant's status",
+                                     detail: "The tenant was erased: nothing can be changed on it any more.", allowed: [])
+                }
                 return try await work(PlatformTenantContext(scope: scope, principal: principal, tenant: found, store: store,
                                                             environment: environment))
             }

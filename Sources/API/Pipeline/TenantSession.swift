@@ -91,7 +91,11 @@ struct TenantSession: Sendable {
         try requireReachable()
         if case .operatorKey(let key) = operation.credential {
             scope.recordAuthentication { $0.checked = true }
-            _ = try await OperatorStore.authenticate(key, database: database)
+            let principal = try await OperatorStore.authenticate(key, database: database)
+            // As `platform` does: an account manager is refused an admin operation before its body is read.
+            guard principal.role.scopes.contains(operation.requiredScope) else {
+                throw AuthFailure.insufficientScope(required: operation.requiredScope)
+            }
             return
         }
         let stored = try await database.transaction { connection in

@@ -154,7 +154,7 @@ extension OperatorStore {
     public static func disable(email: String, database: Database) async throws -> Bool {
         try await database.transaction { connection in
             let rows = try await connection.query("""
-                select id, disabled_at is null from operators where email = \(email) for update
+                select id, disabled_at is null from operators where email = \(email) for no key update
                 """, logger: database.logger)
             var found: (UUID, Bool)?
             for try await row in rows.decode((UUID, Bool).self) { found = row }
@@ -171,7 +171,7 @@ extension OperatorStore {
     public static func revokeKey(publicID: String, database: Database) async throws -> Bool {
         try await database.transaction { connection in
             let rows = try await connection.query("""
-                select revoked_at is null from operator_keys where public_id = \(publicID) for update
+                select revoked_at is null from operator_keys where public_id = \(publicID) for no key update
                 """, logger: database.logger)
             var found: Bool?
             for try await live in rows.decode(Bool.self) { found = live }

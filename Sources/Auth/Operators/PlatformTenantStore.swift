@@ -27,11 +27,8 @@ public struct AccountManagerRecord: Sendable, Equatable {
 }
 
 /// What assigning or unassigning an account manager came to.
-public enum AssignmentOutcome: String, Sendable {
-    case done, unchanged
-    case notAdmin = "not-admin"
-    case noTenant = "no-tenant"
-    case notAccountManager = "not-account-manager"
+public enum AssignmentOutcome: Sendable {
+    case done, unchanged, notAdmin, notAccountManager
 }
 
 /// Tenants as operators read and change them. Reads go through SECURITY DEFINER functions that

@@ -47,6 +47,20 @@ extension FieldChecks {
 }
 
 extension FieldChecks {
+    /// A stated reason (for a suspension, an offboarding, a void): 1–500 characters, not blank, no
+    /// control characters. Nil is not checked.
+    public mutating func requireReason(_ reason: String?, at pointer: String = "/reason") {
+        guard let reason else { return }
+        require(TextRules.isReason(reason), pointer, "must be 1–500 characters, not blank, without control characters")
+    }
+}
+
+extension TextRules {
+    /// The rule of `FieldChecks.requireReason`, for the admin CLI's `--reason`.
+    public static func isReason(_ text: String) -> Bool { isPrintable(text, maxLength: 500) && !isBlank(text) }
+}
+
+extension FieldChecks {
     /// Free text (a description): 1–`maxLength` characters, not blank, no NUL (line breaks are fine).
     /// Nil is not checked.
     public mutating func requireText(_ text: String?, maxLength: Int, at pointer: String) {

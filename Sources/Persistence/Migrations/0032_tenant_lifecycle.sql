@@ -36,7 +36,7 @@ begin
     return query
     select t.id, t.slug, t.name, t.status, t.status_reason, t.status_changed_at, t.created_at, t.updated_at
     from public.tenants t join public.operators o on o.id = p_operator
-    where (p_id is null or t.id = p_id) and t.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000')
+    where t.id > coalesce(p_after, '00000000-0000-0000-0000-000000000000')
       and (o.role = 'platform_admin'
            or t.id in (select a.tenant_id from public.operator_assignments a where a.operator_id = p_operator))
     order by t.id limit p_limit;
@@ -54,10 +54,7 @@ create table onboarding_steps (
     primary key (tenant_id, step),
     check (mark = 'done' or step in ('sso_configured', 'data_imported'))
 );
-alter table onboarding_steps enable row level security;
-alter table onboarding_steps force row level security;
-create policy tenant_isolation on onboarding_steps using (tenant_id = pmo.current_tenant())
-    with check (tenant_id = pmo.current_tenant());
+select pmo.isolate_by_tenant('onboarding_steps');
 grant select, insert, update, delete on onboarding_steps to pmo_app;
 
 -- Every platform write: who (an operator, or pmo-admin and the user who ran it), what, on which

@@ -27,6 +27,11 @@ public struct DuplicateTenantSlug: Error, Equatable {
     public let slug: String
     public init(slug: String) { self.slug = slug }
 }
+/// The tenant's status changed between reading it and changing it.
+public struct TenantChangedMeanwhile: Error, Equatable {
+    public let slug: String
+}
+
 public struct UnknownTenant: Error, Equatable {
     public let slug: String
     public init(slug: String) { self.slug = slug }
@@ -81,18 +86,22 @@ public struct TenantStore: Sendable {
         return found
     }
 
-    /// The tenant with `slug` (locked until the transaction ends when `lock`), or nil.
+    /// The tenant with `slug` (locked until the transaction ends when `lock`, `for no key update`:
+    /// the tenant's own rows check it with key-share locks that `for update` would block), or nil.
     public static func find(slug: String, today: CalendarDate, lock: Bool, connection: PostgresConnection,
                             logger: Logger) async throws -> TenantRecord? {
         try await read(connection.query("""
-            select \(unescaped: columns) from tenants where slug = \(slug) \(unescaped: lock ? "for update" : "")
+            select \(unescaped: columns) from tenants where slug = \(slug) \(unescaped: lock ? "for no key update" : "")
             """, logger: logger), today: today, connection: connection, logger: logger).first
     }
 
     /// Changes name or status (with the reason, stored with it); returns the stored tenant. `audit`
     /// names the operation to record for the admin CLI's user, on the tenant's audit log and the
     /// platform's, in the same transaction. The plan changes through `SubscriptionStore`.
-    public func update(_ tenant: TenantRecord, reason: String? = nil, audit operation: String? = nil) async throws -> TenantRecord {
+    /// With `expecting`, the change is made only while the stored status is still that one
+    /// (`TenantChangedMeanwhile` otherwise): a move checked against what was read stays legal.
+    public func update(_ tenant: TenantRecord, reason: String? = nil, audit operation: String? = nil,
+                       expecting: TenantStatus? = nil) async throws -> TenantRecord {
         // The time is bound, not `now()`: Citus refuses a non-immutable function inside CASE.
         let now = Date()
         return try await database.transaction { connection in
@@ -100,10 +109,13 @@ public struct TenantStore: Sendable {
                 update tenants set name = \(tenant.name), status = \(tenant.status.rawValue), updated_at = \(now),
                     status_reason = case when status = \(tenant.status.rawValue) then status_reason else \(reason) end,
                     status_changed_at = case when status = \(tenant.status.rawValue) then status_changed_at else \(now) end
-                where id = \(tenant.id)
+                where id = \(tenant.id) and (\(expecting?.rawValue)::text is null or status = \(expecting?.rawValue))
                 returning \(unescaped: Self.columns)
                 """, logger: database.logger), plans: [tenant.id: tenant.plan]).first
-            guard let updated else { throw UnknownTenant(slug: tenant.slug) }
+            guard let updated else {
+                if expecting != nil { throw TenantChangedMeanwhile(slug: tenant.slug) }
+                throw UnknownTenant(slug: tenant.slug)
+            }
             if let operation {
                 try await AuditLog(TenantScope(connection: connection, tenantID: tenant.id, logger: database.logger))
                     .recordOperator(operation, resourceType: "tenant", resourceID: tenant.id.uuid, changedFields: ["status"])
