@@ -187,10 +187,8 @@ extension OperatorStore {
 
     private static func cliAudit(_ operation: String, type: String, id: String, changed: [String],
                                  connection: PostgresConnection, logger: Logger) async throws {
-        try await PlatformAuditLog.record(
-            PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: nil,
-                               resourceType: type, resourceID: id, changedFields: changed),
-            id: Domain.Environment.live.newID(), at: Date(), on: connection, logger: logger)
+        try await PlatformAuditLog.recordCLI(operation, tenant: nil, resourceType: type, resourceID: id, changed: changed,
+                                             on: connection, logger: logger)
     }
 }
 

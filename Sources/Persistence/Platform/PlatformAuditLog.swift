@@ -1,3 +1,4 @@
+import Domain
 public import Foundation
 public import Logging
 public import PostgresNIO
@@ -56,6 +57,16 @@ public enum PlatformAuditLog {
                 \(entry.resourceType), \(entry.resourceID), \(entry.changedFields), \(entry.reason),
                 \(entry.requestID.map { String($0.prefix(200)) }), \(entry.clientAddress.map { String($0.prefix(100)) }))
             """, logger: logger)
+    }
+
+    /// Records a write of the admin CLI, with the user who ran it as the actor.
+    public static func recordCLI(_ operation: String, tenant: UUID?, resourceType: String, resourceID: String,
+                                 changed: [String], reason: String? = nil, on connection: PostgresConnection,
+                                 logger: Logger) async throws {
+        try await record(
+            PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: tenant,
+                               resourceType: resourceType, resourceID: resourceID, changedFields: changed, reason: reason),
+            id: Domain.Environment.live.newID(), at: Date(), on: connection, logger: logger)
     }
 
     /// A page of the events `operatorID` may read, after `after`, optionally of one tenant.

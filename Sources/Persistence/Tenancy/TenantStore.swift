@@ -128,12 +128,10 @@ public struct TenantStore: Sendable {
 
     /// Records a write of the admin CLI on the platform audit log, in the write's transaction.
     public static func auditOnPlatform(_ operation: String, tenant: TenantID, changed: [String], reason: String? = nil,
-                                connection: PostgresConnection, logger: Logger) async throws {
-        try await PlatformAuditLog.record(
-            PlatformAuditEntry(actor: AuditLog.cliOperatorName, operatorID: nil, operation: operation, tenantID: tenant.uuid,
-                               resourceType: "tenant", resourceID: tenant.uuid.uuidString.lowercased(),
-                               changedFields: changed, reason: reason),
-            id: Domain.Environment.live.newID(), at: Date(), on: connection, logger: logger)
+                                       connection: PostgresConnection, logger: Logger) async throws {
+        try await PlatformAuditLog.recordCLI(operation, tenant: tenant.uuid, resourceType: "tenant",
+                                             resourceID: tenant.uuid.uuidString.lowercased(), changed: changed,
+                                             reason: reason, on: connection, logger: logger)
     }
 
     static let columns = "id, slug, name, status, created_at"
