@@ -32,8 +32,20 @@ struct InvoiceCommand: AsyncParsableCommand {
             limits.size = Self.width
             let outcomes = try await AdminDatabase.run(limits: limits) { database in
                 let tenants = try await TenantStore(database: database).list().map { ($0.id, $0.slug) }
-                return try await InvoiceRun.run(month: month, today: today, tenants: tenants, issue: issue, database: database,
-                                                environment: environment, width: Self.width, progress: bar.show)
+                let outcomes = try await InvoiceRun.run(month: month, today: today, tenants: tenants, issue: issue, database: database,
+                                                        environment: environment, width: Self.width, progress: bar.show)
+                // One platform event for the run (each tenant's invoice was written in a transaction
+                // of its own); a rerun that created nothing adds none.
+                let created = outcomes.filter { if case .created = $0.outcome { true } else { false } }.count
+                if created > 0 {
+                    try await database.withConnection { connection in
+                        try await PlatformAuditLog.recordCLI(
+                            "runInvoices", tenant: nil, resourceType: "invoice_run", resourceID: month.description,
+                            changed: ["invoices"], reason: "\(created) invoice(s) created for \(month)\(issue ? " and issued" : "")",
+                            on: connection, logger: database.logger)
+                    }
+                }
+                return outcomes
             }
             bar.finish()
             if json {
@@ -137,6 +149,9 @@ struct InvoiceCommand: AsyncParsableCommand {
             let record = try await work(InvoiceStore(scope), id, Date())
             if record != nil {
                 try await AuditLog(scope).recordOperator(operation, resourceType: "invoice", resourceID: id, changedFields: ["status"])
+                try await PlatformAuditLog.recordCLI(operation, tenant: scope.tenantID.uuid, resourceType: "invoice",
+                                                     resourceID: id.uuidString.lowercased(), changed: ["status"],
+                                                     on: scope.connection, logger: scope.logger)
             }
             return record
         }

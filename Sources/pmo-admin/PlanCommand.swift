@@ -101,8 +101,11 @@ struct PlanCommand: AsyncParsableCommand {
 
         func run() async throws {
             let versions = try await AdminDatabase.run { database in
-                try await database.withConnection { connection in
-                    try await PlanStore(connection: connection, logger: database.logger).archive(code: code, at: Date())
+                try await database.transaction { connection in
+                    let versions = try await PlanStore(connection: connection, logger: database.logger).archive(code: code, at: Date())
+                    try await PlatformAuditLog.recordCLI("archivePlatformPlan", tenant: nil, resourceType: "plan", resourceID: code,
+                                                         changed: ["archivedAt"], on: connection, logger: database.logger)
+                    return versions
                 }
             }
             print("plan \(code) archived (\(versions.count) version\(versions.count == 1 ? "" : "s"))")
@@ -124,8 +127,15 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let outcome = try await AdminDatabase.run { database in
             try await database.transaction { connection in
-                try await PlanStore(connection: connection, logger: database.logger)
+                let outcome = try await PlanStore(connection: connection, logger: database.logger)
                     .define(terms, id: Domain.Environment.live.newID(), requireNew: requireNew)
+                // As the platform API records it: a new plan or a new version, never an unchanged one.
+                if case .created(let plan) = outcome {
+                    try await PlatformAuditLog.recordCLI(
+                        plan.version == 1 ? "createPlatformPlan" : "addPlatformPlanVersion", tenant: nil, resourceType: "plan",
+                        resourceID: plan.code, changed: ["version \(plan.version)"], on: connection, logger: database.logger)
+                }
+                return outcome
             }
         }
         switch outcome {

@@ -48,6 +48,10 @@ struct SubscriptionCommand: AsyncParsableCommand {
                     try await store.change(to: version, from: day, today: today, id: environment.newID())
                     try await AuditLog(scope).recordOperator("changeSubscription", resourceType: "subscription",
                                                              resourceID: tenantRecord.id.uuid, changedFields: ["plan"])
+                    try await PlatformAuditLog.recordCLI(
+                        "changePlatformTenantSubscription", tenant: tenantRecord.id.uuid, resourceType: "subscription",
+                        resourceID: tenantRecord.id.uuid.uuidString.lowercased(), changed: ["plan"], on: scope.connection,
+                        logger: scope.logger)
                     return try await store.history()
                 }
             }

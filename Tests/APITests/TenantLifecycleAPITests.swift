@@ -193,9 +193,11 @@ import TestSupport
             #expect(try await client.call(.post, "/v1/platform/operators/\(UUID())/disable", auth: admin).status == .notFound)
 
             let log = Self.items(try await client.call(.get, "/v1/platform/audit-events", auth: admin))
-            // The fixture made the tenant with the admin CLI: its creation is there too, as the CLI's user.
-            #expect(log.first?["actor"] as? String != nil && (log.first?["actor"] as? String)?.hasPrefix("pmo-admin:") == true)
-            #expect(log.map { $0["operation"] as? String } == ["createTenant", "assignPlatformAccountManager", "unassignPlatformAccountManager",
+            // The fixture made the tenant and both operators with the admin CLI: those are there too,
+            // as the CLI's user.
+            #expect(log.prefix(3).allSatisfy { ($0["actor"] as? String)?.hasPrefix("pmo-admin:") == true })
+            #expect(log.map { $0["operation"] as? String } == ["createTenant", "operator create", "operator create",
+                                                              "assignPlatformAccountManager", "unassignPlatformAccountManager",
                                                               "revokePlatformOperatorKey", "disablePlatformOperator"])
         }
     }

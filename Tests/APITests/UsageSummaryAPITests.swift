@@ -13,18 +13,19 @@ import TestSupport
     @Test func theSummaryShowsUseAgainstThePlanAndRecordsEachAlertOnce() async throws {
         let env = try await TestEnvironment()
         try await env.createPlan("metered", metrics: [
-            .apiRequests: MetricTerms(included: 10, tiers: [PriceTier(upTo: nil, unitPrice: 7)]),
+            .apiRequests: MetricTerms(included: 100, tiers: [PriceTier(upTo: nil, unitPrice: 7)]),
             .activeProjects: MetricTerms(included: 2, tiers: [PriceTier(upTo: nil, unitPrice: 500)], hardQuota: 5),
         ], baseFee: 4_900)
         let tenant = try await env.createTenant("summary", plan: "metered")
         let today = CalendarDate(utcDate: Date())
         let period = BillingPeriod(containing: today, anchorDay: min(today.day, 28))
-        // Eight billable calls earlier in the period (as the meter would have flushed them), one 5xx
-        // that is not billable, and one project: 80 % of the requests, 50 % of the projects.
+        // Eighty billable calls earlier in the period (as the meter would have flushed them), nine 5xx
+        // that are not billable, and one project: 80 % of the requests, 50 % of the projects. The
+        // test's own six calls may be flushed while it runs (a slow machine): they stay below 100 %.
         try await env.withOwner { database in
             _ = try await database.query("""
                 insert into usage_counters (tenant_id, day, operation_id, status_class, calls)
-                values (\(tenant.tenant.id), \(period.start), 'listProjects', 2, 6), (\(tenant.tenant.id), \(period.start), 'getProject', 4, 2),
+                values (\(tenant.tenant.id), \(period.start), 'listProjects', 2, 60), (\(tenant.tenant.id), \(period.start), 'getProject', 4, 20),
                        (\(tenant.tenant.id), \(period.start), 'getProject', 5, 9)
                 """)
         }
@@ -38,7 +39,8 @@ import TestSupport
             let metrics = Dictionary(uniqueKeysWithValues: (summary.object["metrics"] as? [[String: Any]] ?? []).map {
                 ($0["metric"] as? String ?? "?", $0)
             })
-            #expect(metrics["api_requests"]?["used"] as? Int == 8 && metrics["api_requests"]?["overage"] as? Int == 0)
+            let used = metrics["api_requests"]?["used"] as? Int ?? 0
+            #expect((80...86).contains(used) && metrics["api_requests"]?["overage"] as? Int == 0, "used \(used)")
             #expect(metrics["active_projects"]?["used"] as? Int == 1 && metrics["active_projects"]?["hardQuota"] as? Int == 5)
             #expect(metrics.count == 4)
             let alerts = summary.object["alerts"] as? [[String: Any]] ?? []

@@ -161,7 +161,15 @@ import TestSupport
         let unknown = try Self.admin(["operator", "disable", "--email", "nobody@pmo.example"], env: env)
         #expect(unknown.status != 0 && unknown.error.contains("unknown operator: nobody@pmo.example"))
         #expect(try Self.admin(["operator", "revoke-key", "nokey"], env: env).error.contains("unknown operator key: nokey"))
-        #expect(try await env.count("pmo.platform_audit_log") == 3, "create tenant, revoke, disable")
+        let operations = try await env.withOwner { database in
+            var operations: [String] = []
+            for try await operation in try await database.query(
+                "select operation from pmo.platform_audit_log where operation <> 'operator create' order by id").decode(String.self) {
+                operations.append(operation)
+            }
+            return operations
+        }
+        #expect(operations == ["createTenant", "operator revoke-key", "operator disable"], "\(operations)")
     }
 
     @Test func failuresExitNonZeroWithOneClearLine() async throws {

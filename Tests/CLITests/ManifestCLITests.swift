@@ -127,3 +127,51 @@ import TestSupport
         #expect(backwards.error.contains("status: the tenant is active; it can move to"), "\(backwards.error)")
     }
 }
+
+/// Every platform write of the admin CLI is on the platform audit log, as the user who ran it.
+@Suite struct PlatformAuditCLITests {
+    @Test func theCLIsPlatformWritesAreAudited() async throws {
+        let env = try await TestEnvironment()
+        _ = try await env.createTenant("audited")
+        let plan = try ManifestCLITests.scratch("plan.yaml")
+        let terms = """
+            code: audit-plan
+            name: Audit plan
+            currency: EUR
+            baseFee: 1000
+            rateLimit: {requestsPerSecond: 10, burst: 20}
+            metrics:
+              api_requests: {included: 1000, tiers: [{unitPrice: 1, per: 1000}]}
+
+            """
+        try terms.write(toFile: plan, atomically: true, encoding: .utf8)
+        let steps: [[String]] = [
+            ["operator", "create", "--email", "am@pmo.example", "--role", "account_manager"],
+            ["operator", "assign", "--email", "am@pmo.example", "--tenant", "audited"],
+            ["operator", "assign", "--email", "am@pmo.example", "--tenant", "audited"],   // again: no change
+            ["plan", "create", "--file", plan],
+        ]
+        for step in steps {
+            let run = try AdminCLITests.admin(step, env: env)
+            #expect(run.status == 0, "\(step): \(run.error)")
+        }
+        try terms.replacingOccurrences(of: "baseFee: 1000", with: "baseFee: 1200").write(toFile: plan, atomically: true, encoding: .utf8)
+        for step in [["plan", "edit", "--file", plan], ["subscription", "change", "--tenant", "audited", "--plan", "audit-plan"],
+                     ["plan", "archive", "audit-plan"]] {
+            let run = try AdminCLITests.admin(step, env: env)
+            #expect(run.status == 0, "\(step): \(run.error)")
+        }
+        let logged = try await env.withOwner { database in
+            var rows: [String] = []
+            for try await (operation, actor) in try await database.query("""
+                select operation, actor from pmo.platform_audit_log order by id
+                """).decode((String, String).self) {
+                #expect(actor.hasPrefix("pmo-admin:"), "\(operation) by \(actor)")
+                rows.append(operation)
+            }
+            return rows
+        }
+        #expect(logged == ["createTenant", "operator create", "operator assign", "createPlatformPlan", "addPlatformPlanVersion",
+                           "changePlatformTenantSubscription", "archivePlatformPlan"], "\(logged)")
+    }
+}

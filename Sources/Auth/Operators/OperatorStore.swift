@@ -39,19 +39,31 @@ public enum OperatorStore {
                 insert into operator_keys (public_id, operator_id, secret_hash)
                 values (\(key.publicID), \(id), \(ByteBuffer(bytes: key.secretHash)))
                 """, logger: database.logger)
+            try await cliAudit("operator create", type: "operator", id: id.uuidString.lowercased(), changed: ["email", "role"],
+                               connection: connection, logger: database.logger)
         }
         return (id, key)
     }
 
     /// Assigns a tenant to an account manager (again: no change).
     public static func assign(email: String, tenantID: TenantID, database: Database) async throws {
-        let rows = try await database.query("""
-            with found as (select id from operators where email = \(email)),
-                 added as (insert into operator_assignments (operator_id, tenant_id)
-                           select id, \(tenantID) from found on conflict do nothing)
-            select count(*)::int from found
-            """)
-        for try await found in rows.decode(Int.self) where found == 0 { throw UnknownOperator(email: email) }
+        try await database.transaction { connection in
+            var operatorID: UUID?
+            for try await id in try await connection.query("select id from operators where email = \(email)",
+                                                           logger: database.logger).decode(UUID.self) { operatorID = id }
+            guard let operatorID else { throw UnknownOperator(email: email) }
+            // The operator is read first and the assignment written with VALUES (Citus-ready).
+            var added = false
+            for try await _ in try await connection.query("""
+                insert into operator_assignments (operator_id, tenant_id) values (\(operatorID), \(tenantID))
+                on conflict do nothing returning operator_id
+                """, logger: database.logger) { added = true }
+            if added {
+                try await cliAudit("operator assign", tenant: tenantID.uuid, type: "account_manager",
+                                   id: operatorID.uuidString.lowercased(), changed: ["assigned"],
+                                   connection: connection, logger: database.logger)
+            }
+        }
     }
 
     public static func list(database: Database) async throws -> [OperatorRecord] {
@@ -185,9 +197,9 @@ extension OperatorStore {
         }
     }
 
-    private static func cliAudit(_ operation: String, type: String, id: String, changed: [String],
+    private static func cliAudit(_ operation: String, tenant: UUID? = nil, type: String, id: String, changed: [String],
                                  connection: PostgresConnection, logger: Logger) async throws {
-        try await PlatformAuditLog.recordCLI(operation, tenant: nil, resourceType: type, resourceID: id, changed: changed,
+        try await PlatformAuditLog.recordCLI(operation, tenant: tenant, resourceType: type, resourceID: id, changed: changed,
                                              on: connection, logger: logger)
     }
 }
