@@ -65,12 +65,10 @@ public struct ManifestApplier: Sendable {
 
             let run = Run(manifest: manifest, live: live, scope: scope, environment: environment)
             if tenant == nil, let version = newPlan {
-                try await connection.query("""
-                    insert into tenants (id, slug, name, status, status_changed_at)
-                    values (\(tenantID), \(manifest.slug), \(manifest.name), \((manifest.status ?? .active).rawValue),
-                            \(environment.now()))
-                    """, logger: logger)
-                try await SubscriptionStore(scope).start(on: version, from: today, id: environment.newID())
+                _ = try await TenantStore.insert(id: tenantID, slug: manifest.slug, name: manifest.name,
+                                                 status: manifest.status ?? .active, statusChangedAt: environment.now(),
+                                                 on: version, from: today, subscriptionID: environment.newID(),
+                                                 connection: connection, logger: logger)
             } else if let tenant {
                 let status = manifest.status ?? tenant.status
                 let now = environment.now()   // bound: Citus refuses now() inside CASE

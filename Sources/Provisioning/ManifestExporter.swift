@@ -18,17 +18,12 @@ public struct ManifestExporter: Sendable {
     public func export(slug: String) async throws -> TenantManifest {
         let logger = database.logger
         return try await database.transaction { connection in
-            let today = CalendarDate(utcDate: Date())
-            guard let tenant = try await TenantStore.find(slug: slug, today: today, lock: false,
-                                                          connection: connection, logger: logger)
-            else { throw UnknownTenant(slug: slug) }
+            let tenant = try await TenantStore.existing(slug: slug, lock: false, connection: connection, logger: logger)
             try await connection.query("select pmo.set_tenant(\(tenant.id))", logger: logger)
             let scope = TenantScope(connection: connection, tenantID: tenant.id, logger: logger)
             let live = try await LiveTenant.read(tenant, scope: scope, projects: .all, lock: false)
-            var seeded: [String] = []
-            for template in live.templates where try await TemplateStore(scope).platform(named: template.name) != nil {
-                seeded.append(template.name)
-            }
+            let platformNames = try await TemplateStore(scope).platformNames()
+            let seeded = live.templates.map(\.name).filter(platformNames.contains)
             return Self.manifest(of: live, tenant: tenant, seededTemplates: seeded)
         }
     }

@@ -44,9 +44,7 @@ public struct TenantDataExport: Sendable {
         let logger = database.logger
         let manifest = try await database.transaction { connection in
             try await connection.query("set transaction isolation level repeatable read", logger: logger)
-            guard let tenant = try await TenantStore.find(slug: slug, today: CalendarDate(utcDate: Date()), lock: false,
-                                                          connection: connection, logger: logger)
-            else { throw UnknownTenant(slug: slug) }
+            let tenant = try await TenantStore.existing(slug: slug, lock: false, connection: connection, logger: logger)
             var files: [File] = []
             var omitted: [String: [String]] = [:]
             for table in try await TenantTables.inForeignKeyOrder(connection, logger: logger) {

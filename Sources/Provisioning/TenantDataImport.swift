@@ -69,17 +69,9 @@ public struct TenantDataImport: Sendable {
         return try await database.transaction { connection in
             let version = try await PlanStore(connection: connection, logger: logger).subscribable(code: plan)
             let known = Set(try await TenantTables.inForeignKeyOrder(connection, logger: logger))
-            do {
-                try await connection.query("""
-                    insert into tenants (id, slug, name, status, status_changed_at)
-                    values (\(id), \(slug), \(name), 'active', \(Date()))
-                    """, logger: logger)
-            } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-                throw DuplicateTenantSlug(slug: slug)
-            }
-            try await connection.query("select pmo.set_tenant(\(id))", logger: logger)
-            let scope = TenantScope(connection: connection, tenantID: id, logger: logger)
-            try await SubscriptionStore(scope).start(on: version, from: today, id: Domain.Environment.live.newID())
+            let (tenant, _) = try await TenantStore.insert(id: id, slug: slug, name: name, status: .active, statusChangedAt: Date(),
+                                                           on: version, from: today, subscriptionID: Domain.Environment.live.newID(),
+                                                           connection: connection, logger: logger)
             var copied: [(table: String, rows: Int)] = []
             for (file, lines) in files {
                 guard known.contains(file.table) else {
@@ -96,7 +88,6 @@ public struct TenantDataImport: Sendable {
                 }
                 copied.append((file.table, lines.count))
             }
-            let tenant = TenantRecord(id: id, slug: slug, name: name, plan: plan, status: .active, createdAt: Date())
             try await TenantStore.auditOnPlatform(
                 "importTenantData", tenant: id, changed: ["slug", "name", "plan"] + copied.filter { $0.rows > 0 }.map { "\($0.table):\($0.rows)" },
                 reason: "from the export of \(manifest.tenant.slug) (\(manifest.tenant.id.uuidString.lowercased()))",

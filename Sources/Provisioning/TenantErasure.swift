@@ -37,9 +37,7 @@ public struct TenantErasure: Sendable {
     public func erase(slug: String) async throws -> Outcome {
         let logger = database.logger
         return try await database.transaction { connection in
-            guard let tenant = try await TenantStore.find(slug: slug, today: CalendarDate(utcDate: Date()), lock: true,
-                                                          connection: connection, logger: logger)
-            else { throw UnknownTenant(slug: slug) }
+            let tenant = try await TenantStore.existing(slug: slug, lock: true, connection: connection, logger: logger)
             guard tenant.status == .offboarding else { throw NotOffboarding(slug: slug, status: tenant.status) }
             let tables = try await TenantTables.inForeignKeyOrder(connection, logger: logger)
             var deleted: [(table: String, rows: Int64)] = []

@@ -77,6 +77,13 @@ public struct TemplateStore: TenantTable {
             """)
     }
 
+    /// The names of the platform library's templates.
+    public func platformNames() async throws -> Set<String> {
+        var names: Set<String> = []
+        for try await name in try await scope.query("select name from platform_templates").decode(String.self) { names.insert(name) }
+        return names
+    }
+
     /// The platform template with this name (names are unique in the platform library).
     public func platform(named name: String) async throws -> TemplateRecord? {
         try await rows("select \(unescaped: Self.platformColumns) from platform_templates where name = \(name)").first

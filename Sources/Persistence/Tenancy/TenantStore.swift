@@ -49,24 +49,16 @@ public struct TenantStore: Sendable {
     /// `ArchivedPlan` when it cannot start on it).
     public func create(id: TenantID, slug: String, name: String, plan: String, today: CalendarDate,
                        subscriptionID: UUID) async throws -> TenantRecord {
-        do {
-            return try await database.transaction { connection in
-                let version = try await PlanStore(connection: connection, logger: database.logger).subscribable(code: plan)
-                let created = try await Self.all(connection.query("""
-                    insert into tenants (id, slug, name, status) values (\(id), \(slug), \(name), 'active')
-                    returning \(unescaped: Self.columns)
-                    """, logger: database.logger), plans: [id: plan]).first
-                guard let created else { throw UnknownTenant(slug: slug) }
-                let scope = TenantScope(connection: connection, tenantID: id, logger: database.logger)
-                try await SubscriptionStore(scope).start(on: version, from: today, id: subscriptionID)
-                try await AuditLog(scope).recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
-                                                          changedFields: ["slug", "name", "plan", "status"])
-                try await Self.auditOnPlatform("createTenant", tenant: id, changed: ["slug", "name", "plan", "status"],
-                                               connection: connection, logger: database.logger)
-                return created
-            }
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            throw DuplicateTenantSlug(slug: slug)
+        try await database.transaction { connection in
+            let version = try await PlanStore(connection: connection, logger: database.logger).subscribable(code: plan)
+            let (created, scope) = try await Self.insert(id: id, slug: slug, name: name, status: .active, statusChangedAt: nil,
+                                                         on: version, from: today, subscriptionID: subscriptionID,
+                                                         connection: connection, logger: database.logger)
+            try await AuditLog(scope).recordOperator("createTenant", resourceType: "tenant", resourceID: id.uuid,
+                                                      changedFields: ["slug", "name", "plan", "status"])
+            try await Self.auditOnPlatform("createTenant", tenant: id, changed: ["slug", "name", "plan", "status"],
+                                           connection: connection, logger: database.logger)
+            return created
         }
     }
 
@@ -84,6 +76,38 @@ public struct TenantStore: Sendable {
         }
         guard let found else { throw UnknownTenant(slug: slug) }
         return found
+    }
+
+    /// Writes a new tenant's row and starts its subscription on `version` from `today`, in the
+    /// caller's transaction (the admin CLI's create, a manifest, a data import); returns it with the
+    /// scope bound to it. A taken slug is `DuplicateTenantSlug`.
+    public static func insert(id: TenantID, slug: String, name: String, status: TenantStatus, statusChangedAt: Date?,
+                              on version: PlanVersion, from today: CalendarDate, subscriptionID: UUID,
+                              connection: PostgresConnection, logger: Logger) async throws -> (TenantRecord, TenantScope) {
+        let created: TenantRecord?
+        do {
+            created = try await all(connection.query("""
+                insert into tenants (id, slug, name, status, status_changed_at)
+                values (\(id), \(slug), \(name), \(status.rawValue), \(statusChangedAt))
+                returning \(unescaped: columns)
+                """, logger: logger), plans: [id: version.code]).first
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+            throw DuplicateTenantSlug(slug: slug)
+        }
+        guard let created else { throw UnknownTenant(slug: slug) }
+        try await connection.query("select pmo.set_tenant(\(id))", logger: logger)
+        let scope = TenantScope(connection: connection, tenantID: id, logger: logger)
+        try await SubscriptionStore(scope).start(on: version, from: today, id: subscriptionID)
+        return (created, scope)
+    }
+
+    /// The tenant with `slug`, as `find`; `UnknownTenant` when there is none.
+    public static func existing(slug: String, lock: Bool, connection: PostgresConnection,
+                                logger: Logger) async throws -> TenantRecord {
+        guard let tenant = try await find(slug: slug, today: CalendarDate(utcDate: Date()), lock: lock,
+                                          connection: connection, logger: logger)
+        else { throw UnknownTenant(slug: slug) }
+        return tenant
     }
 
     /// The tenant with `slug` (locked until the transaction ends when `lock`, `for no key update`:
