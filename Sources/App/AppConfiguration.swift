@@ -35,13 +35,15 @@ public struct AppConfiguration: Sendable {
     public var rateLimitProcesses: Int
     /// Whether authenticated calls are metered (`METERING`; off only for benchmarks).
     public var metering: Bool
+    /// How often the data export runner looks for exports to write (`EXPORT_POLL_SECONDS`).
+    public var exportPollInterval: Duration
 
     public init(signingKeySeal: SigningKeySeal, host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
                 authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
                 ssoAllowsInsecureKeySets: Bool = false, limits: ServerLimits = .init(), rateLimits: Bool = true,
-                rateLimitProcesses: Int = 1, metering: Bool = true) {
+                rateLimitProcesses: Int = 1, metering: Bool = true, exportPollInterval: Duration = .seconds(2)) {
         self.host = host
         self.port = port
         self.database = database
@@ -58,6 +60,7 @@ public struct AppConfiguration: Sendable {
         self.rateLimits = rateLimits
         self.rateLimitProcesses = rateLimitProcesses
         self.metering = metering
+        self.exportPollInterval = exportPollInterval
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -67,7 +70,7 @@ public struct AppConfiguration: Sendable {
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
     /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER`,
-    /// `SSO_JWKS_ALLOW_INSECURE`, `RATE_LIMITS`, `RATE_LIMIT_PROCESSES`, `METERING` and the bounds of
+    /// `SSO_JWKS_ALLOW_INSECURE`, `RATE_LIMITS`, `RATE_LIMIT_PROCESSES`, `METERING`, `EXPORT_POLL_SECONDS` and the bounds of
     /// `ServerLimits`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
@@ -140,6 +143,7 @@ public struct AppConfiguration: Sendable {
                 drain: .seconds(drain), shutdownTimeout: .seconds(shutdownTimeout)),
             rateLimits: try switchedOn("RATE_LIMITS"),
             rateLimitProcesses: try integer("RATE_LIMIT_PROCESSES", default: 1, range: 1...1000),
-            metering: try switchedOn("METERING"))
+            metering: try switchedOn("METERING"),
+            exportPollInterval: .seconds(try integer("EXPORT_POLL_SECONDS", default: 2, range: 1...3600)))
     }
 }

@@ -7,6 +7,7 @@ import HummingbirdCore
 public import Logging
 import NIOCore
 import Persistence
+import UseCases
 
 /// The composition root, shared by `pmo-server` and the tests: every dependency is built here
 /// from the configuration and passed down, nothing is global. `drain` is set by whoever handles
@@ -57,6 +58,18 @@ public func buildApplication(
     let rateLimitRefresh = rateLimiter.map {
         RateLimitRefreshService(limiter: $0, database: database, environment: environment, interval: .seconds(30), logger: logger)
     }
+    // Data exports read a whole tenant in one transaction: over a pool of their own, whose
+    // statements and lease may take minutes, so neither a request nor an export waits for the other.
+    let exportPool = DatabasePool(
+        configuration: try configuration.database.connectionConfiguration(settings: limits.exportSessionSettings),
+        limits: .init(size: 1, acquireTimeout: .seconds(60), leaseLimit: ServerLimits.exportStatementTimeout * 2,
+                      connectTimeout: max(.seconds(5), limits.acquireTimeout)),
+        target: configuration.database.target, logger: logger)
+    let exports = DataExportService(
+        runner: DataExportRunner(database: Database(pool: exportPool, logger: logger), environment: environment,
+                                 claimLease: Double((ServerLimits.exportStatementTimeout * 4).components.seconds),
+                                 logger: logger),
+        interval: configuration.exportPollInterval, logger: logger)
     let watchdog = DatabaseWatchdog(health: health, probe: Database(pool: probePool, logger: logger), requests: pool,
                                     interval: configuration.databaseProbeInterval)
     // Slow clients: the head (then the body) must arrive within the header timeout, an idle
@@ -71,8 +84,8 @@ public func buildApplication(
         server: .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pmo",
                              availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
-        services: [DatabasePoolService(pool: pool), DatabasePoolService(pool: probePool), watchdog, refresher,
-                   deliverableCheck, usageSample] + (rateLimitRefresh.map { [$0] } ?? []) + [flusher],
+        services: [DatabasePoolService(pool: pool), DatabasePoolService(pool: probePool), DatabasePoolService(pool: exportPool),
+                   watchdog, refresher, deliverableCheck, usageSample, exports] + (rateLimitRefresh.map { [$0] } ?? []) + [flusher],
         logger: logger)
 }
 

@@ -37,6 +37,15 @@ public struct ServerLimits: Sendable {
     }
 
     /// Session settings sent when each connection opens, in milliseconds as PostgreSQL reads them.
+    /// How long one statement of a data export may run (reading a big table of a big tenant).
+    static let exportStatementTimeout: Duration = .seconds(300)
+
+    /// The data export runner's sessions: `sessionSettings` with the export's statement timeout.
+    var exportSessionSettings: [(String, String)] {
+        [("statement_timeout", "\(Self.exportStatementTimeout.milliseconds)"), ("lock_timeout", "\(lockTimeout.milliseconds)"),
+         ("idle_in_transaction_session_timeout", "\((Self.exportStatementTimeout * 2).milliseconds)")]
+    }
+
     var sessionSettings: [(String, String)] {
         [("statement_timeout", "\(statementTimeout.milliseconds)"), ("lock_timeout", "\(lockTimeout.milliseconds)"),
          // A transaction left open (a request abandoned half-way) holds its locks no longer than this.

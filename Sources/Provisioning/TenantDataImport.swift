@@ -11,11 +11,12 @@ import PostgresNIO
 public struct TenantDataImport: Sendable {
     /// Tables whose rows are not copied: credentials and their global directories (a key, an
     /// invitation or an identity provider belongs to one tenant), request replay records, the
-    /// platform's assignments and billing and usage history, and the onboarding checklist.
+    /// platform's assignments and billing and usage history, the onboarding checklist, and the old
+    /// tenant's data exports (their archives are not in an export).
     public static let notCopied: Set<String> = [
         "api_keys", "api_key_directory", "invitation_directory", "sso_configs", "sso_directory", "idempotency_keys",
         "operator_assignments", "subscriptions", "invoices", "invoice_lines", "invoice_payments", "invoice_counters",
-        "usage_counters", "usage_gauges", "usage_alerts", "onboarding_steps",
+        "usage_counters", "usage_gauges", "usage_alerts", "onboarding_steps", "data_exports",
     ]
     /// Columns cleared on the way in: a member's invitation belongs to the old tenant's directory.
     static let cleared: [String: [String]] = ["members": ["invitation_public_id"]]

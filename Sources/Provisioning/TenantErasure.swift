@@ -48,6 +48,8 @@ public struct TenantErasure: Sendable {
                     """, logger: logger) { count += 1 }
                 deleted.append((table, count))
             }
+            // The export runner's queue (schema pmo) names the tenant's exports, which are gone now.
+            try await connection.query("delete from pmo.data_export_queue where tenant_id = \(tenant.id)", logger: logger)
             let remaining = try await TenantTables.rowCounts(of: tenant.id.uuid, in: tables, connection, logger: logger)
             let left = remaining.filter { $0.rows > 0 }.map(\.table)
             guard left.isEmpty else { throw RowsRemain(tables: left) }

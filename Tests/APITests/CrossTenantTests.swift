@@ -51,6 +51,12 @@ import TestSupport
         "revokeMyToken": { client, auth, victim in
             [try await client.call(.delete, "/v1/members/me/tokens/\(victim.tokenID)", auth: auth)]
         },
+        "getDataExport": { client, auth, victim in
+            [try await client.call(.get, "/v1/exports/\(victim.id("dataExport"))", auth: auth)]
+        },
+        "downloadDataExport": { client, auth, victim in
+            [try await client.call(.get, "/v1/exports/\(victim.id("dataExport"))/archive", auth: auth)]
+        },
         "getInvoice": { client, auth, victim in
             [try await client.call(.get, "/v1/invoices/\(victim.id("invoice"))", auth: auth)]
         },
@@ -532,6 +538,9 @@ import TestSupport
             let delivery = try await Self.deliveryOf(a.authorization, projectID: id, client)
                 .merging(try await Self.governanceOf(a.authorization, owner: aOwner.member.id.uuidString.lowercased(), client)) { first, _ in first }
                 .merging(["invoice": try await Self.issuedInvoice(of: a.tenant.id, env: env)]) { first, _ in first }
+                // Not among the state read before and after: the export runner moves it on meanwhile.
+                .merging(["dataExport": try #require(try await client.call(.post, "/v1/exports", auth: aOwner.authorization)
+                    .object["id"] as? String)]) { first, _ in first }
             let victim = Victim(projectRefs: [id, "SECRET-1"], memberID: aViewer.member.id.uuidString.lowercased(),
                                 tokenID: aViewer.keyID.uuidString.lowercased(), clientID: clientID,
                                 clientKeyID: try #require(clientKey.object["id"] as? String), delivery: delivery)

@@ -144,6 +144,49 @@ import TestSupport
         #expect(try await Self.rowsEverywhere(leaving.tenant.id.uuid, env: env).values.allSatisfy { $0 == 0 })
         #expect(try AdminCLITests.admin(["tenant", "suspend", "staying", "--reason", "   "], env: env).status != 0, "a blank reason")
     }
+
+    @Test func anExportDownloadedThroughTheAPIImportsIntoANewTenantThatAnswersAlike() async throws {
+        let env = try await TestEnvironment()
+        let leaving = try await env.createTenant("api-leaving")
+        let owner = try await env.createMember(in: leaving.tenant, role: .owner)
+        try await env.withApp { client in
+            let project = try await client.call(.post, "/v1/projects", auth: owner.authorization,
+                                                json: #"{"code":"P-1","name":"Project","currency":"EUR"}"#)
+            let item = try await client.call(.post, "/v1/projects/P-1/work-items", auth: owner.authorization,
+                                             json: #"{"title":"Mobilise"}"#)
+            #expect(project.status == .created && item.status == .created)
+        }
+        #expect(try AdminCLITests.admin(["tenant", "offboard", "api-leaving", "--reason", "Contract ended"], env: env).status == 0)
+        // While offboarding, the owner can still take the data out, and nothing else.
+        let archive = try await env.withApp(exportPollInterval: .milliseconds(100)) { client -> Data in
+            let accepted = try await client.call(.post, "/v1/exports", auth: owner.authorization)
+            #expect(accepted.status == .accepted, "\(accepted.body)")
+            let id = try #require(accepted.object["id"] as? String)
+            for _ in 0..<200 where try await client.call(.get, "/v1/exports/\(id)", auth: owner.authorization)
+                .object["status"] as? String != "succeeded" {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let download = try await client.call(.get, "/v1/exports/\(id)/archive", auth: owner.authorization)
+            #expect(download.status == .ok)
+            return Data(download.body.readableBytesView)
+        }
+        let directory = try Archives.untar(archive)
+
+        let imported = try AdminCLITests.admin(["tenant", "import-data", directory.path, "--slug", "api-arrived",
+                                                "--name", "Arrived Ltd", "--plan", "starter"], env: env)
+        #expect(imported.status == 0, "\(imported.error)")
+        let arrivedTenant = try await env.withOwner { try await TenantStore(database: $0).find(slug: "api-arrived") }
+        let arrived = try await env.createKey(for: arrivedTenant, scopes: [.projectsRead, .membersRead])
+        // The old tenant answers no more (offboarding); what it answered is in its export's files.
+        try await env.withApp { client in
+            let projects = try await client.call(.get, "/v1/projects", auth: arrived.authorization)
+            #expect((projects.object["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["P-1"])
+            let items = try await client.call(.get, "/v1/projects/P-1/work-items", auth: arrived.authorization)
+            #expect((items.object["items"] as? [[String: Any]])?.compactMap { $0["title"] as? String } == ["Mobilise"])
+            let members = try await client.call(.get, "/v1/members", auth: arrived.authorization)
+            #expect((members.object["items"] as? [[String: Any]])?.compactMap { $0["role"] as? String } == ["owner"])
+        }
+    }
 }
 
 extension JSONDecoder {

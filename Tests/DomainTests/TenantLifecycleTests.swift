@@ -83,4 +83,20 @@ import Testing
         try OnboardingChecklist.check(.skipped, on: .dataImported)
         try OnboardingChecklist.check(nil, on: .contractSigned)
     }
+
+    @Test func onlyAnOpenTenantCallsTheAPIAndAnOffboardingOneOnlyExportsItsData() {
+        for status in TenantStatus.allCases {
+            for scope in Scope.allCases {
+                let expected = status == .active || status == .onboarding || (status == .offboarding && scope == .dataExport)
+                #expect(status.allows(scope) == expected, "\(status) \(scope)")
+            }
+        }
+    }
+
+    @Test func onlyASucceededExportDownloadsAndOnlyQueuedOrRunningOnesAreStillWorkedOn() {
+        #expect(DataExportStatus.allCases.filter(\.isDownloadable) == [.succeeded])
+        #expect(DataExportStatus.allCases.filter(\.isPending) == [.queued, .running])
+        #expect(Role.owner.scopes.contains(.dataExport))
+        #expect(Role.allCases.filter { $0.scopes.contains(.dataExport) } == [.owner])
+    }
 }

@@ -45,8 +45,10 @@ public struct TestEnvironment: Sendable {
     /// `logger` replaces the suite's logger (to capture what the server logs).
     /// `ssoAllowsInsecureKeySets` lets SSO configurations name a local identity provider's http JWKS URL.
     /// `authThrottle` replaces the failed-authentication limits.
+    /// `exportPollInterval`: how often the data export runner looks for work (it looks once at start).
     public func withApp<Result: Sendable>(
         environment: Domain.Environment = .live, usageFlushInterval: Duration = .seconds(3600),
+        exportPollInterval: Duration = .seconds(1),
         testing: TestingSetup = .router, logger: Logger? = nil, ssoAllowsInsecureKeySets: Bool = false,
         authThrottle: FailedAuthThrottle.Limits = .init(),
         _ test: @Sendable (any TestClientProtocol) async throws -> Result
@@ -62,7 +64,8 @@ public struct TestEnvironment: Sendable {
                                              authThrottle: authThrottle,
                                              ssoAllowsInsecureKeySets: ssoAllowsInsecureKeySets,
                                              limits: ServerLimits(statementTimeout: .seconds(60), lockTimeout: .seconds(30),
-                                                                  acquireTimeout: .seconds(30)))
+                                                                  acquireTimeout: .seconds(30)),
+                                             exportPollInterval: exportPollInterval)
         let app = try buildApplication(configuration: configuration, environment: environment,
                                        logger: logger ?? TestCluster.logger)
         return try await app.test(testing, test)

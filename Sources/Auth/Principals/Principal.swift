@@ -83,7 +83,7 @@ extension StoredKey {
         guard presented.matches(storedHash: secretHash) else { throw .unknownKey }
         if revokedAt != nil { throw .revokedKey }
         if let expiresAt, expiresAt <= now { throw .expiredKey }
-        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        guard TenantStatus(rawValue: tenantStatus)?.allows(scope) == true else { throw .tenantSuspended }
         let granted = Set(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
         return Principal(tenantID: tenantID, keyID: keyID, scopes: granted)
@@ -97,7 +97,7 @@ extension StoredKey {
     public func authorize(_ token: AccessTokenClaims, requiring scope: Scope, now: Date) throws(AuthFailure) -> Principal {
         if revokedAt != nil { throw .disabledClient }
         if let expiresAt, expiresAt <= now { throw .expiredKey }
-        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        guard TenantStatus(rawValue: tenantStatus)?.allows(scope) == true else { throw .tenantSuspended }
         let granted = Set(token.scopes).intersection(scopes.compactMap(Scope.init(rawValue:)))
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
         return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, kind: .apiClient)
@@ -109,7 +109,7 @@ extension StoredKey {
     /// (their role travels in `scopes`), so a deactivated member or a changed role applies at once.
     public func authorizeMember(requiring scope: Scope) throws(AuthFailure) -> Principal {
         if revokedAt != nil { throw .inactiveMember }
-        guard TenantStatus(rawValue: tenantStatus)?.mayUseAPI == true else { throw .tenantSuspended }
+        guard TenantStatus(rawValue: tenantStatus)?.allows(scope) == true else { throw .tenantSuspended }
         let granted = scopes.compactMap(Role.init(rawValue:)).first?.scopes ?? []
         guard granted.contains(scope) else { throw .insufficientScope(required: scope) }
         return Principal(tenantID: tenantID, keyID: keyID, scopes: granted, kind: .member)

@@ -30,6 +30,9 @@ public enum Scope: String, CaseIterable, Sendable, Comparable {
     case transitionsWrite = "transitions:write"
     /// The tenant's subscription, usage against its plan and its invoices (docs/DOMAIN.md §7).
     case billingRead = "billing:read"
+    /// A copy of all the organisation's data (`/v1/exports`): everything every other scope reads,
+    /// audit log and members included, so only owners hold it.
+    case dataExport = "data:export"
 
     /// Parses a comma-separated list such as `projects:read,projects:write`; fails naming the first unknown scope.
     public static func parseList(_ text: String) -> Result<[Scope], UnknownScope> {

@@ -5,6 +5,13 @@ public enum TenantStatus: String, CaseIterable, Sendable {
 
     /// Whether credentials of a tenant in this status may call the tenant API.
     public var mayUseAPI: Bool { self == .active || self == .onboarding }
+
+    /// Whether credentials of a tenant in this status may call an operation requiring `scope`: any,
+    /// while the API is open to the tenant; while it is offboarded, only its data export, so its
+    /// owners can take their data with them before it is erased.
+    public func allows(_ scope: Scope) -> Bool {
+        mayUseAPI || (self == .offboarding && scope == .dataExport)
+    }
 }
 
 /// A tenant's URL-safe unique key.

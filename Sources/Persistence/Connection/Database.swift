@@ -61,12 +61,16 @@ public struct Database: Sendable {
 
     /// Runs `work` in one transaction that first sets the tenant (docs/ARCHITECTURE.md rule 2), so every
     /// row-level security policy sees only that tenant; `work` gets the tenant's scope, which its
-    /// stores are made from.
+    /// stores are made from. `repeatableRead`: every statement sees the same snapshot (an export
+    /// whose files must agree with one another).
     @discardableResult
     public func tenantTransaction<Result: Sendable>(
-        _ tenantID: TenantID, _ work: (TenantScope) async throws -> Result
+        _ tenantID: TenantID, repeatableRead: Bool = false, _ work: (TenantScope) async throws -> Result
     ) async throws -> Result {
         try await transaction { connection in
+            if repeatableRead {
+                try await connection.query("set transaction isolation level repeatable read", logger: logger)
+            }
             try await connection.query("select pmo.set_tenant(\(tenantID))", logger: logger)
             return try await work(TenantScope(connection: connection, tenantID: tenantID, logger: logger))
         }

@@ -13,13 +13,27 @@ public enum TenantTables {
         return try DistributionPlan(tables: tables).steps.map(\.table).filter(holdingTenants.contains)
     }
 
-    /// The columns of `table` that hold secret hashes (`*_hash`): never exported.
-    public static func secretColumns(of table: String, _ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    /// The columns of `table` an export leaves out: secret hashes (`*_hash`), and an export's own
+    /// archive (`data_exports.archive`), which would otherwise nest every earlier export in the next.
+    public static func omittedColumns(of table: String, _ connection: PostgresConnection, logger: Logger) async throws -> [String] {
         let rows = try await connection.query("""
             select a.attname from pg_attribute a
             where a.attrelid = ('public.' || \(table))::regclass and a.attnum > 0 and not a.attisdropped
-              and a.attname like '%\\_hash'
+              and (a.attname like '%\\_hash' or (\(table) = 'data_exports' and a.attname = 'archive'))
             order by a.attnum
+            """, logger: logger)
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        return names
+    }
+
+    /// Those of `tables` the connection's role may read: all of them for the owner; for the
+    /// server's role, all but the global credential directories (`*_directory`), which only
+    /// SECURITY DEFINER functions read and whose rows repeat what the tenant's own tables hold.
+    public static func readable(_ tables: [String], _ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let rows = try await connection.query("""
+            select t from unnest(\(tables)::text[]) with ordinality as u(t, n)
+            where has_table_privilege('public.' || quote_ident(t), 'select') order by n
             """, logger: logger)
         var names: [String] = []
         for try await name in rows.decode(String.self) { names.append(name) }

@@ -110,6 +110,13 @@ public struct TenantStore: Sendable {
         return tenant
     }
 
+    /// The tenant with `id`, or nil (for the server's role, only the tenant its transaction is bound to).
+    public static func find(id: TenantID, today: CalendarDate, connection: PostgresConnection,
+                            logger: Logger) async throws -> TenantRecord? {
+        try await read(connection.query("select \(unescaped: columns) from tenants where id = \(id)", logger: logger),
+                       today: today, connection: connection, logger: logger).first
+    }
+
     /// The tenant with `slug` (locked until the transaction ends when `lock`, `for no key update`:
     /// the tenant's own rows check it with key-share locks that `for update` would block), or nil.
     public static func find(slug: String, today: CalendarDate, lock: Bool, connection: PostgresConnection,
