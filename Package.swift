@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure types and rules: no I/O, fast unit tests.
@@ -87,7 +88,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        // Handlers implementing the generated protocol, middleware, error translation.
+        // Handlers implementing the generated protocol, middleware, error translation, and the
+        // operators' web console, whose pages call those handlers.
         .target(
             name: "API",
             dependencies: [
@@ -103,6 +105,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // HTTPParserError: a request that breaks HTTP framing is the client's fault (400).
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // The operators' web console: server-rendered HTML.
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The contract, served at /openapi.yaml and read at start-up for each operation's scope.
             resources: [.embedInCode("Resources/openapi.yaml")]

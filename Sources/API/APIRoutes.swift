@@ -35,13 +35,15 @@ public enum APIRoutes {
         public var rateLimiter: RateLimiter?
         /// Whether calls are metered (off only to measure what metering costs).
         public var metering: Bool
+        /// Whether the console's cookies are marked Secure (off only when it is served over plain http).
+        public var consoleSecureCookies: Bool
 
         public init(database: Database, meter: UsageMeter, keyUsage: KeyUsageTracker,
                     environment: Domain.Environment, logger: Logger, databaseTarget: String,
                     health: DatabaseHealth, throttle: FailedAuthThrottle = FailedAuthThrottle(),
                     signingKeys: SigningKeyRing, tokenIssuer: String = "pmo",
                     ssoAllowsInsecureKeySets: Bool = false, drain: ServerDrain = ServerDrain(),
-                    rateLimiter: RateLimiter? = nil, metering: Bool = true) {
+                    rateLimiter: RateLimiter? = nil, metering: Bool = true, consoleSecureCookies: Bool = true) {
             self.database = database
             self.meter = meter
             self.keyUsage = keyUsage
@@ -56,6 +58,7 @@ public enum APIRoutes {
             self.drain = drain
             self.rateLimiter = rateLimiter
             self.metering = metering
+            self.consoleSecureCookies = consoleSecureCookies
         }
     }
 
@@ -96,5 +99,7 @@ public enum APIRoutes {
                                                                    environment: dependencies.environment, logger: dependencies.logger)
                                               },
                                               logger: dependencies.logger)])
+        try ConsoleApp(handler: handler, catalog: catalog, database: dependencies.database, environment: dependencies.environment,
+                       secureCookies: dependencies.consoleSecureCookies, logger: dependencies.logger).register(on: router)
     }
 }

@@ -37,13 +37,17 @@ public struct AppConfiguration: Sendable {
     public var metering: Bool
     /// How often the data export runner looks for exports to write (`EXPORT_POLL_SECONDS`).
     public var exportPollInterval: Duration
+    /// Whether the console's cookies are marked Secure (`CONSOLE_SECURE_COOKIES`; off only when the
+    /// console is served over plain http, as `./infra/run` does on the loopback address).
+    public var consoleSecureCookies: Bool
 
     public init(signingKeySeal: SigningKeySeal, host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, databasePoolSize: Int = 20,
                 usageFlushInterval: Duration = .seconds(5), databaseProbeInterval: Duration = .seconds(2),
                 logLevel: Logger.Level = .info, serverThreads: Int? = nil,
                 authThrottle: FailedAuthThrottle.Limits = .init(), tokenIssuer: String = "pmo",
                 ssoAllowsInsecureKeySets: Bool = false, limits: ServerLimits = .init(), rateLimits: Bool = true,
-                rateLimitProcesses: Int = 1, metering: Bool = true, exportPollInterval: Duration = .seconds(2)) {
+                rateLimitProcesses: Int = 1, metering: Bool = true, exportPollInterval: Duration = .seconds(2),
+                consoleSecureCookies: Bool = true) {
         self.host = host
         self.port = port
         self.database = database
@@ -61,6 +65,7 @@ public struct AppConfiguration: Sendable {
         self.rateLimitProcesses = rateLimitProcesses
         self.metering = metering
         self.exportPollInterval = exportPollInterval
+        self.consoleSecureCookies = consoleSecureCookies
     }
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -70,7 +75,7 @@ public struct AppConfiguration: Sendable {
     /// Reads `HOST`, `PORT`, `APP_DATABASE_URL` (or `DATABASE_URL` with the user `pmo_app`, or the
     /// embedded cluster under `.pmo/`), `DB_POOL_SIZE`, `USAGE_FLUSH_SECONDS`, `DB_PROBE_SECONDS`,
     /// `LOG_LEVEL`, `SERVER_THREADS`, `AUTH_FAILURES_PER_ADDRESS`, `AUTH_FAILURES_PER_KEY`, `TOKEN_ISSUER`,
-    /// `SSO_JWKS_ALLOW_INSECURE`, `RATE_LIMITS`, `RATE_LIMIT_PROCESSES`, `METERING`, `EXPORT_POLL_SECONDS` and the bounds of
+    /// `SSO_JWKS_ALLOW_INSECURE`, `RATE_LIMITS`, `RATE_LIMIT_PROCESSES`, `METERING`, `EXPORT_POLL_SECONDS`, `CONSOLE_SECURE_COOKIES` and the bounds of
     /// `ServerLimits`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment,
                                        workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> AppConfiguration {
@@ -144,6 +149,7 @@ public struct AppConfiguration: Sendable {
             rateLimits: try switchedOn("RATE_LIMITS"),
             rateLimitProcesses: try integer("RATE_LIMIT_PROCESSES", default: 1, range: 1...1000),
             metering: try switchedOn("METERING"),
-            exportPollInterval: .seconds(try integer("EXPORT_POLL_SECONDS", default: 2, range: 1...3600)))
+            exportPollInterval: .seconds(try integer("EXPORT_POLL_SECONDS", default: 2, range: 1...3600)),
+            consoleSecureCookies: try switchedOn("CONSOLE_SECURE_COOKIES"))
     }
 }

@@ -48,7 +48,8 @@ public func buildApplication(
                                              health: health, throttle: FailedAuthThrottle(limits: configuration.authThrottle),
                                              signingKeys: signingKeys, tokenIssuer: configuration.tokenIssuer,
                                              ssoAllowsInsecureKeySets: configuration.ssoAllowsInsecureKeySets,
-                                             drain: drain, rateLimiter: rateLimiter, metering: configuration.metering))
+                                             drain: drain, rateLimiter: rateLimiter, metering: configuration.metering,
+                                             consoleSecureCookies: configuration.consoleSecureCookies))
     let refresher = SigningKeyRefresher(ring: signingKeys, database: database, environment: environment, logger: logger)
     let flusher = BackgroundFlushService(meter: meter, keyUsage: keyUsage, database: database,
                                          interval: configuration.usageFlushInterval, logger: logger)

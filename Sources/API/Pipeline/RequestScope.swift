@@ -77,7 +77,7 @@ final class RequestScope: Sendable {
     /// body), for throttling by key prefix.
     var credentialPrefix: String? {
         switch operation?.credential {
-        case .key(let key), .operatorKey(let key): key.publicID
+        case .key(let key), .operatorKey(let key), .operatorSession(let key): key.publicID
         case .accessToken, .ssoMember, nil: authentication.bodyCredentialPrefix
         }
     }

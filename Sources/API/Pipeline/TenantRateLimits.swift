@@ -26,7 +26,7 @@ struct TenantRateLimits: Sendable {
         case .key(let key): limiter.tenant(forKey: key.publicID, secretHash: key.secretHash)
         case .accessToken(let claims): claims.tenantID
         case .ssoMember(let identity): TenantID(identity.tenantID)
-        case .operatorKey: nil
+        case .operatorKey, .operatorSession: nil
         }
     }
 

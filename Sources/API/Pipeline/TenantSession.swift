@@ -72,16 +72,28 @@ struct TenantSession: Sendable {
     ) async throws -> Result {
         let (scope, operation) = try current()
         try requireReachable()
-        guard case .operatorKey(let key) = operation.credential else {
+        let principal = try await operatorPrincipal(scope, operation)
+        return try await work(principal, database)
+    }
+
+    /// The operator an operator key or a console session names, allowed the operation's scope: an
+    /// account manager reaches the platform API, but not what only platform admins do.
+    private func operatorPrincipal(_ scope: RequestScope, _ operation: RequestScope.OperationContext) async throws -> OperatorPrincipal {
+        let principal: OperatorPrincipal
+        switch operation.credential {
+        case .operatorKey(let key):
+            scope.recordAuthentication { $0.checked = true }
+            principal = try await OperatorStore.authenticate(key, database: database)
+        case .operatorSession(let token):
+            scope.recordAuthentication { $0.checked = true }
+            principal = try await ConsoleSessionStore.authenticate(token, database: database, now: environment.now()).principal
+        case .key, .accessToken, .ssoMember:
             throw AuthFailure.insufficientScope(required: operation.requiredScope)
         }
-        scope.recordAuthentication { $0.checked = true }
-        let principal = try await OperatorStore.authenticate(key, database: database)
-        // An account manager's key reaches the platform API, but not what only platform admins do.
         guard principal.role.scopes.contains(operation.requiredScope) else {
             throw AuthFailure.insufficientScope(required: operation.requiredScope)
         }
-        return try await work(principal, database)
+        return principal
     }
 
     /// Checks the credential alone (one round trip). Used when a request fails before reaching the
@@ -89,14 +101,12 @@ struct TenantSession: Sendable {
     func authenticate() async throws {
         let (scope, operation) = try current()
         try requireReachable()
-        if case .operatorKey(let key) = operation.credential {
-            scope.recordAuthentication { $0.checked = true }
-            let principal = try await OperatorStore.authenticate(key, database: database)
+        switch operation.credential {
+        case .operatorKey, .operatorSession:
             // As `platform` does: an account manager is refused an admin operation before its body is read.
-            guard principal.role.scopes.contains(operation.requiredScope) else {
-                throw AuthFailure.insufficientScope(required: operation.requiredScope)
-            }
+            _ = try await operatorPrincipal(scope, operation)
             return
+        case .key, .accessToken, .ssoMember: break
         }
         let stored = try await database.transaction { connection in
             try await KeyDirectory.beginRequest(publicID: operation.credential.lookupID, on: connection,
@@ -172,7 +182,7 @@ struct TenantSession: Sendable {
         case .ssoMember:
             scope.recordAuthentication { $0.checked = true; $0.meteredTenant = stored.tenantID }
             return try stored.authorizeMember(requiring: operation.requiredScope)
-        case .operatorKey:
+        case .operatorKey, .operatorSession:
             scope.recordAuthentication { $0.checked = true }
             throw AuthFailure.insufficientScope(required: operation.requiredScope)  // refused earlier, by the middleware
         }

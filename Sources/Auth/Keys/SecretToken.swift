@@ -11,6 +11,8 @@ public struct SecretToken: Sendable, Equatable {
         case invitation = "pmo_inv_"
         /// A platform operator's key: accepted only by the platform API.
         case operatorKey = "pmo_op_"
+        /// An operator's session in the web console (its cookie): accepted only by the console.
+        case consoleSession = "pmo_cs_"
     }
 
     public let kind: Kind

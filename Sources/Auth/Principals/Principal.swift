@@ -42,6 +42,8 @@ public enum PresentedCredential: Sendable, Equatable {
     case accessToken(AccessTokenClaims)
     /// A platform operator's key: good only for the platform API.
     case operatorKey(SecretToken)
+    /// An operator signed in to the web console, whose pages call the platform operations with it.
+    case operatorSession(SecretToken)
     /// A token from a tenant's identity provider whose signature, audience and validity have been
     /// verified (the member and the configuration are checked against the database next).
     case ssoMember(SSOIdentity)
@@ -49,7 +51,7 @@ public enum PresentedCredential: Sendable, Equatable {
     /// What `pmo.begin_key_request` looks the caller up by.
     public var lookupID: String {
         switch self {
-        case .key(let key), .operatorKey(let key): key.publicID
+        case .key(let key), .operatorKey(let key), .operatorSession(let key): key.publicID
         case .accessToken(let claims):
             "client:\(claims.tenantID.uuidString.lowercased()):\(claims.clientID.uuidString.lowercased()):"
                 + claims.keyID.uuidString.lowercased()
