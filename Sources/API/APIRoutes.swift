@@ -100,6 +100,7 @@ public enum APIRoutes {
                                               },
                                               logger: dependencies.logger)])
         try ConsoleApp(handler: handler, catalog: catalog, database: dependencies.database, environment: dependencies.environment,
-                       secureCookies: dependencies.consoleSecureCookies, logger: dependencies.logger).register(on: router)
+                       secureCookies: dependencies.consoleSecureCookies, throttle: dependencies.throttle,
+                       logger: dependencies.logger).register(on: router)
     }
 }

@@ -6,8 +6,8 @@ import UseCases
 
 /// Runs the tenants' requested data exports in the background (see `DataExportRunner`): every
 /// `interval` it works through what waits, one export after another, so an export acknowledged
-/// with 202 starts within one interval, here or in another server process, and one acknowledged
-/// before a restart is written after it.
+/// with 202 is taken up by the next runner that is free, here or in another server process, and
+/// one acknowledged before a restart is written after it. At shutdown it stops between exports.
 struct DataExportService: Service {
     let runner: DataExportRunner
     let interval: Duration

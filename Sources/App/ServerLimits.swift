@@ -36,7 +36,6 @@ public struct ServerLimits: Sendable {
         self.shutdownTimeout = shutdownTimeout
     }
 
-    /// Session settings sent when each connection opens, in milliseconds as PostgreSQL reads them.
     /// How long one statement of a data export may run (reading a big table of a big tenant).
     static let exportStatementTimeout: Duration = .seconds(300)
 
@@ -46,6 +45,7 @@ public struct ServerLimits: Sendable {
          ("idle_in_transaction_session_timeout", "\((Self.exportStatementTimeout * 2).milliseconds)")]
     }
 
+    /// Session settings sent when each connection opens, in milliseconds as PostgreSQL reads them.
     var sessionSettings: [(String, String)] {
         [("statement_timeout", "\(statementTimeout.milliseconds)"), ("lock_timeout", "\(lockTimeout.milliseconds)"),
          // A transaction left open (a request abandoned half-way) holds its locks no longer than this.

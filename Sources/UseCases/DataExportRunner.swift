@@ -47,7 +47,7 @@ public struct DataExportRunner: Sendable {
             return true
         }
         do {
-            try await write(claim)
+            try await write(claim, attempt: started.attempts)
             try await DataExportQueue.remove(claim, database)
         } catch {
             logger.error("data export failed", metadata: [
@@ -64,16 +64,18 @@ public struct DataExportRunner: Sendable {
         return true
     }
 
-    func write(_ claim: DataExportQueue.Claim) async throws {
+    func write(_ claim: DataExportQueue.Claim, attempt: Int) async throws {
         try await database.tenantTransaction(claim.tenantID, repeatableRead: true) { scope in
             let now = environment.now()
             guard let tenant = try await TenantStore.find(id: claim.tenantID, today: CalendarDate(utcDate: now),
                                                           connection: scope.connection, logger: scope.logger) else {
                 throw MissingRow(table: "tenants")
             }
-            let snapshot = try await TenantDataExport.snapshot(of: tenant, scope.connection, logger: scope.logger, at: now)
+            let snapshot = try await TenantDataExport.snapshot(of: tenant, for: .tenant, scope.connection, logger: scope.logger,
+                                                               at: now)
             let archive = try TarArchive.archive(try snapshot.allFiles, modified: now)
-            try await DataExportStore(scope).complete(claim.exportID, archive: archive, sha256: TenantDataExport.sha256(archive),
+            try await DataExportStore(scope).complete(claim.exportID, attempt: attempt, archive: archive,
+                                                      sha256: TenantDataExport.sha256(archive),
                                                       tables: snapshot.manifest.tables.count, rows: snapshot.rowCount, at: now)
         }
     }

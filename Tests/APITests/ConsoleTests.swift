@@ -83,6 +83,20 @@ import TestSupport
         }
     }
 
+    @Test func failedSignInsAreThrottledLikeFailedAPIAuthentications() async throws {
+        let env = try await TestEnvironment()
+        let admin = try await Self.makeOperator(env, "throttled@console.example", .platformAdmin)
+        let wrong = "pmo_op_\(admin.key.publicID)_" + String(repeating: "a", count: 52)
+        try await env.withApp(authThrottle: .init(perAddress: 100, perKeyPrefix: 2)) { client in
+            #expect(try await Self.signIn(wrong, client).status == .unauthorized)
+            #expect(try await Self.signIn(wrong, client).status == .unauthorized)
+            let throttled = try await Self.signIn(wrong, client)
+            #expect(throttled.status == .tooManyRequests && throttled.text.contains("Too many failed sign-ins"))
+            // The right key of a throttled prefix waits too, until the window passes.
+            #expect(try await Self.signIn(admin.key.token, client).status == .tooManyRequests)
+        }
+    }
+
     @Test func aFormWithoutItsSessionsCSRFTokenChangesNothingAndAnAccountManagerSeesOnlyTheirTenants() async throws {
         let env = try await TestEnvironment()
         let mine = try await Self.makeOperator(env, "mine@console.example", .accountManager)

@@ -17,6 +17,8 @@ import UseCases
         let tenant = try await env.createTenant("export-a").tenant
         let owner = try await env.createMember(in: tenant, role: .owner)
         let other = try await env.createMember(in: try await env.createTenant("export-b").tenant, role: .owner)
+        // An issued invoice (the tenant's) and a draft (the platform's work in progress).
+        let (issued, draft) = try await Self.invoices(of: tenant.id, env: env)
         try await env.withApp(exportPollInterval: .milliseconds(100)) { client in
             #expect(try await client.call(.post, "/v1/projects", auth: owner.authorization,
                                           json: #"{"code":"EXP-1","name":"Exported","currency":"EUR"}"#).status == .created)
@@ -59,8 +61,16 @@ import UseCases
             // Secret hashes stay out, and so does the export's own archive.
             #expect(manifest.omittedColumns["api_keys"] == ["secret_hash"])
             #expect(manifest.omittedColumns["data_exports"] == ["archive"])
-            // The server's role reads no global credential directory.
-            #expect(!manifest.tables.map(\.table).contains { $0.hasSuffix("_directory") })
+            // The server's role reads no global credential directory, and the platform's own records
+            // stay out: who looks after the tenant, its checklist, numbering, replay records, drafts.
+            let tables = Set(manifest.tables.map(\.table))
+            #expect(!tables.contains { $0.hasSuffix("_directory") })
+            #expect(tables.isDisjoint(with: TenantDataExport.Audience.platformTables))
+            #expect(tables.isSuperset(of: ["projects", "members", "audit_events", "invoices", "usage_counters"]))
+            let invoices = try String(contentsOf: directory.appendingPathComponent("invoices.ndjson"), encoding: .utf8)
+            #expect(invoices.contains(issued) && !invoices.contains(draft))
+            let lines = try String(contentsOf: directory.appendingPathComponent("invoice_lines.ndjson"), encoding: .utf8)
+            #expect(lines.contains(issued) && !lines.contains(draft))
 
             let listed = try await client.call(.get, "/v1/exports", auth: owner.authorization)
             #expect((listed.object["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [id])
@@ -116,6 +126,9 @@ import UseCases
                                                 headers: ["Idempotency-Key": "export-once"])
             #expect(retried.status == .accepted)
             #expect(retried.object["id"] as? String == id)
+            // One export at a time: another while this one waits is refused, and nothing is queued.
+            let second = try await client.call(.post, "/v1/exports", auth: owner.authorization)
+            #expect(second.status == .conflict && second.object["type"] as? String == "/problems/export-pending")
             let early = try await client.call(.get, "/v1/exports/\(id)/archive", auth: owner.authorization)
             #expect(early.status == .conflict)
             #expect(early.object["type"] as? String == "/problems/export-not-ready")
@@ -167,6 +180,25 @@ import UseCases
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }()
+
+    /// An issued invoice and a draft of the tenant (made as the invoice run would), by id.
+    static func invoices(of tenant: TenantID, env: TestEnvironment) async throws -> (issued: String, draft: String) {
+        try await env.withOwner { database in
+            try await database.tenantTransaction(tenant) { scope in
+                let store = InvoiceStore(scope)
+                let lines = [InvoiceLineDraft(kind: .baseFee, description: "Base fee", metric: nil, quantity: 30,
+                                              unitPrice: 1_000, per: 30, amount: 1_000)]
+                let issued = try await store.create(InvoiceDraft(currency: "EUR", lines: lines),
+                                                    period: BillingPeriod(starting: YearMonth("2026-10")!, anchorDay: 1),
+                                                    id: Domain.Environment.live.newID(), at: Date())
+                _ = try await store.issue(issued.id, at: Date())
+                let draft = try await store.create(InvoiceDraft(currency: "EUR", lines: lines),
+                                                   period: BillingPeriod(starting: YearMonth("2026-11")!, anchorDay: 1),
+                                                   id: Domain.Environment.live.newID(), at: Date())
+                return (issued.id.uuidString.lowercased(), draft.id.uuidString.lowercased())
+            }
+        }
+    }
 
     static func waitUntilFinished(_ id: String, auth: String, _ client: some TestClientProtocol) async throws -> [String: Any] {
         for _ in 0..<200 {

@@ -18,16 +18,19 @@ struct ConsoleApp: Sendable {
     let environment: Domain.Environment
     /// Whether cookies are marked Secure (off only for a console served over plain http).
     let secureCookies: Bool
+    /// Failed sign-ins count with failed API authentications, per client address and key prefix.
+    let throttle: FailedAuthThrottle
     let logger: Logger
     let library: MustacheLibrary
 
     init(handler: APIHandler, catalog: OperationCatalog, database: Database, environment: Domain.Environment,
-         secureCookies: Bool, logger: Logger) throws {
+         secureCookies: Bool, throttle: FailedAuthThrottle, logger: Logger) throws {
         self.handler = handler
         self.catalog = catalog
         self.database = database
         self.environment = environment
         self.secureCookies = secureCookies
+        self.throttle = throttle
         self.logger = logger
         library = MustacheLibrary(templates: try ConsoleTemplates.all.mapValues { try MustacheTemplate(string: $0) })
     }

@@ -93,11 +93,16 @@ extension ConsoleApp {
                 let invited = try await asOperator(viewer, Operations.InvitePlatformTenantOwner.id, body: try Self.json(body)) {
                     try await handler.invitePlatformTenantOwner(.init(path: .init(tenantId: id), body: .json(body))).created.body.json
                 }
-                // Shown once, on this page, never in a URL.
-                let tenant = try await tenantPage(viewer, id, invitation: Invitation(
-                    email: invited.member.email, token: invited.invitation.token,
-                    expiresAt: Self.timestamp(invited.invitation.expiresAt)))
-                return page("tenant", title: tenant.tenant.name, tenant, for: viewer, status: .created)
+                // Shown once, on this page, never in a URL; if the page around it cannot be read, on
+                // a page of its own, since the invitation is made and its token cannot be shown again.
+                let invitation = Invitation(email: invited.member.email, token: invited.invitation.token,
+                                            expiresAt: Self.timestamp(invited.invitation.expiresAt))
+                do {
+                    let tenant = try await tenantPage(viewer, id, invitation: invitation)
+                    return page("tenant", title: tenant.tenant.name, tenant, for: viewer, status: .created)
+                } catch {
+                    return page("invitation", title: "Invitation made", invitation, for: viewer, status: .created)
+                }
             }
         }
         console.get("audit") { request, _ in
@@ -134,10 +139,20 @@ extension ConsoleApp {
     func signIn(_ request: Request) async throws -> Response {
         guard Self.isForm(request) else { return try await signInForm(request, failure: "Sign in with the form.", status: .unsupportedMediaType) }
         let form = ConsoleHTTP.form(RequestScope.current?.body.bytes ?? [])
-        guard let expected = ConsoleHTTP.cookie(ConsoleHTTP.signInCookie, in: request), ConsoleHTTP.same(form["csrf"], expected) else {
+        guard let expected = ConsoleHTTP.cookie(ConsoleHTTP.signInCookie, in: request), !expected.isEmpty,
+              ConsoleHTTP.same(form["csrf"], expected) else {
             return try await signInForm(request, failure: "The sign-in form had expired; please sign in again.", status: .forbidden)
         }
-        guard let key = SecretToken(token: (form["key"] ?? "").trimmingCharacters(in: .whitespaces), kind: .operatorKey) else {
+        let address = RequestScope.current?.clientAddress
+        let now = environment.now()
+        let presented = (form["key"] ?? "").trimmingCharacters(in: .whitespaces)
+        let source = FailedAuthThrottle.Source(address: address, keyPrefix: SecretToken(token: presented, kind: .operatorKey)?.publicID)
+        if let seconds = throttle.retryAfter(source, now: now) {
+            return try await signInForm(request, failure: "Too many failed sign-ins; try again in \(seconds) s.",
+                                        status: .tooManyRequests)
+        }
+        guard let key = SecretToken(token: presented, kind: .operatorKey) else {
+            throttle.recordFailure(source, now: now)
             return try await signInForm(request, failure: "That is not an operator key (pmo_op_…).", status: .unauthorized)
         }
         do {
@@ -147,6 +162,7 @@ extension ConsoleApp {
                                       maxAge: Int(session.expiresAt.timeIntervalSince(environment.now())), secure: secureCookies),
                 ConsoleHTTP.setCookie(ConsoleHTTP.signInCookie, "", maxAge: 0, secure: secureCookies)])
         } catch is AuthFailure {
+            throttle.recordFailure(source, now: now)
             return try await signInForm(request, failure: "The key is unknown or revoked, or its operator is disabled.",
                                         status: .unauthorized)
         }

@@ -5,7 +5,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "layout": layout, "sign-in": signIn, "tenants": tenants, "tenant": tenant, "new-tenant": newTenant,
-        "audit": audit, "problem": problem,
+        "audit": audit, "problem": problem, "invitation": invitation,
     ]
 
     static let layout = """
@@ -209,7 +209,16 @@ enum ConsoleTemplates {
         {{^events}}<tr><td colspan="6">Nothing recorded yet.</td></tr>{{/events}}
         </tbody>
         </table>
-        {{#nextCursor}}<p><a href="/console/audit?cursor={{.}}">Later events</a></p>{{/nextCursor}}
+        {{#nextCursor}}<p><a href="/console/audit?cursor={{.}}{{#tenantFilter}}&amp;tenantId={{.}}{{/tenantFilter}}">Later events</a></p>{{/nextCursor}}
+        """
+
+    static let invitation = """
+        <h1>Invitation made</h1>
+        <div class="notice" role="status">
+        <p>Invitation for {{email}} made. Give them this token; it is shown only now and expires {{expiresAt}}:</p>
+        <p><code class="token">{{token}}</code></p>
+        </div>
+        <p><a href="/console/tenants">Back to the tenants</a></p>
         """
 
     static let problem = """

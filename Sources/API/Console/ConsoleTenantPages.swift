@@ -76,7 +76,7 @@ extension ConsoleApp {
         let (usage, days) = try await periodUsage(viewer, id, perDay: true)
         let invoices = try await asOperator(viewer, Operations.GetPlatformTenant.id) {
             try await handler.onPlatformTenant(id) { platform in
-                try await InvoiceStore(platform.scope).page(after: nil, limit: 24)
+                try await InvoiceStore(platform.scope).latest(limit: 24)
             }
         }
         let status = TenantStatus(rawValue: tenant.status.rawValue) ?? .deleted
@@ -99,7 +99,7 @@ extension ConsoleApp {
             period: usage.map { "\($0.period.start) to \($0.period.end.adding(days: -1))" },
             usageSummary: usage.map(Self.requestsAgainstPlan) ?? "", chart: ConsoleChart.bars(days),
             days: days.map { DayRow(day: $0.day.description, calls: $0.calls) },
-            invoices: invoices.reversed().map { invoice in
+            invoices: invoices.map { invoice in
                 InvoiceRow(number: invoice.number.map(String.init) ?? "draft",
                            period: "\(invoice.period.start) to \(invoice.period.end.adding(days: -1))",
                            status: invoice.status.rawValue, total: Self.money(invoice.total, invoice.currency),

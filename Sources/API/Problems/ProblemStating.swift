@@ -17,6 +17,13 @@ extension ValidationFailure: ProblemStating {
     var problem: APIProblem { .validation(errors) }
 }
 
+extension ExportPending: ProblemStating {
+    var problem: APIProblem {
+        APIProblem(status: 409, type: "export-pending", title: "An export is under way",
+                   detail: "The organisation's previous export is still queued or running; ask again once it has finished.")
+    }
+}
+
 extension DuplicateName: ProblemStating {
     var problem: APIProblem {
         APIProblem(status: 409, type: "duplicate", title: "Duplicate name",

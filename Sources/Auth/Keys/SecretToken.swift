@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// A secret as its holder sees it: `<prefix><publicId>_<secret>`, for API keys (`pmo_live_`),
-/// member invitations (`pmo_inv_`) and operator keys (`pmo_op_`). The public id finds the record (and its tenant) without revealing
+/// member invitations (`pmo_inv_`), operator keys (`pmo_op_`) and console sessions (`pmo_cs_`). The public id finds the record (and its tenant) without revealing
 /// anything; the 256-bit secret is stored only as a SHA-256 hash, which is enough for a random
 /// secret of that length (no password stretching needed).
 public struct SecretToken: Sendable, Equatable {

@@ -32,7 +32,7 @@ public enum ConsoleSessionStore {
 
     /// The session a token names, if it is still good: not expired, not signed out, and made with a
     /// key that is not revoked by an operator who is not disabled. Anything else is `unknownKey`
-    /// (a wrong secret) or `revokedKey`.
+    /// (a wrong secret), `expiredKey` (expired or signed out) or `revokedKey`.
     public static func authenticate(_ token: SecretToken, database: Database, now: Date) async throws -> ConsoleSession {
         var found: (hash: [UInt8], keyID: String, csrf: String, expiresAt: Date, signedOutAt: Date?)?
         for try await (hash, keyID, csrf, expiresAt, signedOutAt) in try await database.query("""

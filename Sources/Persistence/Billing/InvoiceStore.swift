@@ -101,6 +101,17 @@ public struct InvoiceStore: Sendable {
             """)
     }
 
+    /// The newest invoices first (drafts included), at most `limit`.
+    public func latest(limit: Int) async throws -> [InvoiceRecord] {
+        try await select("""
+            select \(unescaped: Self.columns) from invoices i
+              left join (select invoice_id, sum(amount) as amount from invoice_payments
+                         where tenant_id = \(scope.tenantID) group by invoice_id) paid on paid.invoice_id = i.id
+            where i.tenant_id = \(scope.tenantID)
+            order by i.id desc limit \(Int64(limit))
+            """)
+    }
+
     private func select(_ query: PostgresQuery) async throws -> [InvoiceRecord] {
         var invoices: [InvoiceRecord] = []
         for try await row in try await scope.query(query).decode(Self.Row.self) { invoices.append(try Self.record(row)) }

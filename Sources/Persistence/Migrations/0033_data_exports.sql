@@ -25,6 +25,8 @@ create table data_exports (
     check ((status = 'succeeded') = (archive is not null and sha256 is not null and completed_at is not null)),
     check ((status = 'failed') = (failure is not null))
 );
+-- One export at a time per tenant: a second is refused while one is queued or running.
+create unique index data_exports_one_pending on data_exports (tenant_id) where status in ('queued', 'running');
 select pmo.isolate_by_tenant('data_exports');
 grant select, insert, update on data_exports to pmo_app;
 

@@ -35,6 +35,11 @@ public struct DataExportStore: TenantTable {
         size_bytes, sha256, failure, version, created_at, updated_at
         """
 
+    /// A second export asked for while one is still queued or running (the partial unique index).
+    public static func error(for violation: ConstraintViolation, writing row: DataExportRecord) -> (any Error)? {
+        violation.kind == .unique ? ExportPending() : nil
+    }
+
     public static func decode(_ row: PostgresRow) throws -> DataExportRecord {
         let (id, status, byType, byID, attempts, startedAt, completedAt, tables, rows, size, sha256, failure, version,
              createdAt, updatedAt) = try row.decode(
@@ -70,13 +75,15 @@ public struct DataExportStore: TenantTable {
             """).first
     }
 
-    /// Stores the finished archive and what it holds.
-    public func complete(_ id: UUID, archive: Data, sha256: String, tables: Int, rows: Int, at now: Date) async throws {
+    /// Stores the finished archive and what it holds, if the export is still in the attempt that
+    /// wrote it (a runner whose claim lapsed while it wrote does not overwrite a later attempt).
+    public func complete(_ id: UUID, attempt: Int, archive: Data, sha256: String, tables: Int, rows: Int,
+                         at now: Date) async throws {
         try await scope.query("""
             update data_exports set status = 'succeeded', archive = \(archive), sha256 = \(sha256),
                 size_bytes = \(Int64(archive.count)), table_count = \(tables), row_count = \(Int64(rows)),
                 completed_at = \(now), updated_at = \(now), version = version + 1
-            where tenant_id = \(tenantID) and id = \(id)
+            where tenant_id = \(tenantID) and id = \(id) and status = 'running' and attempts = \(attempt)
             """)
     }
 
@@ -103,7 +110,7 @@ public struct DataExportStore: TenantTable {
 /// The exports waiting for a runner, across tenants (`pmo.data_export_queue`). Only the runner reads
 /// it across tenants; its rows say no more than which export of which tenant waits.
 public enum DataExportQueue {
-    /// An export a runner claimed until `claimedUntil`.
+    /// An export a runner claimed (until the time it gave `claim`).
     public struct Claim: Sendable, Equatable {
         public let tenantID: TenantID
         public let exportID: UUID
@@ -149,4 +156,10 @@ public enum DataExportQueue {
             delete from pmo.data_export_queue where tenant_id = \(claim.tenantID) and export_id = \(claim.exportID)
             """)
     }
+}
+
+/// The tenant already has an export queued or running: one at a time, so one tenant's exports cannot
+/// hold up every other tenant's.
+public struct ExportPending: Error, Equatable, Sendable {
+    public init() {}
 }

@@ -60,7 +60,7 @@ public struct TenantDataExport: Sendable {
         let snapshot = try await database.transaction { connection in
             try await connection.query("set transaction isolation level repeatable read", logger: logger)
             let tenant = try await TenantStore.existing(slug: slug, lock: false, connection: connection, logger: logger)
-            return try await Self.snapshot(of: tenant, connection, logger: logger, at: Date())
+            return try await Self.snapshot(of: tenant, for: .platform, connection, logger: logger, at: Date())
         }
         for file in try snapshot.allFiles {
             try file.contents.write(to: directory.appendingPathComponent(file.name))
@@ -68,22 +68,48 @@ public struct TenantDataExport: Sendable {
         return snapshot.manifest
     }
 
-    /// Reads the tenant's rows from every tenant table the connection's role may read, in the
-    /// caller's transaction (which should be repeatable read, and for the server's role bound to
-    /// the tenant).
-    public static func snapshot(of tenant: TenantRecord, _ connection: PostgresConnection, logger: Logger,
-                                at now: Date) async throws -> Snapshot {
+    /// Who an export is for: the platform's operator (`pmo-admin`: every row of the tenant), or the
+    /// tenant's owners (`/v1/exports`: their data, without what the platform keeps about them).
+    public enum Audience: Sendable {
+        case platform, tenant
+
+        /// Tables only the platform's own work fills: who looks after the tenant, its onboarding
+        /// checklist, the invoice numbering and request replay records.
+        public static let platformTables: Set<String> = ["operator_assignments", "onboarding_steps", "invoice_counters",
+                                                          "idempotency_keys"]
+
+        func includes(_ table: String) -> Bool { self == .platform || !Self.platformTables.contains(table) }
+
+        /// Rows of `table` the audience does not see, as a condition on the row `t` (with `$1` the
+        /// tenant): a tenant sees its invoices once issued, as the tenant API shows them.
+        func rowCondition(_ table: String) -> String {
+            guard self == .tenant else { return "" }
+            switch table {
+            case "invoices": return "and t.status <> 'draft'"
+            case "invoice_lines", "invoice_payments":
+                return "and t.invoice_id in (select i.id from invoices i where i.tenant_id = t.tenant_id and i.status <> 'draft')"
+            default: return ""
+            }
+        }
+    }
+
+    /// Reads the tenant's rows from every tenant table the connection's role may read and the
+    /// audience sees, in the caller's transaction (which should be repeatable read, and for the
+    /// server's role bound to the tenant).
+    public static func snapshot(of tenant: TenantRecord, for audience: Audience, _ connection: PostgresConnection,
+                                logger: Logger, at now: Date) async throws -> Snapshot {
         var files: [(name: String, contents: Data)] = []
         var entries: [File] = []
         var omitted: [String: [String]] = [:]
         let tables = try await TenantTables.readable(try await TenantTables.inForeignKeyOrder(connection, logger: logger),
-                                                     connection, logger: logger)
+                                                     connection, logger: logger).filter(audience.includes)
         for table in tables {
             let left = try await TenantTables.omittedColumns(of: table, connection, logger: logger)
             if !left.isEmpty { omitted[table] = left }
             let rows = try await connection.query("""
                 select (to_jsonb(t) - \(left)::text[])::text as line
-                from \(unescaped: TenantTables.quoted(table)) t where tenant_id = \(tenant.id) order by 1
+                from \(unescaped: TenantTables.quoted(table)) t where t.tenant_id = \(tenant.id)
+                \(unescaped: audience.rowCondition(table)) order by 1
                 """, logger: logger)
             var data = Data()
             var count = 0
