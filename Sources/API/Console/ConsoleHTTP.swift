@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,27 +29,10 @@ enum ConsoleHTTP {
         "\(name)=\(value); Path=/console; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 
-    /// The fields of an `application/x-www-form-urlencoded` body; a field given twice keeps its first value.
-    static func form(_ body: [UInt8]) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in String(decoding: body, as: UTF8.self).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String? { text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
-            guard let name = parts.first.flatMap(decode) else { continue }
-            let value = parts.count == 2 ? decode(parts[1]) ?? "" : ""
-            if fields[name] == nil { fields[name] = value }
-        }
-        return fields
-    }
-
-    /// Compares two secrets in time independent of where they differ.
+    /// Compares a presented token with the expected one in time independent of where they differ.
     static func same(_ presented: String?, _ expected: String) -> Bool {
         guard let presented else { return false }
-        let a = Array(presented.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        return ConstantTime.equal(Array(presented.utf8), Array(expected.utf8))
     }
 
     /// A page: never cached, never framed, no script, nothing loaded from elsewhere.

@@ -138,7 +138,7 @@ extension ConsoleApp {
 
     func signIn(_ request: Request) async throws -> Response {
         guard Self.isForm(request) else { return try await signInForm(request, failure: "Sign in with the form.", status: .unsupportedMediaType) }
-        let form = ConsoleHTTP.form(RequestScope.current?.body.bytes ?? [])
+        let form = FormURLEncoding.fields(RequestScope.current?.body.bytes ?? [])
         guard let expected = ConsoleHTTP.cookie(ConsoleHTTP.signInCookie, in: request), !expected.isEmpty,
               ConsoleHTTP.same(form["csrf"], expected) else {
             return try await signInForm(request, failure: "The sign-in form had expired; please sign in again.", status: .forbidden)
@@ -189,13 +189,14 @@ extension ConsoleApp {
             return problem(APIProblem(status: 401, type: "console-session", title: "Not signed in",
                                       detail: "The session has ended; sign in again."), for: nil, back: "/console/sign-in")
         }
-        let back = String(request.uri.path.split(separator: "/").prefix(3).joined(separator: "/")).isEmpty
-            ? "/console/tenants" : "/" + request.uri.path.split(separator: "/").prefix(3).joined(separator: "/")
+        // Back to the tenant's page for a form on it, to the tenants otherwise.
+        let parts = request.uri.path.split(separator: "/")
+        let back = parts.count >= 3 && parts[1] == "tenants" ? "/" + parts.prefix(3).joined(separator: "/") : "/console/tenants"
         guard Self.isForm(request) else {
             return problem(APIProblem(status: 415, type: "unsupported-media-type", title: "Not a form",
                                       detail: "The console takes application/x-www-form-urlencoded forms."), for: viewer, back: back)
         }
-        let form = ConsoleHTTP.form(RequestScope.current?.body.bytes ?? [])
+        let form = FormURLEncoding.fields(RequestScope.current?.body.bytes ?? [])
         guard ConsoleHTTP.same(form["csrf"], viewer.session.csrfToken) else {
             return problem(APIProblem(status: 403, type: "csrf", title: "Form refused",
                                       detail: "The form did not carry this session's CSRF token; nothing was changed."),

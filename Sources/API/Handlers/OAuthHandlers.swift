@@ -97,10 +97,8 @@ extension APIHandler {
               let data = Data(base64Encoded: String(parts[1])), let text = String(data: data, encoding: .utf8),
               let colon = text.firstIndex(of: ":")
         else { return nil }
-        func formDecoded(_ part: Substring) -> String? {
-            part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-        }
-        guard let id = formDecoded(text[..<colon]), let secret = formDecoded(text[text.index(after: colon)...]) else {
+        guard let id = FormURLEncoding.decoded(text[..<colon]),
+              let secret = FormURLEncoding.decoded(text[text.index(after: colon)...]) else {
             return nil
         }
         return (id, secret)

@@ -1,4 +1,5 @@
 import Crypto
+import Domain
 import Foundation
 
 /// A secret as its holder sees it: `<prefix><publicId>_<secret>`, for API keys (`pmo_live_`),
@@ -59,13 +60,7 @@ public struct SecretToken: Sendable, Equatable {
     static func hash(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
 
     /// Compares this key's secret with a stored hash in time independent of where they differ.
-    public func matches(storedHash: [UInt8]) -> Bool {
-        let presented = secretHash
-        guard presented.count == storedHash.count else { return false }
-        var difference: UInt8 = 0
-        for index in presented.indices { difference |= presented[index] ^ storedHash[index] }
-        return difference == 0
-    }
+    public func matches(storedHash: [UInt8]) -> Bool { ConstantTime.equal(secretHash, storedHash) }
 
     private static func randomBytes(_ count: Int, _ generator: inout SystemRandomNumberGenerator) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }

@@ -50,10 +50,8 @@ public final class RateLimiter: Sendable {
 
     /// The tenant of an API key seen before, when the presented secret is the one that was accepted.
     public func tenant(forKey publicID: String, secretHash: [UInt8]) -> TenantID? {
-        guard let known = state.withLock({ $0.keys[publicID] }), known.secretHash.count == secretHash.count else { return nil }
-        var difference: UInt8 = 0
-        for index in secretHash.indices { difference |= secretHash[index] ^ known.secretHash[index] }
-        return difference == 0 ? known.tenant : nil
+        guard let known = state.withLock({ $0.keys[publicID] }), ConstantTime.equal(secretHash, known.secretHash) else { return nil }
+        return known.tenant
     }
 
     /// Remembers an API key whose secret the database accepted. Keys are few per tenant; a key that
