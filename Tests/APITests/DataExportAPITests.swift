@@ -111,6 +111,26 @@ import UseCases
         }
     }
 
+    @Test func badReferencesAndPagesAreRefusedAndChangeNothing() async throws {
+        let env = try await TestEnvironment()
+        let tenant = try await env.createTenant("export-bad").tenant
+        let owner = try await env.createMember(in: tenant, role: .owner)
+        try await env.withApp { client in
+            for path in ["/v1/exports/not-a-uuid", "/v1/exports/not-a-uuid/archive",
+                         "/v1/exports/\(UUID().uuidString.lowercased())", "/v1/exports/\(UUID().uuidString.lowercased())/archive"] {
+                let missing = try await client.call(.get, path, auth: owner.authorization)
+                #expect(missing.status == .notFound && missing.object["type"] as? String == "/problems/not-found", "\(path)")
+            }
+            for query in ["limit=0", "limit=201", "cursor=%%%"] {
+                #expect(try await client.call(.get, "/v1/exports?\(query)", auth: owner.authorization).status == .badRequest, "\(query)")
+            }
+            let badKey = try await client.call(.post, "/v1/exports", auth: owner.authorization,
+                                               headers: ["Idempotency-Key": String(repeating: "k", count: 256)])
+            #expect(badKey.status == .badRequest)
+        }
+        #expect(try await env.count("data_exports", tenant: tenant.id) == 0)
+    }
+
     @Test func anAcknowledgedExportWaitsOutARestartAndIsNotDownloadableBeforeItSucceeds() async throws {
         let env = try await TestEnvironment()
         let tenant = try await env.createTenant("export-restart").tenant
